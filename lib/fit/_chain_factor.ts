@@ -1,0 +1,106 @@
+import type { CrossProducts } from "../model/cross_products.ts";
+import type { BlockedFactor } from "./blocked_factor.ts";
+import { choleskyInPlace, logDiagonalSum } from "../linalg/cholesky.ts";
+
+/** True when each sorted term is nested in the next one. */
+export function isNestedChain(cp: CrossProducts): boolean {
+  for (let t = 0; t + 1 < cp.nlevels.length; t++) {
+    if (!cp.pairs[t + 1][t].nested) return false;
+  }
+  return true;
+}
+
+/**
+ * Blocked Cholesky for a nested chain (MixedModels.jl `updateL!` with
+ * diagonal blocks): every block L_tt stays diagonal and every column of L
+ * has one nonzero per coarser term (at its ancestor), so an update costs
+ * O(q K^2 + q p^2) scalar operations.
+ */
+export class ChainFactor implements BlockedFactor {
+  readonly layout = "nested-chain";
+  logdetL2 = 0;
+  logdetRX2 = 0;
+  r2 = 0;
+  readonly trailing: Float64Array;
+  readonly #cp: CrossProducts;
+  readonly #P: number;
+  /** #ancestor[t][s - t - 1][b]: level of term s above level b of term t. */
+  readonly #ancestor: Int32Array[][];
+  readonly #diag: Float64Array[];
+  /** #off[t][s - t - 1][b]: entry of L at (ancestor in term s, level b of term t). */
+  readonly #off: Float64Array[][];
+  readonly #xBlock: Float64Array[];
+
+  constructor(cp: CrossProducts) {
+    this.#cp = cp;
+    const K = cp.nlevels.length;
+    this.#P = cp.p + 1;
+    this.trailing = new Float64Array(this.#P * this.#P);
+    this.#ancestor = [];
+    for (let t = 0; t < K; t++) {
+      const chain: Int32Array[] = [];
+      for (let s = t + 1; s < K; s++) {
+        const parent = cp.pairs[s][s - 1].rowIdx;
+        const below = s === t + 1 ? null : chain[s - t - 2];
+        const anc = new Int32Array(cp.nlevels[t]);
+        for (let b = 0; b < anc.length; b++) anc[b] = below ? parent[below[b]] : parent[b];
+        chain.push(anc);
+      }
+      this.#ancestor.push(chain);
+    }
+    this.#diag = cp.nlevels.map((l) => new Float64Array(l));
+    this.#off = cp.nlevels.map((l, t) => cp.nlevels.slice(t + 1).map(() => new Float64Array(l)));
+    this.#xBlock = cp.nlevels.map((l) => new Float64Array(this.#P * l));
+  }
+
+  update(theta: Float64Array): boolean {
+    const cp = this.#cp, P = this.#P, K = cp.nlevels.length;
+    for (let t = 0; t < K; t++) {
+      const c = cp.counts[t], d = this.#diag[t], th = theta[t];
+      for (let b = 0; b < c.length; b++) d[b] = th * th * c[b] + 1;
+      for (let s = t + 1; s < K; s++) {
+        const o = this.#off[t][s - t - 1], f = th * theta[s];
+        for (let b = 0; b < c.length; b++) o[b] = f * c[b];
+      }
+      const x = this.#xBlock[t], xyz = cp.xyz[t];
+      for (let i = 0; i < x.length; i++) x[i] = th * xyz[i];
+    }
+    const C = this.trailing;
+    C.set(cp.xyxy);
+    let logdet = 0;
+    for (let t = 0; t < K; t++) {
+      const l = cp.nlevels[t], d = this.#diag[t], x = this.#xBlock[t];
+      const offs = this.#off[t], ancs = this.#ancestor[t];
+      for (let b = 0; b < l; b++) {
+        const dd = d[b];
+        if (!(dd > 0)) return false;
+        const ljj = Math.sqrt(dd);
+        d[b] = ljj;
+        logdet += Math.log(ljj);
+        const inv = 1 / ljj;
+        for (let k = 0; k < offs.length; k++) offs[k][b] *= inv;
+        for (let c = 0; c < P; c++) x[c * l + b] *= inv;
+        // Schur update of the coarser blocks: only the ancestors of b are touched.
+        for (let k = 0; k < offs.length; k++) {
+          const s = t + 1 + k, a = ancs[k][b], o = offs[k][b], ls = cp.nlevels[s];
+          this.#diag[s][a] -= o * o;
+          for (let k2 = k + 1; k2 < offs.length; k2++) {
+            this.#off[s][k2 - k - 1][a] -= offs[k2][b] * o;
+          }
+          const xs = this.#xBlock[s];
+          for (let c = 0; c < P; c++) xs[c * ls + a] -= x[c * l + b] * o;
+        }
+        for (let c = 0; c < P; c++) {
+          const xc = x[c * l + b];
+          for (let e = 0; e <= c; e++) C[c * P + e] -= xc * x[e * l + b];
+        }
+      }
+    }
+    if (choleskyInPlace(C, P) >= 0) return false;
+    this.logdetL2 = 2 * logdet;
+    this.logdetRX2 = 2 * logDiagonalSum(C, P, P - 1);
+    const last = C[P * P - 1];
+    this.r2 = last * last;
+    return true;
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * Fits a random-intercept linear mixed model by REML, ML or ANOVA: the
+ * profiled criterion of lme4 minimized over theta, or the moment estimates.
+ *
+ * @module
+ */
+
+import type { ModelFrame } from "../model/frame.ts";
+import { type CrossProducts, crossProducts } from "../model/cross_products.ts";
+import { inverseFromCholesky } from "../linalg/cholesky.ts";
+import { type BlockedFactor, blockedFactor } from "./blocked_factor.ts";
+import { momentEstimates } from "./moments.ts";
+import { minimizeEven } from "./optimize.ts";
+
+/** Estimation methods. */
+export type EstimationMethod = "reml" | "ml" | "anova";
+
+/** Options of {@linkcode fitVarComp}. */
+export interface FitOptions {
+  /**
+   * `reml` and `ml` minimize lme4's profiled criteria; `anova` returns the
+   * raw moment estimates (which may be negative).
+   * @default "reml"
+   */
+  method?: EstimationMethod;
+  /** Cross-products of the frame when the caller already has them. */
+  crossProducts?: CrossProducts;
+}
+
+/** A fixed-effect coefficient. */
+export interface FixedEffect {
+  /** Column name, e.g. `(Intercept)`. */
+  readonly name: string;
+  /** Estimate (GLS at the fitted variances). */
+  readonly estimate: number;
+  /** Standard error from sigma^2 (X'V^-1X)^-1 at the fitted variances. */
+  readonly se: number;
+}
+
+/** The result of a fit. */
+export interface VarCompFit {
+  /** `REML`, `ML` or `ANOVA`. */
+  readonly method: "REML" | "ML" | "ANOVA";
+  /** Observations used. */
+  readonly nobs: number;
+  /** Rows of the data left out for missing values. */
+  readonly droppedRows: number;
+  /** Optimizer converged (always true for ANOVA). */
+  readonly converged: boolean;
+  /** Some relative SD theta_k < 1e-4 (lme4's isSingular). */
+  readonly singular: boolean;
+  /** lme4's logLik (REML log-likelihood for REML); null for ANOVA. */
+  readonly logLik: number | null;
+  /** lme4's REMLcrit or deviance (-2 logLik); null for ANOVA. */
+  readonly criterion: number | null;
+  /** Variance of each term by name, then `Residual`. */
+  readonly variances: Readonly<Record<string, number>>;
+  /** Number of levels of each term by name. */
+  readonly groups: Readonly<Record<string, number>>;
+  /** Relative SDs sigma_k / sigma in the frame's term order (0 where an ANOVA estimate is negative). */
+  readonly theta: readonly number[];
+  /** Fixed effects in the frame's column order. */
+  readonly fixed: readonly FixedEffect[];
+  /** Covariance matrix of the fixed effects, row-major p x p. */
+  readonly fixedCovariance: Float64Array;
+  /** Criterion evaluations (0 for ANOVA). */
+  readonly evaluations: number;
+  /** Optimizer iterations (0 for ANOVA). */
+  readonly iterations: number;
+  /** Which factor layout was used: scalar for nested chains, dense Schur otherwise. */
+  readonly layout: BlockedFactor["layout"];
+  /** Notes on the fit: negative ANOVA estimates, boundary, non-convergence. */
+  readonly messages: readonly string[];
+}
+
+/**
+ * lme4's profiled criterion at the factor's last update
+ * (ALGORITHMS.md section 2; Bates et al. 2015, eqs. 34 and 41).
+ */
+export function profiledCriterion(f: BlockedFactor, n: number, p: number, reml: boolean): number {
+  const dof = reml ? n - p : n;
+  const base = f.logdetL2 + dof * (1 + Math.log((2 * Math.PI * f.r2) / dof));
+  return reml ? base + f.logdetRX2 : base;
+}
+
+// Start the optimizer no closer to the boundary than this: at theta = 0 the
+// gradient of the even criterion vanishes whatever the optimum.
+const MIN_START = 0.05;
+// MixedModels.jl's rule: small theta is set to 0 when that costs less than this.
+const SNAP_BELOW = 1e-3;
+const SNAP_TOLERANCE = 1e-5;
+// lme4's isSingular tolerance.
+const SINGULAR_BELOW = 1e-4;
+
+/**
+ * Fits the model in `frame` by REML (default), ML or ANOVA.
+ *
+ * REML and ML minimize lme4's profiled criterion over theta >= 0 by Newton
+ * steps from the moment estimates; after convergence a theta_k below 1e-3 is
+ * set to 0 when that raises the criterion by less than 1e-5 (MixedModels.jl),
+ * and the fit is singular when some theta_k < 1e-4 (lme4). ANOVA returns the
+ * raw moment estimates, negative ones included, with fixed effects by GLS at
+ * the estimates truncated at 0.
+ *
+ * Cost: cross-products O(n p^2) once, then O(q) per evaluation for nested
+ * chains, O(m^3) for crossed terms (m = levels of all but the largest term).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { fitVarComp } from "./fit.ts";
+ * const fit = fitVarComp({
+ *   response: "y",
+ *   y: new Float64Array([1, 2, 5, 6, 2, 4]),
+ *   X: new Float64Array(6).fill(1),
+ *   fixedNames: ["(Intercept)"],
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1, 2, 2]), levels: ["a", "b", "c"] }],
+ *   droppedRows: 0,
+ * });
+ * // Balanced one-way with MSA = 49/6 > MSE = 1: REML equals ANOVA, (MSA - MSE) / 2.
+ * assert.ok(Math.abs(fit.variances.g - (49 / 6 - 1) / 2) < 1e-7);
+ * assert.ok(Math.abs(fit.variances.Residual - 1) < 1e-7);
+ * ```
+ */
+export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarCompFit {
+  const method = options.method ?? "reml";
+  if (method !== "reml" && method !== "ml" && method !== "anova") {
+    throw new TypeError(`unknown estimation method "${method}": expected reml, ml or anova`);
+  }
+  const cp = options.crossProducts ?? crossProducts(frame);
+  const { n, p, order } = cp;
+  const K = order.length;
+  if (K === 0) throw new TypeError("the model has no random-intercept term");
+  if (n <= p) {
+    throw new RangeError(
+      `${n} observations cannot estimate ${p} fixed effects and a residual variance`,
+    );
+  }
+  const factor = blockedFactor(cp);
+  const moments = momentEstimates(cp);
+  const messages: string[] = [];
+  let theta: Float64Array, evaluations = 0, iterations = 0, converged = true;
+  let criterion: number | null = null;
+  const reml = method === "reml";
+  const objective = (th: Float64Array): number =>
+    factor.update(th) ? profiledCriterion(factor, n, p, reml) : Infinity;
+
+  if (method === "anova") {
+    const s0 = moments.residual;
+    theta = Float64Array.from(moments.variances, (s) => s0 > 0 && s > 0 ? Math.sqrt(s / s0) : 0);
+    moments.variances.forEach((s, t) => {
+      if (s < 0) {
+        messages.push(
+          `the ANOVA estimate of ${frame.terms[order[t]].name} is negative (${
+            s.toPrecision(4)
+          }); reported as is, and taken as 0 for the fixed effects`,
+        );
+      }
+    });
+  } else {
+    const s0 = moments.residual;
+    const start = Float64Array.from(
+      moments.variances,
+      (s) => s0 > 0 && s > 0 ? Math.max(Math.sqrt(s / s0), MIN_START) : s0 > 0 ? MIN_START : 1,
+    );
+    const result = minimizeEven(objective, start);
+    theta = result.x;
+    criterion = result.f;
+    evaluations = result.evaluations;
+    iterations = result.iterations;
+    converged = result.converged && Number.isFinite(result.f);
+    for (let t = 0; t < K; t++) {
+      if (theta[t] > 0 && theta[t] < SNAP_BELOW) {
+        const trial = Float64Array.from(theta);
+        trial[t] = 0;
+        const ft = objective(trial);
+        evaluations++;
+        if (ft <= criterion + SNAP_TOLERANCE) {
+          theta = trial;
+          criterion = Math.min(ft, criterion);
+        }
+      }
+    }
+    if (!converged) messages.push(`the optimizer did not converge in ${iterations} iterations`);
+  }
+  if (!factor.update(theta)) {
+    throw new RangeError(
+      "the model cannot be factored at the estimates: the response is fitted exactly or X is rank deficient",
+    );
+  }
+  if (criterion !== null) criterion = profiledCriterion(factor, n, p, reml);
+  const sigma2 = method === "anova" ? moments.residual : factor.r2 / (reml ? n - p : n);
+
+  const P = p + 1, C = factor.trailing;
+  const lxx = new Float64Array(p * p);
+  for (let c = 0; c < p; c++) for (let d = 0; d <= c; d++) lxx[c * p + d] = C[c * P + d];
+  const beta = new Float64Array(p);
+  for (let c = 0; c < p; c++) beta[c] = C[(P - 1) * P + c];
+  for (let c = p - 1; c >= 0; c--) {
+    let s = beta[c];
+    for (let d = c + 1; d < p; d++) s -= lxx[d * p + c] * beta[d];
+    beta[c] = s / lxx[c * p + c];
+  }
+  const cov = inverseFromCholesky(lxx, p);
+  for (let i = 0; i < cov.length; i++) cov[i] *= sigma2;
+
+  const variances: Record<string, number> = {};
+  const groups: Record<string, number> = {};
+  const thetaByTerm = new Array<number>(K);
+  frame.terms.forEach((term, i) => {
+    const t = order.indexOf(i);
+    thetaByTerm[i] = theta[t];
+    variances[term.name] = method === "anova" ? moments.variances[t] : theta[t] * theta[t] * sigma2;
+    groups[term.name] = term.levels.length;
+  });
+  variances.Residual = sigma2;
+  const singular = thetaByTerm.some((th) => th < SINGULAR_BELOW);
+  if (singular && method !== "anova") {
+    messages.push("boundary (singular) fit: a variance component is estimated as (nearly) 0");
+  }
+  return {
+    method: method === "reml" ? "REML" : method === "ml" ? "ML" : "ANOVA",
+    nobs: n,
+    droppedRows: frame.droppedRows,
+    converged,
+    singular,
+    logLik: criterion === null ? null : -criterion / 2,
+    criterion,
+    variances,
+    groups,
+    theta: thetaByTerm,
+    fixed: frame.fixedNames.map((name, c) => ({
+      name,
+      estimate: beta[c],
+      se: Math.sqrt(cov[c * p + c]),
+    })),
+    fixedCovariance: cov,
+    evaluations,
+    iterations,
+    layout: factor.layout,
+    messages,
+  };
+}

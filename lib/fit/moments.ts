@@ -1,0 +1,232 @@
+/**
+ * Method-of-moments (ANOVA) estimates of the variance components, from the
+ * cross-products alone. They are the ANOVA fit and the optimizer's start.
+ *
+ * @module
+ */
+
+import type { CrossProducts } from "../model/cross_products.ts";
+import { choleskyInPlace, inverseFromCholesky } from "../linalg/cholesky.ts";
+import { solveLinear } from "../linalg/solve.ts";
+import { isNestedChain } from "./_chain_factor.ts";
+
+/** Moment estimates; raw, so a component may be negative. */
+export interface MomentEstimates {
+  /** One variance per sorted term (see CrossProducts.order). */
+  readonly variances: Float64Array;
+  /** The residual variance. */
+  readonly residual: number;
+  /**
+   * Which estimator: `hierarchical` is the nested ANOVA of sums of squares
+   * between levels within the next coarser term (Searle, Casella & McCulloch
+   * 1992, ch. 3-5; the closed forms in balanced designs), `mivque0` is
+   * MIVQUE with prior weights (0, ..., 0, 1) (Searle et al. 1992 ch. 11),
+   * used for crossed terms or covariates.
+   */
+  readonly estimator: "hierarchical" | "mivque0";
+}
+
+/**
+ * ANOVA estimates: the hierarchical (nested) ANOVA for intercept-only
+ * nested chains, else MIVQUE0. Both equal the balanced closed forms of
+ * ALGORITHMS.md section 3 on balanced data.
+ *
+ * Cost: O(q K^2 + nnz(Z'Z) p + q p^2), independent of n.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { momentEstimates } from "./moments.ts";
+ * // One-way, 2 groups of 2: MSA = 16, MSE = 0.5, so s_a = (16 - 0.5) / 2.
+ * const m = momentEstimates(crossProducts({
+ *   response: "y",
+ *   y: new Float64Array([1, 2, 5, 6]),
+ *   X: new Float64Array([1, 1, 1, 1]),
+ *   fixedNames: ["(Intercept)"],
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1]), levels: ["a", "b"] }],
+ *   droppedRows: 0,
+ * }));
+ * assert.equal(m.estimator, "hierarchical");
+ * assert.ok(Math.abs(m.variances[0] - 7.75) < 1e-12 && Math.abs(m.residual - 0.5) < 1e-12);
+ * ```
+ */
+export function momentEstimates(cp: CrossProducts): MomentEstimates {
+  return isNestedChain(cp) && isInterceptOnly(cp) ? hierarchicalAnova(cp) : mivque0(cp);
+}
+
+function isInterceptOnly(cp: CrossProducts): boolean {
+  if (cp.p !== 1 || cp.xyxy[0] !== cp.n) return false;
+  const c = cp.counts[0], x = cp.xyz[0];
+  for (let a = 0; a < c.length; a++) if (x[a] !== c[a]) return false;
+  return true;
+}
+
+/** Levels of term s above each level of term t (t < s) in a nested chain. */
+function ancestors(cp: CrossProducts, t: number, s: number): Int32Array {
+  const anc = Int32Array.from({ length: cp.nlevels[t] }, (_, b) => b);
+  for (let u = t; u < s; u++) {
+    const parent = cp.pairs[u + 1][u].rowIdx;
+    for (let b = 0; b < anc.length; b++) anc[b] = parent[anc[b]];
+  }
+  return anc;
+}
+
+/**
+ * Nested ANOVA: SS_t = y'(P_t - P_{t+1})y with P_t the projection on the
+ * levels of term t (P_{-1} = I, P_K = grand mean), and
+ * E[SS_t] = sum_j (T(t,j) - T(t+1,j)) s_j + (rank P_t - rank P_{t+1}) s0,
+ * T(t,j) = tr(Z_j' P_t Z_j) = sum over levels m of j of n_m^2 / n_{anc_t(m)}
+ * for j finer than t, and n otherwise (Searle et al. 1992, section 3.6 and 5.3).
+ */
+function hierarchicalAnova(cp: CrossProducts): MomentEstimates {
+  const K = cp.nlevels.length, n = cp.n, P = cp.p + 1;
+  const T = (t: number, j: number): number => {
+    if (t < 0 || j >= t) return t >= K ? sumSquares(cp.counts[j]) / n : n;
+    if (t >= K) return sumSquares(cp.counts[j]) / n;
+    const anc = ancestors(cp, j, t), cj = cp.counts[j], ct = cp.counts[t];
+    let s = 0;
+    for (let m = 0; m < cj.length; m++) s += (cj[m] * cj[m]) / ct[anc[m]];
+    return s;
+  };
+  const rank = (t: number): number => t < 0 ? n : t >= K ? 1 : cp.nlevels[t];
+  const quad = (t: number): number => {
+    if (t < 0) return cp.xyxy[P * P - 1];
+    const sy = cp.xyxy[(P - 1) * P];
+    if (t >= K) return (sy * sy) / n;
+    const l = cp.nlevels[t], c = cp.counts[t], ys = cp.xyz[t].subarray((P - 1) * l);
+    let s = 0;
+    for (let a = 0; a < l; a++) s += (ys[a] * ys[a]) / c[a];
+    return s;
+  };
+  // Rows: strata t = -1 (residual) .. K-1; unknowns s_0..s_{K-1}, s0 last.
+  const N = K + 1, A = new Float64Array(N * N), b = new Float64Array(N);
+  for (let row = 0; row < N; row++) {
+    const t = row - 1;
+    for (let j = 0; j < K; j++) A[row * N + j] = T(t, j) - T(t + 1, j);
+    A[row * N + K] = rank(t) - rank(t + 1);
+    b[row] = quad(t) - quad(t + 1);
+  }
+  return fromSolution(solveLinear(A, b, N), K, "hierarchical");
+}
+
+/**
+ * MIVQUE0: sum_j tr(M V_i M V_j) s_j = y'M V_i M y, V_i = Z_i Z_i', V_0 = I,
+ * M = I - X(X'X)^-1 X' (ALGORITHMS.md section 3). With U_i = Z_i'X and
+ * B = (X'X)^-1, tr(M V_i M V_j) = ||Z_i'Z_j - U_i B U_j'||_F^2, expanded so
+ * that only the nonzero co-occurrence counts and p x p products are touched.
+ */
+function mivque0(cp: CrossProducts): MomentEstimates {
+  const K = cp.nlevels.length, n = cp.n, p = cp.p, P = p + 1;
+  const xtx = new Float64Array(p * p);
+  for (let c = 0; c < p; c++) for (let d = 0; d < p; d++) xtx[c * p + d] = cp.xyxy[c * P + d];
+  const work = Float64Array.from(xtx);
+  if (choleskyInPlace(work, p) >= 0) {
+    throw new RangeError("the fixed-effects design is rank deficient");
+  }
+  const B = inverseFromCholesky(work, p);
+  const xty = Float64Array.from({ length: p }, (_, c) => cp.xyxy[(P - 1) * P + c]);
+  const beta0 = matVec(B, xty, p);
+  // Per term: U_i B (l_i x p, row-major) and B F_i (p x p).
+  const UB: Float64Array[] = [], BF: Float64Array[] = [];
+  for (let i = 0; i < K; i++) {
+    const l = cp.nlevels[i], x = cp.xyz[i];
+    const ub = new Float64Array(l * p), F = new Float64Array(p * p);
+    for (let a = 0; a < l; a++) {
+      for (let c = 0; c < p; c++) {
+        let s = 0;
+        for (let d = 0; d < p; d++) s += x[d * l + a] * B[d * p + c];
+        ub[a * p + c] = s;
+        for (let d = 0; d < p; d++) F[c * p + d] += x[c * l + a] * x[d * l + a];
+      }
+    }
+    UB.push(ub);
+    BF.push(matMul(B, F, p));
+  }
+  const trProd = (X: Float64Array, Y: Float64Array): number => {
+    let s = 0;
+    for (let c = 0; c < p; c++) for (let d = 0; d < p; d++) s += X[c * p + d] * Y[d * p + c];
+    return s;
+  };
+  // U_i[a] . (U_j B)[b]
+  const bilinear = (i: number, a: number, j: number, b: number): number => {
+    const x = cp.xyz[i], l = cp.nlevels[i], ub = UB[j];
+    let s = 0;
+    for (let c = 0; c < p; c++) s += x[c * l + a] * ub[b * p + c];
+    return s;
+  };
+  const N = K + 1, A = new Float64Array(N * N), rhs = new Float64Array(N);
+  for (let i = 0; i < K; i++) {
+    const c = cp.counts[i];
+    let diag = 0;
+    for (let a = 0; a < c.length; a++) diag += c[a] * c[a] - 2 * c[a] * bilinear(i, a, i, a);
+    A[i * N + i] = diag + trProd(BF[i], BF[i]);
+    for (let j = i + 1; j < K; j++) {
+      const pr = cp.pairs[j][i];
+      let s = 0;
+      for (let a = 0; a < cp.nlevels[i]; a++) {
+        for (let e = pr.colPtr[a]; e < pr.colPtr[a + 1]; e++) {
+          const cnt = pr.count[e];
+          s += cnt * cnt - 2 * cnt * bilinear(i, a, j, pr.rowIdx[e]);
+        }
+      }
+      A[i * N + j] = A[j * N + i] = s + trProd(BF[i], BF[j]);
+    }
+    A[i * N + K] = A[K * N + i] = n - trProd(BF[i], identity(p));
+    const l = cp.nlevels[i], x = cp.xyz[i];
+    let q = 0;
+    for (let a = 0; a < l; a++) {
+      let r = x[p * l + a];
+      for (let d = 0; d < p; d++) r -= x[d * l + a] * beta0[d];
+      q += r * r;
+    }
+    rhs[i] = q;
+  }
+  A[K * N + K] = n - p;
+  let yMy = cp.xyxy[P * P - 1];
+  for (let c = 0; c < p; c++) yMy -= xty[c] * beta0[c];
+  rhs[K] = yMy;
+  return fromSolution(solveLinear(A, rhs, N), K, "mivque0");
+}
+
+function fromSolution(
+  x: Float64Array | null,
+  K: number,
+  estimator: MomentEstimates["estimator"],
+): MomentEstimates {
+  if (!x) {
+    throw new RangeError(
+      "the moment equations are singular: a variance component is not identifiable",
+    );
+  }
+  return { variances: x.slice(0, K), residual: x[K], estimator };
+}
+
+function sumSquares(v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return s;
+}
+
+function identity(p: number): Float64Array {
+  const I = new Float64Array(p * p);
+  for (let c = 0; c < p; c++) I[c * p + c] = 1;
+  return I;
+}
+
+function matVec(A: Float64Array, v: Float64Array, p: number): Float64Array {
+  const out = new Float64Array(p);
+  for (let c = 0; c < p; c++) for (let d = 0; d < p; d++) out[c] += A[c * p + d] * v[d];
+  return out;
+}
+
+function matMul(A: Float64Array, B: Float64Array, p: number): Float64Array {
+  const out = new Float64Array(p * p);
+  for (let c = 0; c < p; c++) {
+    for (let k = 0; k < p; k++) {
+      const a = A[c * p + k];
+      for (let d = 0; d < p; d++) out[c * p + d] += a * B[k * p + d];
+    }
+  }
+  return out;
+}

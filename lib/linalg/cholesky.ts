@@ -1,0 +1,135 @@
+/**
+ * Dense Cholesky factorisation and triangular solves on row-major
+ * Float64Array matrices. The fitter's hot loops run through these, so they
+ * work in place and allocate nothing.
+ *
+ * @module
+ */
+
+/**
+ * Factors the symmetric positive definite n x n matrix `a` (row-major; only
+ * the lower triangle is read) in place into its lower Cholesky factor L with
+ * A = L L'. The strict upper triangle is left untouched.
+ *
+ * Cost: n^3 / 3 multiply-adds.
+ *
+ * @returns -1 on success, else the index of the first non-positive pivot
+ * (the matrix is not numerically positive definite).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { choleskyInPlace } from "./cholesky.ts";
+ * const a = new Float64Array([4, 0, 2, 5]);
+ * assert.equal(choleskyInPlace(a, 2), -1);
+ * assert.deepEqual(Array.from(a), [2, 0, 1, 2]);
+ * ```
+ */
+export function choleskyInPlace(a: Float64Array, n: number): number {
+  for (let j = 0; j < n; j++) {
+    const rowJ = j * n;
+    let d = a[rowJ + j];
+    for (let k = 0; k < j; k++) d -= a[rowJ + k] * a[rowJ + k];
+    if (!(d > 0)) return j;
+    const ljj = Math.sqrt(d);
+    a[rowJ + j] = ljj;
+    const inv = 1 / ljj;
+    for (let i = j + 1; i < n; i++) {
+      const rowI = i * n;
+      let s = a[rowI + j];
+      for (let k = 0; k < j; k++) s -= a[rowI + k] * a[rowJ + k];
+      a[rowI + j] = s * inv;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Solves L x = b in place (b becomes x) for the lower-triangular n x n `l`
+ * (row-major), reading `b` at `offset` with unit stride.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { forwardSolveInPlace } from "./cholesky.ts";
+ * const b = new Float64Array([2, 5]);
+ * forwardSolveInPlace(new Float64Array([2, 0, 1, 2]), 2, b);
+ * assert.deepEqual(Array.from(b), [1, 2]);
+ * ```
+ */
+export function forwardSolveInPlace(l: Float64Array, n: number, b: Float64Array, offset = 0): void {
+  for (let i = 0; i < n; i++) {
+    const rowI = i * n;
+    let s = b[offset + i];
+    for (let k = 0; k < i; k++) s -= l[rowI + k] * b[offset + k];
+    b[offset + i] = s / l[rowI + i];
+  }
+}
+
+/**
+ * Solves L' x = b in place (b becomes x) for the lower-triangular n x n `l`
+ * (row-major), reading `b` at `offset` with unit stride.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { backSolveTransposedInPlace } from "./cholesky.ts";
+ * const b = new Float64Array([4, 4]);
+ * backSolveTransposedInPlace(new Float64Array([2, 0, 1, 2]), 2, b);
+ * assert.deepEqual(Array.from(b), [1, 2]);
+ * ```
+ */
+export function backSolveTransposedInPlace(
+  l: Float64Array,
+  n: number,
+  b: Float64Array,
+  offset = 0,
+): void {
+  for (let i = n - 1; i >= 0; i--) {
+    let s = b[offset + i];
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * b[offset + k];
+    b[offset + i] = s / l[i * n + i];
+  }
+}
+
+/**
+ * Sum of log diagonal entries of the first `m` rows of the n x n `l`
+ * (row-major): half the log determinant of L L' restricted to those rows.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { logDiagonalSum } from "./cholesky.ts";
+ * assert.equal(logDiagonalSum(new Float64Array([1, 0, 0, Math.E]), 2, 2), 1);
+ * ```
+ */
+export function logDiagonalSum(l: Float64Array, n: number, m = n): number {
+  let s = 0;
+  for (let i = 0; i < m; i++) s += Math.log(l[i * n + i]);
+  return s;
+}
+
+/**
+ * Inverse of A = L L' from its lower Cholesky factor (row-major n x n),
+ * returned as a new full symmetric row-major matrix. Cost: about n^3 / 2.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { inverseFromCholesky } from "./cholesky.ts";
+ * const inv = inverseFromCholesky(new Float64Array([2, 0, 0, 4]), 2);
+ * assert.deepEqual(Array.from(inv), [0.25, 0, 0, 0.0625]);
+ * ```
+ */
+export function inverseFromCholesky(l: Float64Array, n: number): Float64Array {
+  const inv = new Float64Array(n * n);
+  const col = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    col.fill(0);
+    col[j] = 1;
+    forwardSolveInPlace(l, n, col);
+    backSolveTransposedInPlace(l, n, col);
+    for (let i = 0; i < n; i++) inv[i * n + j] = col[i];
+  }
+  return inv;
+}

@@ -1,0 +1,7 @@
+/**
+ * Small dense kernels on row-major Float64Array matrices.
+ *
+ * @module
+ */
+export * from "./cholesky.ts";
+export * from "./solve.ts";

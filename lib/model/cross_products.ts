@@ -1,0 +1,185 @@
+/**
+ * Cross-products of a random-intercept model, computed once per dataset so
+ * that every evaluation of the profiled criterion is independent of the
+ * number of rows (docs: ALGORITHMS.md section 2, "Cross-products once").
+ *
+ * @module
+ */
+
+import type { ModelFrame } from "./frame.ts";
+
+/**
+ * Co-occurrence counts of two grouping terms: for each level `a` of the term
+ * with more levels, the levels `b` of the other term seen with it and how
+ * many rows have both, stored column-compressed by `a`.
+ */
+export interface CoOccurrence {
+  /** Entries of level a are at colPtr[a] .. colPtr[a+1]-1. */
+  readonly colPtr: Int32Array;
+  /** Level of the coarser term for each entry. */
+  readonly rowIdx: Int32Array;
+  /** Number of rows with both levels, for each entry. */
+  readonly count: Float64Array;
+  /** True when every level a occurs with exactly one level b (a is nested in b). */
+  readonly nested: boolean;
+}
+
+/** Cross-products of Z (by term), X and y; terms sorted by decreasing number of levels. */
+export interface CrossProducts {
+  /** Number of rows. */
+  readonly n: number;
+  /** Number of fixed-effects columns. */
+  readonly p: number;
+  /** `order[t]` is the frame's index of the t-th term in sorted order. */
+  readonly order: readonly number[];
+  /** Number of levels of each sorted term. */
+  readonly nlevels: readonly number[];
+  /** Rows per level of each sorted term (Z_t'Z_t is diag(counts[t])). */
+  readonly counts: readonly Float64Array[];
+  /** `pairs[s][t]` for t < s: co-occurrence of sorted terms t (finer) and s. */
+  readonly pairs: readonly (readonly CoOccurrence[])[];
+  /** [X y]'Z_t for each sorted term, row-major (p+1) x l_t. */
+  readonly xyz: readonly Float64Array[];
+  /** [X y]'[X y], row-major (p+1) x (p+1). */
+  readonly xyxy: Float64Array;
+}
+
+// Above this many cells, co-occurrences are counted in a Map instead of a dense table.
+const DENSE_COUNT_LIMIT = 1 << 22;
+
+function coOccurrence(
+  fine: Int32Array,
+  lFine: number,
+  coarse: Int32Array,
+  lCoarse: number,
+): CoOccurrence {
+  const n = fine.length;
+  const parent = new Int32Array(lFine).fill(-1);
+  let nested = true;
+  for (let r = 0; r < n; r++) {
+    const a = fine[r], b = coarse[r];
+    if (parent[a] < 0) parent[a] = b;
+    else if (parent[a] !== b) {
+      nested = false;
+      break;
+    }
+  }
+  if (nested) {
+    const count = new Float64Array(lFine);
+    for (let r = 0; r < n; r++) count[fine[r]]++;
+    const colPtr = new Int32Array(lFine + 1);
+    for (let a = 0; a <= lFine; a++) colPtr[a] = a;
+    return { colPtr, rowIdx: parent, count, nested };
+  }
+  const colPtr = new Int32Array(lFine + 1);
+  let rowIdx: Int32Array, count: Float64Array;
+  if (lFine * lCoarse <= DENSE_COUNT_LIMIT) {
+    const table = new Float64Array(lFine * lCoarse);
+    for (let r = 0; r < n; r++) table[fine[r] * lCoarse + coarse[r]]++;
+    let nnz = 0;
+    for (let i = 0; i < table.length; i++) if (table[i] !== 0) nnz++;
+    rowIdx = new Int32Array(nnz);
+    count = new Float64Array(nnz);
+    let k = 0;
+    for (let a = 0; a < lFine; a++) {
+      colPtr[a] = k;
+      for (let b = 0; b < lCoarse; b++) {
+        const c = table[a * lCoarse + b];
+        if (c !== 0) {
+          rowIdx[k] = b;
+          count[k++] = c;
+        }
+      }
+    }
+    colPtr[lFine] = k;
+  } else {
+    const cells = new Map<number, number>();
+    for (let r = 0; r < n; r++) {
+      const key = fine[r] * lCoarse + coarse[r];
+      cells.set(key, (cells.get(key) ?? 0) + 1);
+    }
+    const keys = Float64Array.from(cells.keys()).sort();
+    rowIdx = new Int32Array(keys.length);
+    count = new Float64Array(keys.length);
+    let a = 0;
+    for (let k = 0; k < keys.length; k++) {
+      const col = Math.floor(keys[k] / lCoarse);
+      while (a <= col) colPtr[a++] = k;
+      rowIdx[k] = keys[k] - col * lCoarse;
+      count[k] = cells.get(keys[k])!;
+    }
+    while (a <= lFine) colPtr[a++] = keys.length;
+  }
+  return { colPtr, rowIdx, count, nested };
+}
+
+/**
+ * Computes the cross-products of a model frame. Terms are sorted by
+ * decreasing number of levels (stable), as MixedModels.jl does, so that the
+ * largest term gets the diagonal block of the factor.
+ *
+ * Cost: O(n (p + 1)^2 + n K^2) once; afterwards nothing touches the rows.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "./cross_products.ts";
+ * const cp = crossProducts({
+ *   response: "y",
+ *   y: new Float64Array([1, 2, 3, 4]),
+ *   X: new Float64Array([1, 1, 1, 1]),
+ *   fixedNames: ["(Intercept)"],
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1]), levels: ["a", "b"] }],
+ *   droppedRows: 0,
+ * });
+ * assert.deepEqual(Array.from(cp.counts[0]), [2, 2]);
+ * assert.deepEqual(Array.from(cp.xyz[0]), [2, 2, 3, 7]); // 1'Z and y'Z
+ * assert.deepEqual(Array.from(cp.xyxy), [4, 10, 10, 30]);
+ * ```
+ */
+export function crossProducts(frame: ModelFrame): CrossProducts {
+  const n = frame.y.length;
+  const p = frame.fixedNames.length;
+  const P = p + 1;
+  const order = frame.terms.map((_, i) => i).sort((i, j) =>
+    frame.terms[j].levels.length - frame.terms[i].levels.length || i - j
+  );
+  const codes = order.map((i) => frame.terms[i].codes);
+  const nlevels = order.map((i) => frame.terms[i].levels.length);
+  const counts = codes.map((c, t) => {
+    const out = new Float64Array(nlevels[t]);
+    for (let r = 0; r < n; r++) out[c[r]]++;
+    return out;
+  });
+  const pairs: CoOccurrence[][] = order.map((_, s) => {
+    const row: CoOccurrence[] = [];
+    for (let t = 0; t < s; t++) {
+      row.push(coOccurrence(codes[t], nlevels[t], codes[s], nlevels[s]));
+    }
+    return row;
+  });
+  const column = (c: number): Float64Array =>
+    c < p ? frame.X.subarray(c * n, (c + 1) * n) : frame.y;
+  const xyz = codes.map((code, t) => {
+    const l = nlevels[t];
+    const out = new Float64Array(P * l);
+    for (let c = 0; c < P; c++) {
+      const v = column(c);
+      const base = c * l;
+      for (let r = 0; r < n; r++) out[base + code[r]] += v[r];
+    }
+    return out;
+  });
+  const xyxy = new Float64Array(P * P);
+  for (let c = 0; c < P; c++) {
+    const u = column(c);
+    for (let d = 0; d <= c; d++) {
+      const v = column(d);
+      let s = 0;
+      for (let r = 0; r < n; r++) s += u[r] * v[r];
+      xyxy[c * P + d] = s;
+      xyxy[d * P + c] = s;
+    }
+  }
+  return { n, p, order, nlevels, counts, pairs, xyz, xyxy };
+}
