@@ -67,7 +67,9 @@ export class ChainFactor implements BlockedFactor {
     }
     const C = this.trailing;
     C.set(cp.xyxy);
-    let logdet = 0;
+    // Pivots of Lambda'Z'Z Lambda + I are >= 1, so their product only grows:
+    // multiply, and take a logarithm only before it could overflow.
+    let logdet = 0, pivots = 1;
     for (let t = 0; t < K; t++) {
       const l = cp.nlevels[t], d = this.#diag[t], x = this.#xBlock[t];
       const offs = this.#off[t], ancs = this.#ancestor[t];
@@ -76,7 +78,11 @@ export class ChainFactor implements BlockedFactor {
         if (!(dd > 0)) return false;
         const ljj = Math.sqrt(dd);
         d[b] = ljj;
-        logdet += Math.log(ljj);
+        pivots *= dd;
+        if (pivots > 1e280) {
+          logdet += Math.log(pivots);
+          pivots = 1;
+        }
         const inv = 1 / ljj;
         for (let k = 0; k < offs.length; k++) offs[k][b] *= inv;
         for (let c = 0; c < P; c++) x[c * l + b] *= inv;
@@ -97,7 +103,7 @@ export class ChainFactor implements BlockedFactor {
       }
     }
     if (choleskyInPlace(C, P) >= 0) return false;
-    this.logdetL2 = 2 * logdet;
+    this.logdetL2 = logdet + Math.log(pivots);
     this.logdetRX2 = 2 * logDiagonalSum(C, P, P - 1);
     const last = C[P * P - 1];
     this.r2 = last * last;

@@ -47,7 +47,11 @@ export class SchurFactor implements BlockedFactor {
   readonly #s: Float64Array;
   readonly #br: Float64Array;
 
-  constructor(cp: CrossProducts) {
+  /**
+   * @param grouping `auto` picks the cheaper update; `grouped` and `direct`
+   * force one (tests compare them).
+   */
+  constructor(cp: CrossProducts, grouping: "auto" | "grouped" | "direct" = "auto") {
     this.#cp = cp;
     const K = cp.nlevels.length, P = cp.p + 1, l0 = cp.nlevels[0];
     this.#P = P;
@@ -99,7 +103,7 @@ export class SchurFactor implements BlockedFactor {
         this.#xyzRest.set(cp.xyz[t].subarray(c * l, (c + 1) * l), c * m + offset[t]);
       }
     }
-    this.#groups = this.#groupByCount();
+    this.#groups = grouping === "direct" ? null : this.#groupByCount(grouping === "grouped");
     this.#w = new Float64Array(m * m);
     this.#hw = new Float64Array(P * m);
     this.#qw = new Float64Array(P * P);
@@ -108,7 +112,7 @@ export class SchurFactor implements BlockedFactor {
   }
 
   /** Per distinct count of term 0: the Gram, cross and outer products of its columns. */
-  #groupByCount() {
+  #groupByCount(force: boolean) {
     const cp = this.#cp, m = this.#m, P = this.#P, l0 = cp.nlevels[0];
     const c0 = cp.counts[0], xyz0 = cp.xyz[0];
     const byCount = new Map<number, number[]>();
@@ -121,7 +125,8 @@ export class SchurFactor implements BlockedFactor {
       directCost += nb * nb;
     }
     const g = byCount.size;
-    if (g * m * m > Math.max(directCost, m * m) || g * m * m > GROUPED_MEMORY_LIMIT) return null;
+    const tooCostly = g * m * m > Math.max(directCost, m * m) || g * m * m > GROUPED_MEMORY_LIMIT;
+    if (tooCostly && !force) return null;
     return [...byCount].map(([count, levels]) => {
       const gram = new Float64Array(m * m);
       const cross = new Float64Array(P * m);

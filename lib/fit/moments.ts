@@ -62,16 +62,6 @@ function isInterceptOnly(cp: CrossProducts): boolean {
   return true;
 }
 
-/** Levels of term s above each level of term t (t < s) in a nested chain. */
-function ancestors(cp: CrossProducts, t: number, s: number): Int32Array {
-  const anc = Int32Array.from({ length: cp.nlevels[t] }, (_, b) => b);
-  for (let u = t; u < s; u++) {
-    const parent = cp.pairs[u + 1][u].rowIdx;
-    for (let b = 0; b < anc.length; b++) anc[b] = parent[anc[b]];
-  }
-  return anc;
-}
-
 /**
  * Nested ANOVA: SS_t = y'(P_t - P_{t+1})y with P_t the projection on the
  * levels of term t (P_{-1} = I, P_K = grand mean), and
@@ -79,16 +69,31 @@ function ancestors(cp: CrossProducts, t: number, s: number): Int32Array {
  * T(t,j) = tr(Z_j' P_t Z_j) = sum over levels m of j of n_m^2 / n_{anc_t(m)}
  * for j finer than t, and n otherwise (Searle et al. 1992, section 3.6 and 5.3).
  */
-function hierarchicalAnova(cp: CrossProducts): MomentEstimates {
+export function hierarchicalAnova(cp: CrossProducts): MomentEstimates {
+  if (!isNestedChain(cp)) {
+    throw new RangeError("the hierarchical ANOVA needs each term nested in the next");
+  }
+  if (!isInterceptOnly(cp)) {
+    throw new RangeError("the hierarchical ANOVA needs an intercept-only fixed part");
+  }
   const K = cp.nlevels.length, n = cp.n, P = cp.p + 1;
-  const T = (t: number, j: number): number => {
-    if (t < 0 || j >= t) return t >= K ? sumSquares(cp.counts[j]) / n : n;
-    if (t >= K) return sumSquares(cp.counts[j]) / n;
-    const anc = ancestors(cp, j, t), cj = cp.counts[j], ct = cp.counts[t];
-    let s = 0;
-    for (let m = 0; m < cj.length; m++) s += (cj[m] * cj[m]) / ct[anc[m]];
-    return s;
-  };
+  // table[t + 1][j] = T(t, j) for strata t = -1 .. K.
+  const table = Array.from({ length: K + 2 }, () => new Float64Array(K).fill(n));
+  for (let j = 0; j < K; j++) {
+    const cj = cp.counts[j];
+    const anc = Int32Array.from({ length: cj.length }, (_, m) => m);
+    for (let t = j + 1; t < K; t++) {
+      const parent = cp.pairs[t][t - 1].rowIdx, ct = cp.counts[t];
+      let s = 0;
+      for (let m = 0; m < cj.length; m++) {
+        anc[m] = parent[anc[m]];
+        s += (cj[m] * cj[m]) / ct[anc[m]];
+      }
+      table[t + 1][j] = s;
+    }
+    table[K + 1][j] = sumSquares(cj) / n;
+  }
+  const T = (t: number, j: number): number => table[t + 1][j];
   const rank = (t: number): number => t < 0 ? n : t >= K ? 1 : cp.nlevels[t];
   const quad = (t: number): number => {
     if (t < 0) return cp.xyxy[P * P - 1];
@@ -116,7 +121,7 @@ function hierarchicalAnova(cp: CrossProducts): MomentEstimates {
  * B = (X'X)^-1, tr(M V_i M V_j) = ||Z_i'Z_j - U_i B U_j'||_F^2, expanded so
  * that only the nonzero co-occurrence counts and p x p products are touched.
  */
-function mivque0(cp: CrossProducts): MomentEstimates {
+export function mivque0(cp: CrossProducts): MomentEstimates {
   const K = cp.nlevels.length, n = cp.n, p = cp.p, P = p + 1;
   const xtx = new Float64Array(p * p);
   for (let c = 0; c < p; c++) for (let d = 0; d < p; d++) xtx[c * p + d] = cp.xyxy[c * P + d];

@@ -17,6 +17,10 @@ import {
   forwardSolveInPlace,
 } from "../linalg/cholesky.ts";
 
+// A Newton step this small that cannot lower f is rounding noise in the
+// differences, not a failure to converge.
+const NOISE_STEP = 1e-5;
+
 /** Options of {@linkcode minimizeEven}. */
 export interface MinimizeOptions {
   /**
@@ -84,7 +88,7 @@ export function minimizeEven(
   while (iterations < maxIterations && !converged) {
     iterations++;
     for (let k = 0; k < K; k++) {
-      h[k] = 1e-4 * Math.max(x[k], 0.1);
+      h[k] = 2e-4 * Math.max(x[k], 0.1);
       const xk = x[k];
       x[k] = xk + h[k];
       fPlus[k] = f(x);
@@ -105,35 +109,35 @@ export function minimizeEven(
       }
     }
     if (!newtonStep(H, g, K, step)) break;
-    let fullStep = 0;
+    let fullStep = 0, slope = 0;
     for (let k = 0; k < K; k++) {
       fullStep = Math.max(fullStep, Math.abs(step[k]) / Math.max(x[k], 1));
+      slope += g[k] * step[k];
     }
-    let slope = 0;
-    for (let k = 0; k < K; k++) slope += g[k] * step[k];
+    if (fullStep <= xtol || !(slope < 0)) {
+      // The step is within the differences' noise (or they no longer agree on a
+      // descent direction): x is the minimum to the precision available.
+      converged = fullStep <= NOISE_STEP;
+      break;
+    }
     // Backtracking line search on the Newton direction.
     let t = 1, accepted = false, fTrial = fx;
-    for (let tries = 0; tries < 30; tries++) {
+    while (t * fullStep > xtol * 1e-3) {
       for (let k = 0; k < K; k++) trial[k] = Math.abs(x[k] + t * step[k]);
       fTrial = f(trial);
-      if (fTrial <= fx + 1e-4 * t * Math.min(slope, 0)) {
+      if (fTrial < fx && fTrial <= fx + 1e-4 * t * slope) {
         accepted = true;
         break;
       }
-      // A step within the differences' noise that does not lower f: x is the minimum.
-      if (fullStep <= xtol) break;
       t *= 0.5;
     }
-    if (accepted) {
-      x.set(trial);
-      fx = fTrial;
-    }
-    if (fullStep <= xtol) {
-      converged = true;
-    } else if (!accepted) {
-      converged = fullStep <= 1e3 * xtol;
+    if (!accepted) {
+      converged = fullStep <= NOISE_STEP;
       break;
     }
+    x.set(trial);
+    fx = fTrial;
+    converged = t * fullStep <= xtol;
   }
   return { x, f: fx, evaluations, iterations, converged };
 }

@@ -49,10 +49,11 @@ const DENSE_COUNT_LIMIT = 1 << 22;
 
 function coOccurrence(
   fine: Int32Array,
-  lFine: number,
+  fineCounts: Float64Array,
   coarse: Int32Array,
   lCoarse: number,
 ): CoOccurrence {
+  const lFine = fineCounts.length;
   const n = fine.length;
   const parent = new Int32Array(lFine).fill(-1);
   let nested = true;
@@ -65,8 +66,7 @@ function coOccurrence(
     }
   }
   if (nested) {
-    const count = new Float64Array(lFine);
-    for (let r = 0; r < n; r++) count[fine[r]]++;
+    const count = fineCounts;
     const colPtr = new Int32Array(lFine + 1);
     for (let a = 0; a <= lFine; a++) colPtr[a] = a;
     return { colPtr, rowIdx: parent, count, nested };
@@ -113,6 +113,11 @@ function coOccurrence(
   return { colPtr, rowIdx, count, nested };
 }
 
+function isAllOnes(v: Float64Array): boolean {
+  for (let i = 0; i < v.length; i++) if (v[i] !== 1) return false;
+  return true;
+}
+
 /**
  * Computes the cross-products of a model frame. Terms are sorted by
  * decreasing number of levels (stable), as MixedModels.jl does, so that the
@@ -146,35 +151,53 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
   );
   const codes = order.map((i) => frame.terms[i].codes);
   const nlevels = order.map((i) => frame.terms[i].levels.length);
-  const counts = codes.map((c, t) => {
-    const out = new Float64Array(nlevels[t]);
-    for (let r = 0; r < n; r++) out[c[r]]++;
-    return out;
-  });
-  const pairs: CoOccurrence[][] = order.map((_, s) => {
+  const columns = Array.from(
+    { length: P },
+    (_, c) => c < p ? frame.X.subarray(c * n, (c + 1) * n) : frame.y,
+  );
+  const constantOne = columns.map(isAllOnes);
+  const counts: Float64Array[] = [], xyz: Float64Array[] = [];
+  const pairs: CoOccurrence[][] = [];
+  for (let t = 0; t < codes.length; t++) {
+    const code = codes[t], l = nlevels[t];
     const row: CoOccurrence[] = [];
-    for (let t = 0; t < s; t++) {
-      row.push(coOccurrence(codes[t], nlevels[t], codes[s], nlevels[s]));
+    pairs.push(row);
+    let count: Float64Array, out: Float64Array;
+    const below = t > 0 ? coOccurrence(codes[t - 1], counts[t - 1], code, l) : null;
+    if (below?.nested) {
+      // Nested in the finer term: aggregate its sums over levels, not rows.
+      count = new Float64Array(l);
+      out = new Float64Array(P * l);
+      const parent = below.rowIdx, finer = counts[t - 1], finerSums = xyz[t - 1];
+      const lf = finer.length;
+      for (let a = 0; a < lf; a++) count[parent[a]] += finer[a];
+      for (let c = 0; c < P; c++) {
+        for (let a = 0; a < lf; a++) out[c * l + parent[a]] += finerSums[c * lf + a];
+      }
+    } else {
+      count = new Float64Array(l);
+      out = new Float64Array(P * l);
+      for (let r = 0; r < n; r++) count[code[r]]++;
+      for (let c = 0; c < P; c++) {
+        const sums = out.subarray(c * l, (c + 1) * l);
+        if (constantOne[c]) sums.set(count);
+        else {
+          const v = columns[c];
+          for (let r = 0; r < n; r++) sums[code[r]] += v[r];
+        }
+      }
     }
-    return row;
-  });
-  const column = (c: number): Float64Array =>
-    c < p ? frame.X.subarray(c * n, (c + 1) * n) : frame.y;
-  const xyz = codes.map((code, t) => {
-    const l = nlevels[t];
-    const out = new Float64Array(P * l);
-    for (let c = 0; c < P; c++) {
-      const v = column(c);
-      const base = c * l;
-      for (let r = 0; r < n; r++) out[base + code[r]] += v[r];
+    counts.push(count);
+    xyz.push(out);
+    for (let j = 0; j < t; j++) {
+      row.push(j === t - 1 ? below! : coOccurrence(codes[j], counts[j], code, l));
     }
-    return out;
-  });
+  }
   const xyxy = new Float64Array(P * P);
   for (let c = 0; c < P; c++) {
-    const u = column(c);
+    const u = columns[c];
     for (let d = 0; d <= c; d++) {
-      const v = column(d);
+      const v = columns[d];
       let s = 0;
       for (let r = 0; r < n; r++) s += u[r] * v[r];
       xyxy[c * P + d] = s;
