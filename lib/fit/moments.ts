@@ -55,7 +55,25 @@ export function momentEstimates(cp: CrossProducts): MomentEstimates {
   return isNestedChain(cp) && isInterceptOnly(cp) ? hierarchicalAnova(cp) : mivque0(cp);
 }
 
-function isInterceptOnly(cp: CrossProducts): boolean {
+/**
+ * y'P_t y = sum over levels a of term t of (sum of y in a)^2 / n_a, the sum
+ * of squares of the projection on term t's levels; t = K (past the last
+ * term) is the grand mean, (sum y)^2 / n, when X is the intercept.
+ */
+export function levelSumOfSquares(cp: CrossProducts, t: number): number {
+  const P = cp.p + 1;
+  if (t >= cp.nlevels.length) {
+    const sy = cp.xyxy[(P - 1) * P];
+    return (sy * sy) / cp.n;
+  }
+  const l = cp.nlevels[t], c = cp.counts[t], ys = cp.xyz[t].subarray((P - 1) * l);
+  let s = 0;
+  for (let a = 0; a < l; a++) s += (ys[a] * ys[a]) / c[a];
+  return s;
+}
+
+/** True when X is the single intercept column. */
+export function isInterceptOnly(cp: CrossProducts): boolean {
   if (cp.p !== 1 || cp.xyxy[0] !== cp.n) return false;
   const c = cp.counts[0], x = cp.xyz[0];
   for (let a = 0; a < c.length; a++) if (x[a] !== c[a]) return false;
@@ -95,15 +113,7 @@ export function hierarchicalAnova(cp: CrossProducts): MomentEstimates {
   }
   const T = (t: number, j: number): number => table[t + 1][j];
   const rank = (t: number): number => t < 0 ? n : t >= K ? 1 : cp.nlevels[t];
-  const quad = (t: number): number => {
-    if (t < 0) return cp.xyxy[P * P - 1];
-    const sy = cp.xyxy[(P - 1) * P];
-    if (t >= K) return (sy * sy) / n;
-    const l = cp.nlevels[t], c = cp.counts[t], ys = cp.xyz[t].subarray((P - 1) * l);
-    let s = 0;
-    for (let a = 0; a < l; a++) s += (ys[a] * ys[a]) / c[a];
-    return s;
-  };
+  const quad = (t: number): number => t < 0 ? cp.xyxy[P * P - 1] : levelSumOfSquares(cp, t);
   // Rows: strata t = -1 (residual) .. K-1; unknowns s_0..s_{K-1}, s0 last.
   const N = K + 1, A = new Float64Array(N * N), b = new Float64Array(N);
   for (let row = 0; row < N; row++) {

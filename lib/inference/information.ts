@@ -1,0 +1,130 @@
+/**
+ * Standard errors of the variance components: the inverse of the expected
+ * or observed information in the (sigma_1^2, ..., sigma_K^2, sigma^2)
+ * parametrisation (ALGORITHMS.md section 4), from the blocked factor.
+ *
+ * @module
+ */
+
+import type { ModelFrame } from "../model/frame.ts";
+import { type CrossProducts, crossProducts } from "../model/cross_products.ts";
+import { blockedFactor } from "../fit/blocked_factor.ts";
+import type { VarCompFit } from "../fit/fit.ts";
+import { solveLinear } from "../linalg/solve.ts";
+import { VarianceDeviance } from "./variance_deviance.ts";
+import { finiteDifferenceHessian } from "./_hessian.ts";
+
+/** Which information matrix to invert. */
+export type InformationKind = "expected" | "observed";
+
+/** Options of {@linkcode varianceCovariance}. */
+export interface InformationOptions {
+  /**
+   * `expected`: I_kl = tr(P V_k P V_l) / 2 (REML) or tr(V^-1 V_k V^-1 V_l) / 2 (ML);
+   * `observed`: minus the Hessian of the log-likelihood.
+   * @default "expected"
+   */
+  kind?: InformationKind;
+  /** Cross-products of the frame when the caller already has them. */
+  crossProducts?: CrossProducts;
+}
+
+/** Covariance of the variance-component estimates. */
+export interface VarianceCovariance {
+  /** Term names in frame order, then `Residual`. */
+  readonly parameters: readonly string[];
+  /** The estimates, same order. */
+  readonly estimates: Float64Array;
+  /** Inverse information, row-major; null when the information is singular. */
+  readonly covariance: Float64Array | null;
+  /** Standard errors; null entries where the covariance is not available. */
+  readonly se: readonly (number | null)[];
+  /** Which information was inverted. */
+  readonly kind: InformationKind;
+  /** The likelihood it comes from: REML for REML and ANOVA fits, ML for ML fits. */
+  readonly likelihood: "REML" | "ML";
+}
+
+/**
+ * Asymptotic covariance of the variance estimates of `fit`. The
+ * information is the Hessian of -2 log L (or of its log-determinant terms,
+ * for the expected information) in the variances, by finite differences of
+ * the blocked factor, so no n x n matrix is formed. An ANOVA fit gets the
+ * REML information at its estimates (truncated at 0), which in balanced
+ * designs equals the ANOVA estimators' exact variance with the estimates
+ * plugged in.
+ *
+ * Cost: about 2 (K+1)^2 factor updates.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { fitVarComp } from "../fit/fit.ts";
+ * import { varianceCovariance } from "./information.ts";
+ * const frame = {
+ *   response: "y",
+ *   y: new Float64Array([1, 2, 5, 6, 2, 4]),
+ *   X: new Float64Array(6).fill(1),
+ *   fixedNames: ["(Intercept)"],
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1, 2, 2]), levels: ["a", "b", "c"] }],
+ *   droppedRows: 0,
+ * };
+ * const vc = varianceCovariance(frame, fitVarComp(frame));
+ * // Balanced one-way: Var = 2 MSA^2 / (n^2 (a-1)) + 2 MSE^2 / (n^2 a (n-1)).
+ * const msa = 49 / 6, mse = 1;
+ * const exact = Math.sqrt((2 * msa ** 2) / (4 * 2) + (2 * mse ** 2) / (4 * 3));
+ * assert.ok(Math.abs(vc.se[0]! - exact) < 1e-6 * exact);
+ * ```
+ */
+export function varianceCovariance(
+  frame: ModelFrame,
+  fit: VarCompFit,
+  options: InformationOptions = {},
+): VarianceCovariance {
+  const kind = options.kind ?? "expected";
+  if (kind !== "expected" && kind !== "observed") {
+    throw new TypeError(`unknown information "${kind}": expected "expected" or "observed"`);
+  }
+  const cp = options.crossProducts ?? crossProducts(frame);
+  const reml = fit.method !== "ML";
+  const deviance = new VarianceDeviance(cp, blockedFactor(cp), reml);
+  const K = cp.order.length, d = K + 1;
+  const s = new Float64Array(d);
+  cp.order.forEach((i, t) => s[t] = Math.max(fit.variances[frame.terms[i].name], 0));
+  s[K] = fit.variances.Residual;
+  const parts = kind === "expected" ? "log-determinants" : "full";
+  const H = finiteDifferenceHessian((x) => deviance.evaluate(x, parts), s);
+  const info = H.map((v) => (kind === "expected" ? -0.5 : 0.5) * v);
+  const sortedCov = invertSymmetric(info, d);
+  // Back to frame order: position of frame term i among the sorted terms.
+  const pos = [...frame.terms.map((_, i) => cp.order.indexOf(i)), K];
+  const covariance = sortedCov && Float64Array.from(
+    { length: d * d },
+    (_, ij) => sortedCov[pos[Math.floor(ij / d)] * d + pos[ij % d]],
+  );
+  const se = pos.map((_, a) => {
+    const v = covariance?.[a * d + a];
+    return v !== undefined && v > 0 && Number.isFinite(v) ? Math.sqrt(v) : null;
+  });
+  return {
+    parameters: [...frame.terms.map((t) => t.name), "Residual"],
+    estimates: Float64Array.from(pos, (_, a) => a < K ? fit.variances[frame.terms[a].name] : s[K]),
+    covariance,
+    se,
+    kind,
+    likelihood: reml ? "REML" : "ML",
+  };
+}
+
+function invertSymmetric(a: Float64Array, d: number): Float64Array | null {
+  if (!a.every(Number.isFinite)) return null;
+  const inv = new Float64Array(d * d);
+  for (let j = 0; j < d; j++) {
+    const e = new Float64Array(d);
+    e[j] = 1;
+    const col = solveLinear(a, e, d);
+    if (!col) return null;
+    for (let i = 0; i < d; i++) inv[i * d + j] = col[i];
+  }
+  return inv;
+}
