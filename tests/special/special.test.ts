@@ -1,0 +1,98 @@
+/**
+ * Special functions and distribution quantiles against SciPy 1.17.1
+ * (tests/fixtures/special/special.json, made by make_reference.py beside it).
+ */
+import assert from "node:assert";
+import reference from "../fixtures/special/special.json" with { type: "json" };
+import {
+  chiSquareCdf,
+  chiSquareQuantile,
+  fCdf,
+  fQuantile,
+  logGamma,
+  normalCdf,
+  normalQuantile,
+  regularizedBeta,
+  tCdf,
+  tQuantile,
+} from "../../lib/special/mod.ts";
+
+/** Relative error, absolute near zero. */
+function relativeError(actual: number, expected: number): number {
+  return Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-300);
+}
+
+function checkAll(
+  name: string,
+  rows: number[][],
+  f: (...args: number[]) => number,
+  tolerance: number,
+) {
+  let worst = 0;
+  for (const row of rows) {
+    const args = row.slice(0, -1), expected = row[row.length - 1];
+    const actual = f(...args);
+    const error = expected === 0 ? Math.abs(actual) : relativeError(actual, expected);
+    worst = Math.max(worst, error);
+    assert.ok(
+      error <= tolerance,
+      `${name}(${args.join(", ")}) = ${actual}, SciPy ${expected} (relative error ${error})`,
+    );
+  }
+  return worst;
+}
+
+Deno.test("logGamma matches SciPy gammaln to 1e-14 relative", () => {
+  checkAll("logGamma", reference.logGamma, logGamma, 1e-14);
+});
+
+Deno.test("normalCdf is accurate in relative terms deep in the lower tail", () => {
+  checkAll("normalCdf", reference.normalCdf, normalCdf, 1e-13);
+});
+
+Deno.test("normalQuantile matches SciPy to 1e-14 relative, down to p = 1e-300", () => {
+  checkAll("normalQuantile", reference.normalQuantile, normalQuantile, 1e-14);
+});
+
+Deno.test("chi-square cdf and quantile match SciPy, df from 0.5 to 36000", () => {
+  checkAll("chiSquareCdf", reference.chiSquareCdf, chiSquareCdf, 1e-11);
+  checkAll("chiSquareQuantile", reference.chiSquareQuantile, chiSquareQuantile, 1e-12);
+});
+
+Deno.test("t cdf and quantile match SciPy", () => {
+  checkAll("tCdf", reference.tCdf, tCdf, 1e-11);
+  checkAll("tQuantile", reference.tQuantile, tQuantile, 1e-12);
+});
+
+Deno.test("F cdf and quantile match SciPy, df2 up to 36000", () => {
+  checkAll("fCdf", reference.fCdf, fCdf, 1e-12);
+  checkAll("fQuantile", reference.fQuantile, fQuantile, 1e-12);
+});
+
+Deno.test("regularizedBeta matches SciPy betainc, including large parameters", () => {
+  checkAll("regularizedBeta", reference.regularizedBeta, regularizedBeta, 1e-12);
+});
+
+Deno.test("F with infinite denominator df is chi-square / df1", () => {
+  for (const df1 of [1, 4, 30]) {
+    for (const p of [0.025, 0.975]) {
+      const expected = chiSquareQuantile(p, df1) / df1;
+      assert.ok(relativeError(fQuantile(p, df1, Infinity), expected) < 1e-15);
+      // A very large finite df2 approaches the same limit.
+      assert.ok(relativeError(fQuantile(p, df1, 1e9), expected) < 1e-6);
+    }
+  }
+});
+
+Deno.test("t with infinite df is normal; quantiles invert the cdfs", () => {
+  assert.strictEqual(tQuantile(0.975, Infinity), normalQuantile(0.975));
+  for (const df of [1, 3.5, 40]) {
+    for (const p of [1e-8, 0.1, 0.6, 0.999]) {
+      assert.ok(relativeError(tCdf(tQuantile(p, df), df), p) < 1e-12);
+    }
+  }
+  assert.ok(Number.isNaN(chiSquareQuantile(0.5, 0)));
+  assert.ok(Number.isNaN(normalQuantile(1.5)));
+  assert.strictEqual(chiSquareQuantile(0, 3), 0);
+  assert.strictEqual(chiSquareQuantile(1, 3), Infinity);
+});
