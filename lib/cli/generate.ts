@@ -12,13 +12,8 @@
  * @module
  */
 
-import {
-  Argument,
-  Command,
-  CommanderError,
-  InvalidArgumentError,
-  Option,
-} from "@commander-js/extra-typings";
+import { Argument, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { integerArg, numberArg, runCommand, vcsimCommand } from "./_command.ts";
 import { deriveStream } from "../rng/derive_stream.ts";
 import { NumpyRandomState } from "../rng/numpy_random_state.ts";
 import type { RandomStream } from "../rng/stream.ts";
@@ -27,24 +22,6 @@ import { nested, type NestedOptions } from "../generate/nested.ts";
 import { crossed, type CrossedOptions } from "../generate/crossed.ts";
 import type { CovariateSpec } from "../generate/design_options.ts";
 import { writeCsv } from "../data/csv_write.ts";
-
-function parseNumber(text: string, what: string): number {
-  const value = text.trim() === "" ? Number.NaN : Number(text);
-  if (!Number.isFinite(value)) {
-    throw new InvalidArgumentError(`expected ${what}, got "${text}".`);
-  }
-  return value;
-}
-
-const integerArg = (text: string): number => {
-  const value = parseNumber(text, "an integer");
-  if (!Number.isInteger(value)) {
-    throw new InvalidArgumentError(`expected an integer, got "${text}".`);
-  }
-  return value;
-};
-
-const numberArg = (text: string): number => parseNumber(text, "a number");
 
 const rangeArg = (text: string): [number, number] => {
   const parts = text.split(/[,:]/);
@@ -74,8 +51,7 @@ const covariateArg = (text: string, previous: CovariateSpec[] = []): CovariateSp
 };
 
 function makeCommand() {
-  return new Command()
-    .name("generate")
+  return vcsimCommand("generate")
     .description(
       "Write one simulated data set (columns y, group1, group2, covariates) as CSV.\n" +
         "Defaults: nested n_group1=200 n_group2=20 n_rep=10; crossed 100/100/4;\n" +
@@ -120,22 +96,7 @@ function makeCommand() {
       "add a covariate x ~ dist, y += slope*x (repeatable)",
       covariateArg,
     )
-    .option("--out <file>", "output CSV file (default: stdout)")
-    .exitOverride()
-    .configureOutput({
-      // Commander would read FORCE_COLOR / NO_COLOR, which needs --allow-env.
-      getOutHasColors: () => false,
-      getErrHasColors: () => false,
-      getOutHelpWidth: () => 100,
-      getErrHelpWidth: () => 100,
-      writeOut: (s) => writeSync(Deno.stdout, s),
-      writeErr: (s) => writeSync(Deno.stderr, s),
-    });
-}
-
-function writeSync(file: { writeSync(p: Uint8Array): number }, text: string): void {
-  const bytes = new TextEncoder().encode(text);
-  for (let off = 0; off < bytes.length;) off += file.writeSync(bytes.subarray(off));
+    .option("--out <file>", "output CSV file (default: stdout)");
 }
 
 function makeStream(rng: string, seedText: string, design: string): RandomStream {
@@ -165,15 +126,9 @@ async function writeAll(text: string, out: string | undefined): Promise<void> {
 /** Runs the command on `args` and returns the exit status. */
 async function main(args: string[]): Promise<number> {
   const program = makeCommand();
-  try {
-    program.parse(args, { from: "user" });
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode; // commander printed its message
-    throw e;
-  }
-  const design = program.processedArgs[0];
-  const o = program.opts();
-  try {
+  return await runCommand(program, args, async () => {
+    const design = program.processedArgs[0];
+    const o = program.opts();
     const common = {
       nGroup1: o.nGroup1,
       nGroup2: o.nGroup2,
@@ -213,12 +168,7 @@ async function main(args: string[]): Promise<number> {
       data = crossed(stream, options);
     }
     await writeAll(writeCsv(data), o.out);
-    return 0;
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    console.error(`error: ${message.split("\n")[0]}`);
-    return 1;
-  }
+  });
 }
 
 if (import.meta.main) {

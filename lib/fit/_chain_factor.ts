@@ -67,39 +67,54 @@ export class ChainFactor implements BlockedFactor {
     }
     const C = this.trailing;
     C.set(cp.xyxy);
+    const diag = this.#diag, off = this.#off, xBlock = this.#xBlock, nlevels = cp.nlevels;
     // Pivots of Lambda'Z'Z Lambda + I are >= 1, so their product only grows:
     // multiply, and take a logarithm only before it could overflow.
     let logdet = 0, pivots = 1;
     for (let t = 0; t < K; t++) {
-      const l = cp.nlevels[t], d = this.#diag[t], x = this.#xBlock[t];
-      const offs = this.#off[t], ancs = this.#ancestor[t];
+      const l = nlevels[t], d = diag[t], x = xBlock[t];
+      const offs = off[t], ancs = this.#ancestor[t], nOff = offs.length;
+      // The common intercept-only case (P = 2) accumulates X'X, X'y, y'y in registers.
+      let c00 = 0, c10 = 0, c11 = 0;
+      const x1 = P === 2 ? l : 0;
       for (let b = 0; b < l; b++) {
         const dd = d[b];
         if (!(dd > 0)) return false;
-        const ljj = Math.sqrt(dd);
-        d[b] = ljj;
+        const inv = 1 / Math.sqrt(dd);
+        d[b] = dd * inv;
         pivots *= dd;
         if (pivots > 1e280) {
           logdet += Math.log(pivots);
           pivots = 1;
         }
-        const inv = 1 / ljj;
-        for (let k = 0; k < offs.length; k++) offs[k][b] *= inv;
-        for (let c = 0; c < P; c++) x[c * l + b] *= inv;
-        // Schur update of the coarser blocks: only the ancestors of b are touched.
-        for (let k = 0; k < offs.length; k++) {
-          const s = t + 1 + k, a = ancs[k][b], o = offs[k][b], ls = cp.nlevels[s];
-          this.#diag[s][a] -= o * o;
-          for (let k2 = k + 1; k2 < offs.length; k2++) {
-            this.#off[s][k2 - k - 1][a] -= offs[k2][b] * o;
+        for (let k = 0; k < nOff; k++) offs[k][b] *= inv;
+        if (P === 2) {
+          const u = x[b] * inv, v = x[x1 + b] * inv;
+          x[b] = u;
+          x[x1 + b] = v;
+          c00 += u * u;
+          c10 += v * u;
+          c11 += v * v;
+        } else {
+          for (let c = 0; c < P; c++) x[c * l + b] *= inv;
+          for (let c = 0; c < P; c++) {
+            const xc = x[c * l + b];
+            for (let e = 0; e <= c; e++) C[c * P + e] -= xc * x[e * l + b];
           }
-          const xs = this.#xBlock[s];
+        }
+        // Schur update of the coarser blocks: only the ancestors of b are touched.
+        for (let k = 0; k < nOff; k++) {
+          const s = t + 1 + k, a = ancs[k][b], o = offs[k][b], ls = nlevels[s];
+          diag[s][a] -= o * o;
+          for (let k2 = k + 1; k2 < nOff; k2++) off[s][k2 - k - 1][a] -= offs[k2][b] * o;
+          const xs = xBlock[s];
           for (let c = 0; c < P; c++) xs[c * ls + a] -= x[c * l + b] * o;
         }
-        for (let c = 0; c < P; c++) {
-          const xc = x[c * l + b];
-          for (let e = 0; e <= c; e++) C[c * P + e] -= xc * x[e * l + b];
-        }
+      }
+      if (P === 2) {
+        C[0] -= c00;
+        C[2] -= c10;
+        C[3] -= c11;
       }
     }
     if (choleskyInPlace(C, P) >= 0) return false;

@@ -57,6 +57,8 @@ export interface VarCompFit {
   readonly variances: Readonly<Record<string, number>>;
   /** Number of levels of each term by name. */
   readonly groups: Readonly<Record<string, number>>;
+  /** Rows per level of each term: smallest, largest and mean. */
+  readonly groupSizes: Readonly<Record<string, { min: number; max: number; mean: number }>>;
   /** Relative SDs sigma_k / sigma in the frame's term order (0 where an ANOVA estimate is negative). */
   readonly theta: readonly number[];
   /** Fixed effects in the frame's column order. */
@@ -206,12 +208,20 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
 
   const variances: Record<string, number> = {};
   const groups: Record<string, number> = {};
+  const groupSizes: Record<string, { min: number; max: number; mean: number }> = {};
   const thetaByTerm = new Array<number>(K);
   frame.terms.forEach((term, i) => {
     const t = order.indexOf(i);
     thetaByTerm[i] = theta[t];
     variances[term.name] = method === "anova" ? moments.variances[t] : theta[t] * theta[t] * sigma2;
     groups[term.name] = term.levels.length;
+    const counts = cp.counts[t];
+    let min = Infinity, max = 0;
+    for (let a = 0; a < counts.length; a++) {
+      min = Math.min(min, counts[a]);
+      max = Math.max(max, counts[a]);
+    }
+    groupSizes[term.name] = { min, max, mean: n / counts.length };
   });
   variances.Residual = sigma2;
   const singular = thetaByTerm.some((th) => th < SINGULAR_BELOW);
@@ -228,6 +238,7 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
     criterion,
     variances,
     groups,
+    groupSizes,
     theta: thetaByTerm,
     fixed: frame.fixedNames.map((name, c) => ({
       name,

@@ -99,7 +99,8 @@ export function hierarchicalAnova(cp: CrossProducts): MomentEstimates {
   const table = Array.from({ length: K + 2 }, () => new Float64Array(K).fill(n));
   for (let j = 0; j < K; j++) {
     const cj = cp.counts[j];
-    const anc = Int32Array.from({ length: cj.length }, (_, m) => m);
+    const anc = new Int32Array(cj.length);
+    for (let m = 0; m < anc.length; m++) anc[m] = m;
     for (let t = j + 1; t < K; t++) {
       const parent = cp.pairs[t][t - 1].rowIdx, ct = cp.counts[t];
       let s = 0;

@@ -206,3 +206,47 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
   }
   return { n, p, order, nlevels, counts, pairs, xyz, xyxy };
 }
+
+/**
+ * Cross-products of the same design with another response `y`: only the y
+ * row of [X y]'Z and the y row and column of [X y]'[X y] are recomputed, as
+ * in a parametric bootstrap or a simulation with a fixed design.
+ *
+ * Cost: O(n (K + p)).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts, withResponse } from "./cross_products.ts";
+ * const frame = {
+ *   response: "y",
+ *   y: new Float64Array([1, 2, 3, 4]),
+ *   X: new Float64Array([1, 1, 1, 1]),
+ *   fixedNames: ["(Intercept)"],
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1]), levels: ["a", "b"] }],
+ *   droppedRows: 0,
+ * };
+ * const y2 = new Float64Array([2, 2, 0, 1]);
+ * assert.deepEqual(withResponse(crossProducts(frame), frame, y2), crossProducts({ ...frame, y: y2 }));
+ * ```
+ */
+export function withResponse(cp: CrossProducts, frame: ModelFrame, y: Float64Array): CrossProducts {
+  const { n, p } = cp, P = p + 1;
+  const xyz = cp.xyz.map((block, t) => {
+    const l = cp.nlevels[t], code = frame.terms[cp.order[t]].codes;
+    const out = Float64Array.from(block);
+    const sums = out.subarray(p * l);
+    sums.fill(0);
+    for (let r = 0; r < n; r++) sums[code[r]] += y[r];
+    return out;
+  });
+  const xyxy = Float64Array.from(cp.xyxy);
+  for (let c = 0; c <= p; c++) {
+    const u = c < p ? frame.X.subarray(c * n, (c + 1) * n) : y;
+    let s = 0;
+    for (let r = 0; r < n; r++) s += u[r] * y[r];
+    xyxy[c * P + p] = s;
+    xyxy[p * P + c] = s;
+  }
+  return { ...cp, xyz, xyxy };
+}

@@ -13,7 +13,7 @@ const fixture = JSON.parse(
 
 async function run(...args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "lib/cli/generate.ts", ...args],
+    args: ["run", "--quiet", "--allow-read", "--allow-write", "lib/cli/generate.ts", ...args],
     cwd: root,
     stdout: "piped",
     stderr: "piped",
