@@ -236,7 +236,7 @@ export function confidenceIntervals(
             ),
           );
         });
-        const s = Float64Array.from({ length: K + 1 }, (_, t) => 0);
+        const s = new Float64Array(K + 1);
         cp.order.forEach((i, t) => s[t] = Math.max(est(i), 0));
         s[K] = est(K);
         const cov = variance.covariance;

@@ -1,0 +1,480 @@
+/**
+ * The results store: one SQLite file (Deno's built-in `node:sqlite`) per
+ * study run or shard, holding a manifest, the condition list and every
+ * replicate in normalised tables (`replicates`, `fits`, `estimates`,
+ * `intervals`) that SQL reports can aggregate directly.
+ *
+ * @module
+ */
+
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import type {
+  FitRecord,
+  IntervalRecord,
+  IntervalStatus,
+  ParameterRecord,
+  ReplicateRecord,
+} from "./records.ts";
+
+/** The schema version this module writes, kept in SQLite's `user_version` pragma. */
+export const SCHEMA_VERSION = 1;
+
+/** What a store says about the run that produced it. */
+export interface Manifest {
+  /** The study's name. */
+  study: string;
+  /** The study's configuration as hashed. */
+  config: unknown;
+  /** Hash of `config`; stores with different hashes hold different designs. */
+  configHash: string;
+  /** Study seed. */
+  seed: number | string;
+  /** Replicates per condition. */
+  reps: number;
+  /** `index/count` of the shard this store holds, or null for the whole study. */
+  shard: string | null;
+  /** Versions of vcsim and the runtime. */
+  versions: Record<string, string>;
+  /** ISO time of the first run into this store. */
+  createdAt: string;
+  /** Run timings, e.g. `runs`: one entry per run. */
+  timings: Record<string, unknown>;
+}
+
+/** A registered condition of a store. */
+export interface StoredCondition {
+  /** The condition's key. */
+  condition: string;
+  /** Its position in the study's design (registration order). */
+  position: number;
+  /** Its design parameters. */
+  params: Record<string, unknown>;
+}
+
+// Numeric value columns are declared without a type: no affinity, so SQLite
+// keeps every double exactly as bound (a REAL column would turn -0 into 0).
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS manifest (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS conditions (
+  condition TEXT PRIMARY KEY,
+  position INTEGER NOT NULL,
+  params TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS replicates (
+  condition TEXT NOT NULL,
+  rep INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  message TEXT,
+  generate_ms NOT NULL,
+  total_ms NOT NULL,
+  PRIMARY KEY (condition, rep)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS fits (
+  condition TEXT NOT NULL,
+  rep INTEGER NOT NULL,
+  method TEXT NOT NULL,
+  ordinal INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  converged INTEGER NOT NULL,
+  singular INTEGER NOT NULL,
+  evaluations NOT NULL,
+  fit_ms NOT NULL,
+  message TEXT,
+  PRIMARY KEY (condition, rep, method)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS estimates (
+  condition TEXT NOT NULL,
+  rep INTEGER NOT NULL,
+  method TEXT NOT NULL,
+  parameter TEXT NOT NULL,
+  ordinal INTEGER NOT NULL,
+  truth,
+  estimate,
+  se,
+  PRIMARY KEY (condition, rep, method, parameter)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS intervals (
+  condition TEXT NOT NULL,
+  rep INTEGER NOT NULL,
+  method TEXT NOT NULL,
+  parameter TEXT NOT NULL,
+  interval TEXT NOT NULL,
+  ordinal INTEGER NOT NULL,
+  lower,
+  upper,
+  status TEXT NOT NULL,
+  PRIMARY KEY (condition, rep, method, parameter, interval)
+) WITHOUT ROWID;
+`;
+
+type Row = Record<string, SQLInputValue>;
+
+/**
+ * Opens (creating if needed, with its parent directories) the store at
+ * `path`. Refuses a store written by a newer schema version.
+ */
+export function openStore(path: string): ResultStore {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  return new ResultStore(new DatabaseSync(path));
+}
+
+/** An open results store; see {@linkcode openStore}. Close it when done. */
+export class ResultStore {
+  /** The underlying database, for SQL aggregate reports. Do not write through it. */
+  readonly db: DatabaseSync;
+  readonly #insertReplicate: StatementSync;
+  readonly #insertFit: StatementSync;
+  readonly #insertEstimate: StatementSync;
+  readonly #insertInterval: StatementSync;
+  readonly #selectReplicate: StatementSync;
+  readonly #selectFits: StatementSync;
+  readonly #selectEstimates: StatementSync;
+  readonly #selectIntervals: StatementSync;
+
+  /** Wraps an open database, creating the schema when missing. Prefer {@linkcode openStore}. */
+  constructor(db: DatabaseSync) {
+    this.db = db;
+    try {
+      // WAL lets reports read while a run writes; NORMAL is durable enough in WAL mode.
+      db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000");
+      const version = Number(db.prepare("PRAGMA user_version").get()?.user_version ?? 0);
+      if (version > SCHEMA_VERSION) {
+        throw new Error(
+          `store schema version ${version} is newer than this vcsim supports (${SCHEMA_VERSION})`,
+        );
+      }
+      if (version < SCHEMA_VERSION) {
+        this.#transaction(() => {
+          db.exec(SCHEMA);
+          db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+        });
+      }
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    this.#insertReplicate = db.prepare(
+      "INSERT INTO replicates (condition, rep, status, message, generate_ms, total_ms) " +
+        "VALUES (?, ?, ?, ?, ?, ?)",
+    );
+    this.#insertFit = db.prepare(
+      "INSERT INTO fits (condition, rep, method, ordinal, status, converged, singular, " +
+        "evaluations, fit_ms, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    this.#insertEstimate = db.prepare(
+      "INSERT INTO estimates (condition, rep, method, parameter, ordinal, truth, estimate, se) " +
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    this.#insertInterval = db.prepare(
+      "INSERT INTO intervals (condition, rep, method, parameter, interval, ordinal, lower, " +
+        "upper, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    this.#selectReplicate = db.prepare(
+      "SELECT condition, rep, status, message, generate_ms, total_ms FROM replicates " +
+        "WHERE condition = ? AND rep = ?",
+    );
+    this.#selectFits = db.prepare(
+      "SELECT method, status, converged, singular, evaluations, fit_ms, message FROM fits " +
+        "WHERE condition = ? AND rep = ? ORDER BY ordinal",
+    );
+    this.#selectEstimates = db.prepare(
+      "SELECT method, parameter, truth, estimate, se FROM estimates " +
+        "WHERE condition = ? AND rep = ? ORDER BY method, ordinal",
+    );
+    this.#selectIntervals = db.prepare(
+      "SELECT method, parameter, interval, lower, upper, status FROM intervals " +
+        "WHERE condition = ? AND rep = ? ORDER BY method, parameter, ordinal",
+    );
+  }
+
+  /** The manifest, or null when none was written yet. */
+  readManifest(): Manifest | null {
+    const row = this.db.prepare("SELECT json FROM manifest WHERE id = 1").get();
+    return row ? JSON.parse(String(row.json)) as Manifest : null;
+  }
+
+  /** Replaces the manifest. */
+  writeManifest(manifest: Manifest): void {
+    this.db.prepare("INSERT OR REPLACE INTO manifest (id, json) VALUES (1, ?)")
+      .run(JSON.stringify(manifest));
+  }
+
+  /** Shallow-merges `patch` into the manifest; throws when there is none. */
+  updateManifest(patch: Partial<Manifest>): void {
+    const current = this.readManifest();
+    if (!current) throw new Error("cannot update the manifest: the store has none yet");
+    this.writeManifest({ ...current, ...patch });
+  }
+
+  /**
+   * Registers conditions; ones already registered keep their position, new
+   * ones are appended in the given order.
+   */
+  registerConditions(
+    list: readonly { condition: string; params: Record<string, unknown> }[],
+  ): void {
+    this.#transaction(() => {
+      const next = this.db.prepare("SELECT COALESCE(MAX(position) + 1, 0) AS n FROM conditions")
+        .get();
+      let position = Number(next?.n ?? 0);
+      const insert = this.db.prepare(
+        "INSERT OR IGNORE INTO conditions (condition, position, params) VALUES (?, ?, ?)",
+      );
+      for (const { condition, params } of list) {
+        if (insert.run(condition, position, JSON.stringify(params)).changes) position++;
+      }
+    });
+  }
+
+  /** The registered conditions, by position. */
+  conditions(): StoredCondition[] {
+    return this.db.prepare("SELECT condition, position, params FROM conditions ORDER BY position")
+      .all().map((row) => ({
+        condition: String(row.condition),
+        position: Number(row.position),
+        params: JSON.parse(String(row.params)) as Record<string, unknown>,
+      }));
+  }
+
+  /** The stored replicate indices of every condition that has any. */
+  completedReplicates(): Map<string, Set<number>> {
+    const done = new Map<string, Set<number>>();
+    for (const row of this.db.prepare("SELECT condition, rep FROM replicates").iterate()) {
+      const condition = String(row.condition);
+      let reps = done.get(condition);
+      if (!reps) done.set(condition, reps = new Set());
+      reps.add(Number(row.rep));
+    }
+    return done;
+  }
+
+  /** How many replicates are stored. */
+  replicateCount(): number {
+    return Number(this.db.prepare("SELECT COUNT(*) AS n FROM replicates").get()?.n ?? 0);
+  }
+
+  /**
+   * Stores `records` in one transaction: either all are stored or, on any
+   * error (a replicate already stored, a non-finite number), none.
+   */
+  writeReplicates(records: readonly ReplicateRecord[]): void {
+    // Validate everything before touching the database, so errors name the culprit.
+    const seen = new Set<string>();
+    for (const record of records) {
+      validateReplicate(record);
+      const key = `${record.condition}\u0000${record.rep}`;
+      if (seen.has(key)) throw new Error(`${describe(record)} appears twice in the batch`);
+      seen.add(key);
+    }
+    this.#transaction(() => {
+      for (const record of records) this.#insert(record);
+    });
+  }
+
+  #insert(r: ReplicateRecord): void {
+    try {
+      this.#insertReplicate.run(r.condition, r.rep, r.status, r.message, r.generateMs, r.totalMs);
+    } catch (error) {
+      if (isConstraintError(error)) {
+        throw new Error(`${describe(r)} is already stored`, { cause: error });
+      }
+      throw error;
+    }
+    r.fits.forEach((f, fitOrdinal) => {
+      this.#insertFit.run(
+        r.condition,
+        r.rep,
+        f.method,
+        fitOrdinal,
+        f.status,
+        f.converged ? 1 : 0,
+        f.singular ? 1 : 0,
+        f.evaluations,
+        f.fitMs,
+        f.message,
+      );
+      f.parameters.forEach((p, parameterOrdinal) => {
+        this.#insertEstimate.run(
+          r.condition,
+          r.rep,
+          f.method,
+          p.parameter,
+          parameterOrdinal,
+          p.truth,
+          p.estimate,
+          p.se,
+        );
+        p.intervals.forEach((i, intervalOrdinal) => {
+          this.#insertInterval.run(
+            r.condition,
+            r.rep,
+            f.method,
+            p.parameter,
+            i.interval,
+            intervalOrdinal,
+            i.lower,
+            i.upper,
+            i.status,
+          );
+        });
+      });
+    });
+  }
+
+  /** The stored replicate, exactly as written, or null when absent. */
+  readReplicate(condition: string, rep: number): ReplicateRecord | null {
+    const row = this.#selectReplicate.get(condition, rep);
+    return row ? this.#assemble(row) : null;
+  }
+
+  /**
+   * Every stored replicate, by condition position then replicate index
+   * (replicates of unregistered conditions last, by key). Reads one
+   * replicate at a time, so memory stays flat.
+   */
+  *iterateReplicates(): Generator<ReplicateRecord> {
+    // Own statements per generator: two live iterations must not share a cursor.
+    const conditions = this.db.prepare(
+      "SELECT condition FROM conditions ORDER BY position, condition",
+    ).all().map((row) => String(row.condition));
+    const orphans = this.db.prepare(
+      "SELECT DISTINCT condition FROM replicates WHERE condition NOT IN " +
+        "(SELECT condition FROM conditions) ORDER BY condition",
+    ).all().map((row) => String(row.condition));
+    const replicates = this.db.prepare(
+      "SELECT condition, rep, status, message, generate_ms, total_ms FROM replicates " +
+        "WHERE condition = ? ORDER BY rep",
+    );
+    for (const condition of [...conditions, ...orphans]) {
+      for (const row of replicates.iterate(condition)) yield this.#assemble(row);
+    }
+  }
+
+  /** Closes the database. */
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  #assemble(row: Row): ReplicateRecord {
+    const condition = String(row.condition);
+    const rep = Number(row.rep);
+    const intervals = new Map<string, IntervalRecord[]>();
+    for (const i of this.#selectIntervals.all(condition, rep)) {
+      const key = `${i.method}\u0000${i.parameter}`;
+      let list = intervals.get(key);
+      if (!list) intervals.set(key, list = []);
+      list.push({
+        interval: String(i.interval),
+        lower: i.lower as number | null,
+        upper: i.upper as number | null,
+        status: String(i.status) as IntervalStatus,
+      });
+    }
+    const parameters = new Map<string, ParameterRecord[]>();
+    for (const p of this.#selectEstimates.all(condition, rep)) {
+      const method = String(p.method);
+      let list = parameters.get(method);
+      if (!list) parameters.set(method, list = []);
+      list.push({
+        parameter: String(p.parameter),
+        truth: p.truth as number | null,
+        estimate: p.estimate as number | null,
+        se: p.se as number | null,
+        intervals: intervals.get(`${method}\u0000${p.parameter}`) ?? [],
+      });
+    }
+    const fits: FitRecord[] = this.#selectFits.all(condition, rep).map((f) => ({
+      method: String(f.method),
+      status: String(f.status) as FitRecord["status"],
+      converged: Boolean(f.converged),
+      singular: Boolean(f.singular),
+      evaluations: Number(f.evaluations),
+      fitMs: Number(f.fit_ms),
+      message: f.message === null ? null : String(f.message),
+      parameters: parameters.get(String(f.method)) ?? [],
+    }));
+    return {
+      condition,
+      rep,
+      status: String(row.status) as ReplicateRecord["status"],
+      message: row.message === null ? null : String(row.message),
+      generateMs: Number(row.generate_ms),
+      totalMs: Number(row.total_ms),
+      fits,
+    };
+  }
+
+  #transaction(body: () => void): void {
+    // IMMEDIATE takes the write lock up front, so a concurrent writer fails fast, not midway.
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      body();
+      this.db.exec("COMMIT");
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+}
+
+function describe(r: { condition: string; rep: number }): string {
+  return `replicate ${r.rep} of condition "${r.condition}"`;
+}
+
+function isConstraintError(error: unknown): boolean {
+  // SQLITE_CONSTRAINT is 19; extended codes keep it in the low byte.
+  const code = (error as { errcode?: unknown })?.errcode;
+  return typeof code === "number" && (code & 0xff) === 19;
+}
+
+/** Throws unless `value` is a finite number (or null when `nullable`). */
+function checkNumber(value: unknown, nullable: boolean, where: () => string): void {
+  if (value === null && nullable) return;
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new Error(
+      `${where()} is ${typeof value === "number" ? String(value) : JSON.stringify(value)}: ` +
+        `the store takes finite numbers only${nullable ? " (use null for a missing value)" : ""}`,
+    );
+  }
+}
+
+function checkUnique(names: Set<string>, name: string, what: () => string): void {
+  if (names.has(name)) throw new Error(`${what()} appears twice`);
+  names.add(name);
+}
+
+function validateReplicate(r: ReplicateRecord): void {
+  const at = describe(r);
+  if (!Number.isSafeInteger(r.rep) || r.rep < 0) {
+    throw new Error(`replicate index ${r.rep} of condition "${r.condition}" is not an index`);
+  }
+  checkNumber(r.generateMs, false, () => `generateMs of ${at}`);
+  checkNumber(r.totalMs, false, () => `totalMs of ${at}`);
+  const methods = new Set<string>();
+  for (const f of r.fits) {
+    const fit = `fit ${f.method} of ${at}`;
+    checkUnique(methods, f.method, () => fit);
+    checkNumber(f.evaluations, false, () => `evaluations of ${fit}`);
+    checkNumber(f.fitMs, false, () => `fitMs of ${fit}`);
+    const names = new Set<string>();
+    for (const p of f.parameters) {
+      const parameter = `parameter ${p.parameter} of ${fit}`;
+      checkUnique(names, p.parameter, () => parameter);
+      checkNumber(p.truth, true, () => `truth of ${parameter}`);
+      checkNumber(p.estimate, true, () => `estimate of ${parameter}`);
+      checkNumber(p.se, true, () => `se of ${parameter}`);
+      const kinds = new Set<string>();
+      for (const i of p.intervals) {
+        const interval = `${i.interval} interval of ${parameter}`;
+        checkUnique(kinds, i.interval, () => interval);
+        checkNumber(i.lower, true, () => `lower limit of ${interval}`);
+        checkNumber(i.upper, true, () => `upper limit of ${interval}`);
+      }
+    }
+  }
+}
