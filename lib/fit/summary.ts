@@ -38,6 +38,10 @@ function pair(k1: string, v1: string, k2 = "", v2 = ""): string {
   return k2 === "" ? left.trimEnd() : left + k2.padEnd(20) + v2;
 }
 
+function groupSize(g: { min: number; max: number; mean: number }): string {
+  return g.min === g.max ? String(g.min) : `${g.min}-${g.max} (mean ${g.mean.toFixed(1)})`;
+}
+
 function fmt(x: number | null | undefined, digits = 3): string {
   return x === null || x === undefined || !Number.isFinite(x) ? "" : x.toFixed(digits);
 }
@@ -69,9 +73,19 @@ export function formatSummary(fit: VarCompFit, options: SummaryOptions = {}): st
   const level = options.level ?? 0.95;
   const z = normalQuantile(1 - (1 - level) / 2);
   const terms = Object.keys(fit.groups);
+  const q = ((1 - level) / 2).toFixed(3), q2 = (1 - (1 - level) / 2).toFixed(3);
+  const nameWidth = Math.max(
+    12,
+    ...fit.fixed.map((f) => f.name.length + 1),
+    ...terms.map((t) => t.length + 5),
+  );
+  const header = "".padEnd(nameWidth) + "Coef.".padStart(9) + "Std.Err.".padStart(10) +
+    "z".padStart(8) + "P>|z|".padStart(8) + `[${q}`.padStart(9) + `${q2}]`.padStart(8);
+  const width = Math.max(WIDTH, header.length);
+  const title = "Linear Mixed Model (random intercepts) Results";
   const lines: string[] = [];
-  lines.push("Linear Mixed Model (random intercepts) Results".padStart(56));
-  lines.push("=".repeat(WIDTH));
+  lines.push(title.padStart(Math.floor((width + title.length) / 2)));
+  lines.push("=".repeat(width));
   lines.push(pair("Model:", "vcsim LMM", "Dependent Variable:", options.response ?? "y"));
   lines.push(pair("No. Observations:", String(fit.nobs), "Method:", fit.method));
   lines.push(
@@ -90,30 +104,16 @@ export function formatSummary(fit: VarCompFit, options: SummaryOptions = {}): st
       fit.singular ? "Yes" : "No",
     ),
   );
-  if (fit.droppedRows > 0) lines.push(pair("Rows dropped (NA):", String(fit.droppedRows)));
-  for (const t of terms) {
-    const g = fit.groupSizes[t];
-    lines.push(
-      pair(
-        `No. Groups ${t}:`.length > 19 ? `Groups ${t}:` : `No. Groups ${t}:`,
-        String(fit.groups[t]),
-        "Group size:",
-        g.min === g.max ? String(g.min) : `${g.min}-${g.max} (mean ${g.mean.toFixed(1)})`,
-      ),
-    );
+  if (fit.droppedRows > 0) {
+    lines.push(pair("Rows dropped:", `${fit.droppedRows} (missing values)`));
   }
-  const q = ((1 - level) / 2).toFixed(3), q2 = (1 - (1 - level) / 2).toFixed(3);
-  const nameWidth = Math.max(
-    12,
-    ...fit.fixed.map((f) => f.name.length + 1),
-    ...terms.map((t) => t.length + 5),
+  lines.push(pair("No. Groups:", terms.map((t) => `${t} ${fit.groups[t]}`).join(", ")));
+  lines.push(
+    pair("Group size:", terms.map((t) => `${t} ${groupSize(fit.groupSizes[t])}`).join(", ")),
   );
-  const header = "".padEnd(nameWidth) + "Coef.".padStart(9) + "Std.Err.".padStart(10) +
-    "z".padStart(8) +
-    "P>|z|".padStart(8) + `[${q}`.padStart(9) + `${q2}]`.padStart(8);
-  lines.push("-".repeat(Math.max(WIDTH, header.length)));
+  lines.push("-".repeat(width));
   lines.push(header);
-  lines.push("-".repeat(Math.max(WIDTH, header.length)));
+  lines.push("-".repeat(width));
   for (const f of fit.fixed) {
     const zval = f.estimate / f.se;
     const pval = 2 * normalCdf(-Math.abs(zval));
@@ -130,7 +130,7 @@ export function formatSummary(fit: VarCompFit, options: SummaryOptions = {}): st
         fmt(options.varianceSe?.[t]).padStart(10),
     );
   }
-  lines.push("=".repeat(Math.max(WIDTH, header.length)));
+  lines.push("=".repeat(width));
   if (options.varianceSe) {
     lines.push(
       `Var Std.Err.: from the ${options.information ?? "expected"} ${

@@ -5,22 +5,12 @@ import { nested } from "../../lib/generate/nested.ts";
 import { crossed } from "../../lib/generate/crossed.ts";
 import { deriveStream } from "../../lib/rng/derive_stream.ts";
 import { writeCsv } from "../../lib/data/csv_write.ts";
-
-const root = new URL("../../", import.meta.url);
+import { ROOT as root, runCli } from "./_run_cli.ts";
 const fixture = JSON.parse(
   await Deno.readTextFile(new URL("tests/fixtures/numpy/numpy_randomstate.json", root)),
 );
 
-async function run(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "--allow-read", "--allow-write", "lib/cli/generate.ts", ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const run = (...args: string[]) => runCli("generate", ["--allow-read", "--allow-write"], args);
 
 Deno.test("--rng numpy with the default seed writes the notebook's nested data", async () => {
   const dir = await Deno.makeTempDir();

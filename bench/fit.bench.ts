@@ -1,0 +1,48 @@
+// Full fits: the notebook's 40,000-row designs from a Dataset (model frame,
+// cross-products, optimisation) and refits of the lme4 reference datasets.
+// Run: deno task bench (or deno bench --allow-read bench/fit.bench.ts)
+import { modelFrame } from "../lib/model/model_frame.ts";
+import { crossProducts } from "../lib/model/cross_products.ts";
+import { fitVarComp } from "../lib/fit/fit.ts";
+import {
+  CROSSED_FORMULA,
+  crossedData,
+  lme4Frames,
+  NESTED_FORMULA,
+  nestedData,
+} from "./_datasets.ts";
+
+let sink = 0;
+
+for (const method of ["reml", "ml", "anova"] as const) {
+  Deno.bench(`notebook nested 40,000 rows, ${method}, from the Dataset`, {
+    group: `nested-${method}`,
+  }, () => {
+    sink += fitVarComp(modelFrame(nestedData, NESTED_FORMULA), { method }).variances.Residual;
+  });
+}
+Deno.bench("notebook nested: cross-products only", { group: "nested-reml" }, () => {
+  sink += crossProducts(modelFrame(nestedData, NESTED_FORMULA)).n;
+});
+
+for (const method of ["reml", "ml", "anova"] as const) {
+  Deno.bench(`notebook crossed 40,000 rows, ${method}, from the Dataset`, {
+    group: `crossed-${method}`,
+  }, () => {
+    sink += fitVarComp(modelFrame(crossedData, CROSSED_FORMULA), { method }).variances.Residual;
+  });
+}
+
+for (const [name, frame] of Object.entries(lme4Frames)) {
+  const cp = crossProducts(frame);
+  Deno.bench(`${name} REML refit`, { group: name }, () => {
+    sink += fitVarComp(frame, { method: "reml", crossProducts: cp }).variances.Residual;
+  });
+  Deno.bench(`${name} REML fit from the frame`, { group: name }, () => {
+    sink += fitVarComp(frame, { method: "reml" }).variances.Residual;
+  });
+}
+
+globalThis.addEventListener("unload", () => {
+  if (Number.isNaN(sink)) console.log(sink);
+});
