@@ -132,5 +132,8 @@ Deno.test("nested notebook model: REML equals the exact balanced ANOVA solution;
     assert.ok(relative(fit.variances[name], value) < 1e-5, `${name}: ${fit.variances[name]}`);
   }
   assert.ok(Math.abs(fit.logLik! - ref.logLik) < 1e-6);
-  assert.ok(relative(fit.fixed[0].se, ref.fixef_se) < 1e-6);
+  // Balanced nested: Var(intercept) = (s1 + s2 / 20 + s / 200) / 200 at the exact solution.
+  const v = exact.variances;
+  const se = Math.sqrt((v.group1 + v["group1:group2"] / 20 + v.Residual / 200) / 200);
+  assert.ok(relative(fit.fixed[0].se, se) < 1e-6, `${fit.fixed[0].se} vs ${se}`);
 });
