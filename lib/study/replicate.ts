@@ -32,13 +32,18 @@ export function runReplicate(
   const key = conditionKey(condition);
   const start = performance.now();
   let frame: ModelFrame;
+  let truth: Readonly<Record<string, number>>;
+  let cp: ReturnType<typeof crossProducts>;
   let generateMs = 0;
   try {
     const stream = deriveStream(seed, [key, rep]);
-    const data = study.generate(condition, stream);
+    const data = study.generate(condition, stream, rep);
     generateMs = performance.now() - start;
     const formula = typeof study.formula === "function" ? study.formula(condition) : study.formula;
     frame = modelFrame(data, formula);
+    // Inside the try too: a throwing truth function fails this replicate, not the worker.
+    truth = study.truth(condition);
+    cp = crossProducts(frame);
   } catch (e) {
     return {
       condition: key,
@@ -50,8 +55,6 @@ export function runReplicate(
       fits: [],
     };
   }
-  const truth = study.truth(condition);
-  const cp = crossProducts(frame);
   const fits = study.methods.map((method): FitRecord => {
     const t0 = performance.now();
     let fit: VarCompFit;

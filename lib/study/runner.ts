@@ -32,10 +32,32 @@ export interface RunOptions {
   shard?: Shard | null;
   /** Discard an existing store whose design differs, instead of refusing. @default false */
   fresh?: boolean;
+  /** Called once the work is known, before any replicate runs. */
+  onStart?: (start: RunStart) => void;
   /** Called after every stored batch and at the end. */
   onProgress?: (progress: RunProgress) => void;
   /** Stops dispatching; what finished is stored, the rest resumes on the next run. */
   signal?: AbortSignal;
+}
+
+/** What a run is about to do; see {@linkcode RunOptions.onStart}. */
+export interface RunStart {
+  /** The study's name. */
+  readonly study: string;
+  /** Conditions of the design. */
+  readonly conditions: number;
+  /** Replicates per condition. */
+  readonly reps: number;
+  /** The shard run, or null for all replicates. */
+  readonly shard: Shard | null;
+  /** Workers to use (0 when nothing is left to do). */
+  readonly workers: number;
+  /** The store file. */
+  readonly storePath: string;
+  /** Replicates of this run (shard) already stored. */
+  readonly alreadyStored: number;
+  /** Replicates to run now. */
+  readonly total: number;
 }
 
 /** Progress of a run. */
@@ -86,6 +108,10 @@ export async function runStudy(studyUrl: string, options: RunOptions = {}): Prom
   const reps = options.reps ?? study.reps;
   if (!Number.isInteger(reps) || reps < 1) {
     throw new RangeError(`--reps must be a positive integer, got ${reps}`);
+  }
+  const requested = options.workers ?? availableParallelism();
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new RangeError(`--workers must be a positive integer, got ${options.workers}`);
   }
   const seed = options.seed ?? study.seed;
   const shard = options.shard ?? null;
@@ -142,10 +168,18 @@ export async function runStudy(studyUrl: string, options: RunOptions = {}): Prom
   });
 
   const total = tasks.length;
-  const workerCount = Math.max(
-    1,
-    Math.min(options.workers ?? availableParallelism(), Math.ceil(total / CHUNK) || 1),
-  );
+  // No more workers than chunks: each one costs a module load.
+  const workerCount = total === 0 ? 0 : Math.min(requested, Math.ceil(total / CHUNK));
+  options.onStart?.({
+    study: study.name,
+    conditions: conditions.length,
+    reps,
+    shard,
+    workers: workerCount,
+    storePath: path,
+    alreadyStored,
+    total,
+  });
   let done = 0, failed = 0, pending: ReplicateRecord[] = [], lastFlush = performance.now();
   const progress = (): RunProgress => ({
     total,
@@ -170,15 +204,23 @@ export async function runStudy(studyUrl: string, options: RunOptions = {}): Prom
   };
 
   let interrupted = false;
-  if (total > 0) {
-    interrupted = await dispatch(studyUrl, seed, tasks, workerCount, accept, options.signal);
+  try {
+    if (total > 0) {
+      interrupted = await dispatch(studyUrl, seed, tasks, workerCount, accept, options.signal);
+    }
+    flush();
+  } catch (error) {
+    // What was stored stays stored; the next run resumes from there.
+    store.close();
+    throw error;
   }
-  flush();
   const elapsedMs = performance.now() - started;
-  const timings = { ...(store.readManifest()?.timings ?? {}) } as Record<string, unknown>;
-  const runs = Array.isArray(timings.runs) ? timings.runs : [];
-  timings.runs = [...runs, { replicates: done, elapsedMs, workers: workerCount, interrupted }];
-  store.updateManifest({ timings });
+  if (total > 0) {
+    const timings = { ...(store.readManifest()?.timings ?? {}) } as Record<string, unknown>;
+    const runs = Array.isArray(timings.runs) ? timings.runs : [];
+    timings.runs = [...runs, { replicates: done, elapsedMs, workers: workerCount, interrupted }];
+    store.updateManifest({ timings });
+  }
   store.close();
   return {
     storePath: path,
@@ -193,9 +235,11 @@ export async function runStudy(studyUrl: string, options: RunOptions = {}): Prom
 }
 
 /**
- * Feeds tasks to `count` workers in chunks. A worker that dies records its
- * unfinished replicates as failed and is replaced. Resolves true when
- * stopped by the signal.
+ * Feeds tasks to `count` workers in chunks. A worker that dies (an uncaught
+ * error, `self.close()`, `Deno.exit`) records the replicate it was on as
+ * failed, hands its unstarted ones back and is replaced. Resolves true when
+ * stopped by the signal; rejects when the study cannot load or a batch
+ * cannot be stored.
  */
 function dispatch(
   studyUrl: string,
@@ -206,36 +250,36 @@ function dispatch(
   signal?: AbortSignal,
 ): Promise<boolean> {
   return new Promise((resolveRun, rejectRun) => {
-    let next = 0, live = 0, stopped = false, settled = false;
+    let next = 0, live = 0, stopped = false;
     // Tasks handed back by a worker that died before starting them.
     const retry: WorkerTask[] = [];
+    const workers = new Set<Worker>();
     const finish = (value: boolean | Error) => {
-      if (settled) return;
-      settled = true;
-      if (value instanceof Error) rejectRun(value);
-      else resolveRun(value);
-    };
-    const onAbort = () => {
+      if (stopped) return;
       stopped = true;
       for (const w of workers) w.terminate();
       workers.clear();
-      finish(true);
+      signal?.removeEventListener("abort", onAbort);
+      if (value instanceof Error) rejectRun(value);
+      else resolveRun(value);
     };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const workers = new Set<Worker>();
+    const onAbort = () => finish(true);
     const spawn = () => {
       const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
       workers.add(worker);
       live++;
       let inFlight: WorkerTask[] = [];
+      let dead = false, ready = false;
+      const retire = () => {
+        dead = true;
+        worker.terminate();
+        workers.delete(worker);
+        live--;
+      };
       const feed = () => {
-        if (stopped || (next >= tasks.length && retry.length === 0)) {
-          worker.terminate();
-          workers.delete(worker);
-          if (--live === 0) {
-            signal?.removeEventListener("abort", onAbort);
-            finish(stopped);
-          }
+        if (next >= tasks.length && retry.length === 0) {
+          retire();
+          if (live === 0) finish(false);
           return;
         }
         if (retry.length > 0) inFlight = retry.splice(0, CHUNK);
@@ -245,49 +289,70 @@ function dispatch(
         }
         worker.postMessage({ type: "run", tasks: inFlight } satisfies ToWorker);
       };
+      const died = (reason: string) => {
+        if (dead || stopped) return;
+        if (!ready) {
+          // Dying while loading would die again in every replacement.
+          retire();
+          finish(new Error(`a worker died while loading the study: ${reason}`));
+          return;
+        }
+        // Records arrive in order, so the first unreturned replicate is the one
+        // it died on: recorded as failed (with how to replay it); the rest rerun.
+        const [lost, ...unstarted] = inFlight;
+        inFlight = [];
+        retry.push(...unstarted);
+        retire();
+        if (lost) {
+          const key = conditionKey(lost.condition);
+          if (
+            !store({
+              condition: key,
+              rep: lost.rep,
+              status: "error",
+              message: `worker died: ${reason} (replay with --replay '${key}:${lost.rep}')`,
+              generateMs: 0,
+              totalMs: 0,
+              fits: [],
+            })
+          ) return;
+        }
+        spawn();
+      };
+      const store = (record: ReplicateRecord): boolean => {
+        try {
+          accept(record);
+          return true;
+        } catch (error) {
+          finish(error instanceof Error ? error : new Error(String(error)));
+          return false;
+        }
+      };
       worker.onmessage = (event) => {
+        if (dead || stopped) return;
         const msg = event.data;
-        if (msg.type === "ready" || msg.type === "idle") feed();
+        if (msg.type === "ready") {
+          ready = true;
+          feed();
+        } else if (msg.type === "idle") feed();
         else if (msg.type === "record") {
           inFlight = inFlight.filter((t) =>
             t.rep !== msg.record.rep || conditionKey(t.condition) !== msg.record.condition
           );
-          accept(msg.record);
-        } else if (msg.type === "fatal") {
-          stopped = true;
-          for (const w of workers) w.terminate();
+          store(msg.record);
+        } else if (msg.type === "exit") died("it exited (self.close() or Deno.exit in study code)");
+        else if (msg.type === "fatal") {
           finish(new Error(`the study could not be loaded in a worker: ${msg.message}`));
         }
       };
       worker.onerror = (event) => {
         event.preventDefault();
-        // The worker died on the first replicate it had not returned: that one
-        // is recorded as failed (with how to replay it); the rest are rerun.
-        const [lost, ...unstarted] = inFlight;
-        if (lost) {
-          const key = conditionKey(lost.condition);
-          accept({
-            condition: key,
-            rep: lost.rep,
-            status: "error",
-            message: `worker died: ${
-              event.message ?? "unknown error"
-            } (replay with --replay '${key}:${lost.rep}')`,
-            generateMs: 0,
-            totalMs: 0,
-            fits: [],
-          });
-        }
-        retry.push(...unstarted);
-        inFlight = [];
-        worker.terminate();
-        workers.delete(worker);
-        live--;
-        if (!stopped) spawn();
-        else if (live === 0) finish(true);
+        died(event.message ?? "unknown error");
       };
       worker.postMessage({ type: "init", studyUrl, seed } satisfies ToWorker);
     };
+    if (signal?.aborted) return finish(true);
+    signal?.addEventListener("abort", onAbort, { once: true });
     for (let i = 0; i < count; i++) spawn();
   });
 }

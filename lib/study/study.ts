@@ -36,8 +36,12 @@ export interface StudyDefinition {
   factors: Readonly<Record<string, readonly FactorValue[]>>;
   /** Keep only the conditions for which this returns true. */
   filter?: (condition: Condition) => boolean;
-  /** Simulates one dataset of a condition from the replicate's stream. */
-  generate: (condition: Condition, stream: RandomStream) => Dataset;
+  /**
+   * Simulates one dataset of a condition from the replicate's stream. The
+   * replicate index is for diagnostics only: draw from the stream, which
+   * already depends on it.
+   */
+  generate: (condition: Condition, stream: RandomStream, rep: number) => Dataset;
   /** True value of each parameter (variance names, `Residual`, fixed-effect names). */
   truth: (condition: Condition) => Readonly<Record<string, number>>;
   /** Model formula (lme4 syntax), or one per condition. */

@@ -5,7 +5,9 @@
  *
  * Messages in: `{ type: "init", studyUrl, seed }`, `{ type: "run", tasks }`.
  * Messages out: `{ type: "ready" }`, `{ type: "record", record }`,
- * `{ type: "idle" }`, `{ type: "fatal", message }`.
+ * `{ type: "idle" }`, `{ type: "fatal", message }`, and `{ type: "exit" }`
+ * when study code ends the worker (`self.close()`, `Deno.exit`), which
+ * would otherwise leave the runner waiting forever.
  *
  * @module
  */
@@ -13,7 +15,8 @@
 import { runReplicate } from "./replicate.ts";
 import { loadStudy } from "./load_study.ts";
 import type { StudyDefinition } from "./study.ts";
-import type { Condition } from "./design_grid.ts";
+import { type Condition, conditionKey } from "./design_grid.ts";
+import type { ReplicateRecord } from "../store/records.ts";
 
 /** One replicate to run. */
 export interface WorkerTask {
@@ -31,6 +34,22 @@ let seed: number | string = 0;
 
 const post = (message: unknown) => (self as unknown as Worker).postMessage(message);
 
+// A worker that closes itself gets no event in the parent: say so first. Deno.exit
+// fires "unload" (self.close() does not), so both paths are covered.
+let exiting = false;
+const announceExit = () => {
+  if (exiting) return;
+  exiting = true;
+  post({ type: "exit" });
+};
+const scope = globalThis as unknown as { close(): void };
+const close = scope.close.bind(scope);
+scope.close = () => {
+  announceExit();
+  close();
+};
+globalThis.addEventListener("unload", announceExit);
+
 globalThis.addEventListener("message", async (event) => {
   const msg = (event as MessageEvent<ToWorker>).data;
   if (msg.type === "init") {
@@ -44,7 +63,28 @@ globalThis.addEventListener("message", async (event) => {
     return;
   }
   for (const task of msg.tasks) {
-    post({ type: "record", record: runReplicate(study!, task.condition, task.rep, seed) });
+    if (exiting) return;
+    let record: ReplicateRecord;
+    try {
+      record = runReplicate(study!, task.condition, task.rep, seed);
+    } catch (e) {
+      // runReplicate turns generator errors into records; this catches the rest
+      // (a throwing truth function, say), so one bad replicate never kills the batch.
+      const key = conditionKey(task.condition);
+      record = {
+        condition: key,
+        rep: task.rep,
+        status: "error",
+        message: `${
+          e instanceof Error ? e.message : String(e)
+        } (replay with --replay '${key}:${task.rep}')`,
+        generateMs: 0,
+        totalMs: 0,
+        fits: [],
+      };
+    }
+    if (exiting) return;
+    post({ type: "record", record });
   }
   post({ type: "idle" });
 });
