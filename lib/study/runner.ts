@@ -16,7 +16,7 @@ import { inShard, type Shard } from "./shard.ts";
 import { studyConditions } from "./study.ts";
 import { loadStudy } from "./load_study.ts";
 import { studyConfig } from "./study_config.ts";
-import type { ToWorker, WorkerTask } from "./worker.ts";
+import type { LostTask, ToWorker, WorkerTask } from "./worker.ts";
 
 /** Options of {@linkcode runStudy}. */
 export interface RunOptions {
@@ -237,7 +237,7 @@ export async function runStudy(studyUrl: string, options: RunOptions = {}): Prom
 /**
  * Feeds tasks to `count` workers in chunks. A worker that dies (an uncaught
  * error, `self.close()`, `Deno.exit`) records the replicate it was on as
- * failed, hands its unstarted ones back and is replaced. Resolves true when
+ * failed, hands the others it held back and is replaced. Resolves true when
  * stopped by the signal; rejects when the study cannot load or a batch
  * cannot be stored.
  */
@@ -289,7 +289,10 @@ function dispatch(
         }
         worker.postMessage({ type: "run", tasks: inFlight } satisfies ToWorker);
       };
-      const died = (reason: string) => {
+      // `lost` is the replicate it died on when the worker said (null: between
+      // replicates); undefined when it died without a word, then the first
+      // unreturned one is blamed, since records arrive in order.
+      const died = (reason: string, lost?: LostTask | null) => {
         if (dead || stopped) return;
         if (!ready) {
           // Dying while loading would die again in every replacement.
@@ -297,20 +300,20 @@ function dispatch(
           finish(new Error(`a worker died while loading the study: ${reason}`));
           return;
         }
-        // Records arrive in order, so the first unreturned replicate is the one
-        // it died on: recorded as failed (with how to replay it); the rest rerun.
-        const [lost, ...unstarted] = inFlight;
+        const culprit = lost === undefined ? inFlight[0] : lost &&
+          inFlight.find((t) => t.rep === lost.rep && conditionKey(t.condition) === lost.condition);
+        retry.push(...inFlight.filter((t) => t !== culprit));
         inFlight = [];
-        retry.push(...unstarted);
         retire();
-        if (lost) {
-          const key = conditionKey(lost.condition);
+        if (culprit) {
+          // Recorded as failed, with how to replay it; the rest rerun elsewhere.
+          const key = conditionKey(culprit.condition);
           if (
             !store({
               condition: key,
-              rep: lost.rep,
+              rep: culprit.rep,
               status: "error",
-              message: `worker died: ${reason} (replay with --replay '${key}:${lost.rep}')`,
+              message: `worker died: ${reason} (replay with --replay '${key}:${culprit.rep}')`,
               generateMs: 0,
               totalMs: 0,
               fits: [],
@@ -340,7 +343,7 @@ function dispatch(
             t.rep !== msg.record.rep || conditionKey(t.condition) !== msg.record.condition
           );
           store(msg.record);
-        } else if (msg.type === "exit") died("it exited (self.close() or Deno.exit in study code)");
+        } else if (msg.type === "exit") died(msg.reason, msg.lost);
         else if (msg.type === "fatal") {
           finish(new Error(`the study could not be loaded in a worker: ${msg.message}`));
         }
