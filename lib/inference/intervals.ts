@@ -17,7 +17,7 @@ import {
   type VarianceCovariance,
   varianceCovariance,
 } from "./information.ts";
-import { profileFixedLimits, profileVarianceLimits } from "./profile.ts";
+import { profileFixedLimits, VarianceProfile } from "./profile.ts";
 import { balancedAnova, type ComponentContrast } from "./balanced_anova.ts";
 import { bootstrapIntervals } from "./bootstrap.ts";
 import { satterthwaiteFixedDf } from "./satterthwaite_df.ts";
@@ -294,18 +294,15 @@ export function confidenceIntervals(
           const base = ml && fit.method !== "ML"
             ? fitVarComp(frame, { method: "ml", crossProducts: cp })
             : fit;
-          const baseVar = ml && fit.method !== "ML"
-            ? varianceCovariance(frame, base, { crossProducts: cp })
-            : variance;
           const s = new Float64Array(K + 1);
           cp.order.forEach((i, t) => s[t] = base.variances[frame.terms[i].name]);
           s[K] = base.variances.Residual;
           const cutoff = chiSquareQuantile(level, 1);
+          let profile: VarianceProfile | null = null;
           varNames.forEach((name, a) => {
-            const v = baseVar.estimates[a], se = baseVar.se[a];
-            const seLogSd = se !== null && v > 0 ? se / v / 2 : NaN;
             try {
-              const lim = profileVarianceLimits(cp, !ml, s, sortedIndex(a), cutoff, seLogSd);
+              profile ??= new VarianceProfile(cp, !ml, s);
+              const lim = profile.limits(sortedIndex(a), cutoff);
               intervals.push(ok(name, method, lim.lower, lim.upper));
             } catch (e) {
               intervals.push(missing(name, method, "failed", (e as Error).message));

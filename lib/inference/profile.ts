@@ -9,10 +9,11 @@
 import type { ModelFrame } from "../model/frame.ts";
 import type { CrossProducts } from "../model/cross_products.ts";
 import { blockedFactor } from "../fit/blocked_factor.ts";
-import { profiledCriterion, type VarCompFit } from "../fit/fit.ts";
-import { minimizeEven } from "../fit/optimize.ts";
+import type { VarCompFit } from "../fit/fit.ts";
 import { VarianceDeviance } from "./variance_deviance.ts";
-import { dropFixedColumn } from "./_offset_cross_products.ts";
+import { ConditionalMinimizer, evenHessian } from "./_conditional_minimizer.ts";
+import { brentRoot } from "../special/root.ts";
+import { choleskyInPlace, forwardSolveInPlace } from "../linalg/cholesky.ts";
 
 /** A profile interval's end points on the variance scale (fixed effects: coefficient scale). */
 export interface ProfileLimits {
@@ -23,163 +24,187 @@ export interface ProfileLimits {
 }
 
 /**
- * Profiles -2 log L over one variance parameter (the others and sigma^2
- * re-optimized at each point) and finds where it rises by `cutoff` above
- * its minimum. `s` holds the variances at the optimum of this likelihood,
- * in sorted-term order with the residual last; `index` picks the parameter.
- * Search is on the log-SD scale, where the signed root of the profile is
- * nearly linear; a lower limit is 0 when D(0) - D_min <= cutoff (lme4).
+ * Profiles of -2 log L (REML or ML) over each variance parameter in turn,
+ * the others and sigma^2 re-optimised at each point, sharing one Hessian at
+ * the optimum. `s` holds the variances at the optimum of this likelihood, in
+ * sorted-term order with the residual last.
  */
-export function profileVarianceLimits(
-  cp: CrossProducts,
-  reml: boolean,
-  s: Float64Array,
-  index: number,
-  cutoff: number,
-  seLogSd: number,
-): ProfileLimits {
-  const deviance = new VarianceDeviance(cp, blockedFactor(cp), reml);
-  const d = s.length;
-  const dMin = deviance.evaluate(s);
-  // Warm starts: the square roots of the free variances at the last point.
-  let warm: Float64Array = Float64Array.from(
-    { length: d - 1 },
-    (_, j) => Math.sqrt(s[j < index ? j : j + 1]),
-  );
-  const trial = new Float64Array(d);
-  const profileAt = (variance: number): number => {
-    const objective = (tau: Float64Array): number => {
-      for (let j = 0, k = 0; j < d; j++) {
-        trial[j] = j === index ? variance : tau[k] * tau[k], k += j === index ? 0 : 1;
-      }
-      return deviance.evaluate(trial);
+export class VarianceProfile {
+  readonly #objective: (tau: Float64Array) => number;
+  readonly #tauHat: Float64Array;
+  readonly #dMin: number;
+  readonly #hessian: Float64Array;
+
+  constructor(cp: CrossProducts, reml: boolean, s: Float64Array) {
+    const deviance = new VarianceDeviance(cp, blockedFactor(cp), reml);
+    const d = s.length, variances = new Float64Array(d);
+    // Square-root-variance coordinates: the deviance is even in each and smooth at 0.
+    this.#objective = (tau) => {
+      for (let j = 0; j < d; j++) variances[j] = tau[j] * tau[j];
+      return deviance.evaluate(variances);
     };
-    const start = Float64Array.from(warm, (t) => Math.max(t, 1e-3 * Math.sqrt(s[d - 1])));
-    const r = minimizeEven(objective, start);
-    warm = r.x;
-    return Math.max(r.f - dMin, 0);
-  };
-  const sd = Math.sqrt(s[index]);
-  const step = Number.isFinite(seLogSd) && seLogSd > 0 ? Math.min(seLogSd, 2) : 0.5;
-  const z = Math.sqrt(cutoff);
-  // Signed square root of the profile, in log SD.
-  const zeta = (logSd: number): number => Math.sqrt(profileAt(Math.exp(2 * logSd)));
-  const upper = Math.exp(2 * searchLimit(zeta, Math.log(sd), step, z));
-  let lower = 0;
-  if (sd > 0) {
-    warm = Float64Array.from({ length: d - 1 }, (_, j) => Math.sqrt(s[j < index ? j : j + 1]));
-    const atZero = index < d - 1 ? profileAt(0) : Infinity;
-    if (atZero > cutoff) {
-      warm = Float64Array.from({ length: d - 1 }, (_, j) => Math.sqrt(s[j < index ? j : j + 1]));
-      // Below the estimate on the SD scale, bounded by 0 where the profile exceeds the cutoff.
-      const rootSd = searchLimitBounded((v) => Math.sqrt(profileAt(v * v)), sd, z, step);
-      lower = rootSd * rootSd;
-    }
+    this.#tauHat = Float64Array.from(s, Math.sqrt);
+    this.#dMin = this.#objective(this.#tauHat);
+    this.#hessian = evenHessian(this.#objective, this.#tauHat);
   }
-  return { lower, upper };
+
+  /**
+   * Where the profile of parameter `index` rises by `cutoff` above its
+   * minimum. The search is on the log-SD scale, where the signed root of the
+   * profile is nearly linear; a component's lower limit is 0 when the
+   * profile stays below the cutoff down to 0 (lme4).
+   */
+  limits(index: number, cutoff: number): ProfileLimits {
+    const d = this.#tauHat.length, dMin = this.#dMin;
+    const seLogSd = this.#seLogSd(index);
+    const inner = new ConditionalMinimizer(this.#objective, this.#tauHat, index, this.#hessian);
+    const profileAt = (sd: number): number => Math.max(inner.minimize(sd).f - dMin, 0);
+    const sd = this.#tauHat[index];
+    const step = Number.isFinite(seLogSd) && seLogSd > 0 ? Math.min(seLogSd, 2) : 0.5;
+    const z = Math.sqrt(cutoff);
+    const zeta = (logSd: number): number => Math.sqrt(profileAt(Math.exp(logSd)));
+    const upperSd = sd > 0
+      ? Math.exp(searchLimit(zeta, Math.log(sd), step, z))
+      : searchUpFromZero(profileAt, this.#tauHat[d - 1], cutoff);
+    let lowerSd = 0;
+    inner.restart();
+    if (sd > 0) {
+      // The search runs off the floor (returning -Infinity) when the profile stays
+      // below the cutoff down to 0.
+      const floor = index < d - 1 ? Math.log(sd) - 25 : -Infinity;
+      lowerSd = Math.exp(searchLimit(zeta, Math.log(sd), -step, z, floor));
+    }
+    return { lower: lowerSd * lowerSd, upper: upperSd * upperSd };
+  }
+
+  /** Wald SE of log SD from the Hessian (Var(tau) = 2 H^-1 for a deviance); NaN if unusable. */
+  #seLogSd(index: number): number {
+    const d = this.#tauHat.length, work = Float64Array.from(this.#hessian);
+    if (choleskyInPlace(work, d) >= 0) return NaN;
+    const e = new Float64Array(d);
+    e[index] = 1;
+    forwardSolveInPlace(work, d, e);
+    let inverseDiagonal = 0;
+    for (const v of e) inverseDiagonal += v * v;
+    return Math.sqrt(2 * inverseDiagonal) / this.#tauHat[index];
+  }
 }
 
 /**
- * ML profile interval of fixed effect `column`: -2 log L minimized over theta
- * and the other coefficients with that coefficient held fixed (the column
- * moves into an offset), then the same root search on the coefficient scale.
+ * Upper limit of an SD whose estimate is 0: the profile rises from 0 there,
+ * so bracket on the SD scale from a multiple of `scale`, then regula falsi.
+ */
+function searchUpFromZero(
+  profileAt: (sd: number) => number,
+  scale: number,
+  cutoff: number,
+): number {
+  let a = 0, fa = 0, b = 0.1 * scale, fb = profileAt(b);
+  for (let i = 0; fb < cutoff && i < 80; i++) {
+    a = b;
+    fa = fb;
+    b *= 2;
+    fb = profileAt(b);
+  }
+  const z = Math.sqrt(cutoff);
+  return brentRoot(
+    (x) => Math.sqrt(profileAt(x)) - z,
+    a,
+    b,
+    Math.sqrt(fa) - z,
+    Math.sqrt(fb) - z,
+    1e-6,
+  );
+}
+
+/**
+ * ML profile interval of fixed effect `column`. For given theta the
+ * penalised residual sum of squares is quadratic in beta, so minimising over
+ * the other coefficients with beta_j = b adds (b - betaHat_j)^2 / [(X'V^-1X)^-1]_jj
+ * (in sigma^2 units) to r^2(theta), read off the factor's trailing block; the
+ * profile then minimises over theta alone, with the same inner minimiser and
+ * root search as the variance profiles, on b = betaHat_j + se * u.
  */
 export function profileFixedLimits(
-  frame: ModelFrame,
+  _frame: ModelFrame,
   cp: CrossProducts,
   mlFit: VarCompFit,
   column: number,
   cutoff: number,
 ): ProfileLimits {
   const beta = mlFit.fixed[column].estimate, se = mlFit.fixed[column].se;
-  const dMin = mlFit.criterion!;
-  let warm: Float64Array = Float64Array.from(cp.order, (i) => Math.max(mlFit.theta[i], 0.05));
-  const zeta = (b: number): number => {
-    const reduced = dropFixedColumn(cp, column, b);
-    const factor = blockedFactor(reduced);
-    const r = minimizeEven(
-      (th) => factor.update(th) ? profiledCriterion(factor, reduced.n, reduced.p, false) : Infinity,
-      Float64Array.from(warm, (t) => Math.max(t, 0.05)),
-    );
-    warm = r.x;
-    return Math.sqrt(Math.max(r.f - dMin, 0));
+  const scale = se > 0 ? se : Math.max(Math.abs(beta), 1) * 0.1;
+  const K = cp.order.length, n = cp.n, p = cp.p, P = p + 1;
+  const factor = blockedFactor(cp);
+  const theta = new Float64Array(K), e = new Float64Array(p);
+  const objective = (x: Float64Array): number => {
+    for (let t = 0; t < K; t++) theta[t] = x[t];
+    if (!factor.update(theta)) return Infinity;
+    const L = factor.trailing;
+    // betaHat = L_X^-T c with c the last row of L; [(X'V^-1X)^-1]_jj = |L_X^-1 e_j|^2.
+    e.fill(0);
+    for (let i = 0; i < p; i++) e[i] = L[p * P + i];
+    for (let i = p - 1; i >= 0; i--) {
+      let v = e[i];
+      for (let k = i + 1; k < p; k++) v -= L[k * P + i] * e[k];
+      e[i] = v / L[i * P + i];
+    }
+    const betaHat = e[column];
+    e.fill(0);
+    e[column] = 1;
+    let variance = 0;
+    for (let i = 0; i < p; i++) {
+      let v = e[i];
+      for (let k = 0; k < i; k++) v -= L[i * P + k] * e[k];
+      e[i] = v / L[i * P + i];
+      variance += e[i] * e[i];
+    }
+    const b = beta + scale * x[K];
+    const r2 = factor.r2 + (b - betaHat) ** 2 / variance;
+    return factor.logdetL2 + n * (1 + Math.log((2 * Math.PI * r2) / n));
   };
+  const xHat = new Float64Array(K + 1);
+  cp.order.forEach((i, t) => xHat[t] = mlFit.theta[i]);
+  const dMin = objective(xHat);
+  const inner = new ConditionalMinimizer(objective, xHat, K, evenHessian(objective, xHat));
+  const zeta = (u: number): number => Math.sqrt(Math.max(inner.minimize(u).f - dMin, 0));
   const z = Math.sqrt(cutoff);
-  const step = se > 0 ? se : Math.max(Math.abs(beta), 1) * 0.1;
-  const upper = searchLimit(zeta, beta, step, z);
-  warm = Float64Array.from(cp.order, (i) => Math.max(mlFit.theta[i], 0.05));
-  const lower = searchLimit((b) => zeta(b), beta, -step, z);
-  void frame;
-  return { lower: Math.min(lower, upper), upper: Math.max(lower, upper) };
+  const upper = searchLimit(zeta, 0, 1, z);
+  inner.restart();
+  const lower = searchLimit(zeta, 0, -1, z);
+  return { lower: beta + scale * lower, upper: beta + scale * upper };
 }
 
 /**
  * Finds x on the side of x0 given by the sign of `step` where g(x) = target,
- * g(x0) = 0 and g increasing away from x0: expand a bracket, then Illinois
- * regula falsi.
+ * with g(x0) = 0 and g increasing away from x0, nearly linearly with slope
+ * 1/|step|: the first trial is that line's root, later ones extrapolate the
+ * secant (overshooting a little to bracket), then Brent's method.
+ * Returns -Infinity when the search passes `floor` without reaching target.
  */
-function searchLimit(g: (x: number) => number, x0: number, step: number, target: number): number {
+function searchLimit(
+  g: (x: number) => number,
+  x0: number,
+  step: number,
+  target: number,
+  floor = -Infinity,
+): number {
   let a = x0, ga = 0;
-  let b = x0 + step * 1.2, gb = g(b);
+  let b = x0 + step * target * 1.05, gb = g(b);
   for (let expand = 0; gb < target; expand++) {
+    if (b < floor) return -Infinity;
     if (expand > 60 || !Number.isFinite(gb)) {
       return gb >= target || !Number.isFinite(gb) ? b : Infinity * Math.sign(step);
     }
+    // Extrapolate the secant through (a, ga) and (b, gb), moving at least as far again
+    // as the last step (g may flatten) and at most four times as far.
+    const secant = gb > ga ? (target - gb) * (b - a) / (gb - ga) * 1.1 : Infinity;
+    const distance = Math.min(Math.max(Math.abs(secant), Math.abs(b - a)), 4 * Math.abs(b - a));
     a = b;
     ga = gb;
-    b = x0 + (b - x0) * 2;
+    b += Math.sign(step) * distance;
     gb = g(b);
   }
-  return illinois(g, a, ga, b, gb, target);
-}
-
-/** As searchLimit for the lower side of a non-negative SD: the bracket is clipped at 0. */
-function searchLimitBounded(
-  g: (v: number) => number,
-  sd: number,
-  target: number,
-  stepLog: number,
-): number {
-  let a = sd, ga = 0;
-  let b = sd * Math.exp(-1.2 * stepLog), gb = g(b);
-  while (gb < target) {
-    a = b;
-    ga = gb;
-    if (b < sd * 1e-6) {
-      b = 0;
-      gb = g(0);
-      break;
-    }
-    b = b * Math.exp(-2 * stepLog);
-    gb = g(b);
-  }
-  return illinois(g, a, ga, b, gb, target);
-}
-
-function illinois(
-  g: (x: number) => number,
-  a: number,
-  ga: number,
-  b: number,
-  gb: number,
-  target: number,
-): number {
-  let fa = ga - target, fb = gb - target, side = 0;
-  for (let it = 0; it < 100; it++) {
-    const x = (a * fb - b * fa) / (fb - fa);
-    const fx = g(x) - target;
-    if (Math.abs(fx) < 1e-9 || Math.abs(b - a) <= 1e-10 * Math.max(Math.abs(x), 1e-12)) return x;
-    if (fx * fb > 0) {
-      b = x;
-      fb = fx;
-      if (side === -1) fa /= 2;
-      side = -1;
-    } else {
-      a = x;
-      fa = fx;
-      if (side === 1) fb /= 2;
-      side = 1;
-    }
-  }
-  return (a * fb - b * fa) / (fb - fa);
+  // 1e-6 in the signed root is 1e-6 standard errors: far below what intervals need.
+  return brentRoot((x) => g(x) - target, a, b, ga - target, gb - target, 1e-6);
 }

@@ -1,3 +1,5 @@
+import { brentRoot } from "./root.ts";
+
 /**
  * Quantiles by inverting a distribution function: bracket the root, then
  * Brent's method. Each tail is inverted through its own function so that
@@ -43,58 +45,5 @@ export function invertTails(tails: Tails, p: number, start: number): number {
   }
   if (glo === 0) return lo;
   if (ghi === 0) return hi;
-  return brent(g, lo, hi, glo, ghi);
-}
-
-/** Brent's root finder on a bracket [a, b] with g(a) < 0 < g(b). */
-function brent(g: (x: number) => number, a: number, b: number, fa: number, fb: number): number {
-  let c = a, fc = fa, d = b - a, e = d;
-  for (let iter = 0; iter < 200; iter++) {
-    if (Math.sign(fb) === Math.sign(fc)) {
-      c = a;
-      fc = fa;
-      d = e = b - a;
-    }
-    if (Math.abs(fc) < Math.abs(fb)) {
-      a = b;
-      b = c;
-      c = a;
-      fa = fb;
-      fb = fc;
-      fc = fa;
-    }
-    const tol = 2 * Number.EPSILON * Math.abs(b) + 1e-300;
-    const m = (c - b) / 2;
-    if (Math.abs(m) <= tol || fb === 0) return b;
-    if (Math.abs(e) >= tol && Math.abs(fa) > Math.abs(fb)) {
-      // Secant or inverse quadratic interpolation.
-      let p: number, q: number;
-      const s = fb / fa;
-      if (a === c) {
-        p = 2 * m * s;
-        q = 1 - s;
-      } else {
-        const qq = fa / fc, r = fb / fc;
-        p = s * (2 * m * qq * (qq - r) - (b - a) * (r - 1));
-        q = (qq - 1) * (r - 1) * (s - 1);
-      }
-      if (p > 0) q = -q;
-      else p = -p;
-      if (2 * p < Math.min(3 * m * q - Math.abs(tol * q), Math.abs(e * q))) {
-        e = d;
-        d = p / q;
-      } else {
-        d = m;
-        e = m;
-      }
-    } else {
-      d = m;
-      e = m;
-    }
-    a = b;
-    fa = fb;
-    b += Math.abs(d) > tol ? d : (m > 0 ? tol : -tol);
-    fb = g(b);
-  }
-  return b;
+  return brentRoot(g, lo, hi, glo, ghi);
 }

@@ -12,3 +12,4 @@ export { normalCdf, normalQuantile } from "./normal.ts";
 export { chiSquareCdf, chiSquareQuantile, chiSquareUpper } from "./chi_square.ts";
 export { tCdf, tQuantile } from "./student_t.ts";
 export { fCdf, fQuantile, fUpper } from "./f_distribution.ts";
+export { brentRoot } from "./root.ts";

@@ -1,0 +1,52 @@
+// Cost of each interval method on the notebook's nested design (40,000 rows,
+// REML fit) and on Penicillin, next to the cost of the fit itself.
+// Run: deno task bench (or deno bench --allow-read bench/intervals.bench.ts)
+import { crossProducts } from "../lib/model/cross_products.ts";
+import { modelFrame } from "../lib/model/model_frame.ts";
+import { fitVarComp } from "../lib/fit/fit.ts";
+import { confidenceIntervals, type IntervalMethod } from "../lib/inference/intervals.ts";
+import { deriveStream } from "../lib/rng/derive_stream.ts";
+import { lme4Frames, NESTED_FORMULA, nestedData } from "./_datasets.ts";
+
+let sink = 0;
+const METHODS: IntervalMethod[] = [
+  "wald",
+  "wald-log",
+  "satterthwaite",
+  "t",
+  "profile",
+  "profile-ml",
+  "mls",
+  "exact",
+];
+
+const cases = {
+  "notebook nested": modelFrame(nestedData, NESTED_FORMULA),
+  Penicillin: lme4Frames.Penicillin,
+};
+
+for (const [name, frame] of Object.entries(cases)) {
+  const cp = crossProducts(frame);
+  const fit = fitVarComp(frame, { method: "reml", crossProducts: cp });
+  Deno.bench(`${name}: REML fit (reference)`, { group: name, baseline: true }, () => {
+    sink += fitVarComp(frame, { method: "reml", crossProducts: cp }).evaluations;
+  });
+  for (const method of METHODS) {
+    Deno.bench(`${name}: ${method}`, { group: name }, () => {
+      sink += confidenceIntervals(frame, fit, { methods: [method], crossProducts: cp })
+        .intervals.length;
+    });
+  }
+  const bootstrapRefits = name === "Penicillin" ? 999 : 99;
+  Deno.bench(`${name}: bootstrap (${bootstrapRefits} refits)`, { group: name, n: 5 }, () => {
+    sink += confidenceIntervals(frame, fit, {
+      methods: ["bootstrap"],
+      crossProducts: cp,
+      bootstrap: { stream: deriveStream(1, ["bench"]), replicates: bootstrapRefits },
+    }).intervals.length;
+  });
+}
+
+globalThis.addEventListener("unload", () => {
+  if (Number.isNaN(sink)) console.log(sink);
+});
