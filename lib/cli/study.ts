@@ -116,8 +116,13 @@ export async function main(args: string[]): Promise<number> {
     const shard: Shard | null = o.shard !== undefined
       ? parseShard(o.shard)
       : shardFromEnvironment((k) => Deno.env.get(k));
-    const tty = Deno.stderr.isTerminal();
+    // The bar only for a person watching: logs of batch jobs and tests stay clean.
+    const bar = Deno.stderr.isTerminal();
     let drawn = false;
+    const draw = (p: RunProgress) => {
+      drawn = true;
+      writeSync(Deno.stderr, `\r${progressLine(p)}\x1b[K`);
+    };
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     Deno.addSignalListener("SIGINT", onSigint);
@@ -131,13 +136,11 @@ export async function main(args: string[]): Promise<number> {
         shard,
         fresh: o.fresh ?? false,
         signal: controller.signal,
-        onStart: (s) => writeSync(Deno.stderr, startLine(s) + "\n"),
-        onProgress: tty && !o.json
-          ? (p) => {
-            drawn = true;
-            writeSync(Deno.stderr, `\r${progressLine(p)}\x1b[K`);
-          }
-          : undefined,
+        onStart: (s) => {
+          writeSync(Deno.stderr, startLine(s) + "\n");
+          if (bar && s.total > 0) draw({ total: s.total, done: 0, failed: 0, elapsedMs: 0 });
+        },
+        onProgress: bar ? draw : undefined,
       });
     } finally {
       Deno.removeSignalListener("SIGINT", onSigint);

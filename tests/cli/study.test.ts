@@ -1,0 +1,125 @@
+// Runs lib/cli/study.ts and lib/cli/merge.ts as their deno tasks do.
+import assert from "node:assert";
+import { join } from "node:path";
+import { runCli } from "./_run_cli.ts";
+import { canonicalReplicate, openStore } from "../../lib/store/mod.ts";
+import type { ReplicateRecord } from "../../lib/store/records.ts";
+
+const ENV = "--allow-env=SLURM_ARRAY_TASK_ID,SLURM_ARRAY_TASK_COUNT,SLURM_ARRAY_TASK_MIN," +
+  "JOB_COMPLETION_INDEX,VCSIM_SHARD_COUNT";
+const study = (...args: string[]) => runCli("study", ["--allow-read", "--allow-write", ENV], args);
+const merge = (...args: string[]) => runCli("merge", ["--allow-read", "--allow-write"], args);
+const TINY = "tests/fixtures/studies/tiny.ts";
+
+/** One line `error: ...` on stderr, nothing on stdout, status 1. */
+function assertOneLineError(r: { code: number; stdout: string; stderr: string }, pattern: RegExp) {
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout, "");
+  assert.match(r.stderr, /^error: [^\n]*\n$/);
+  assert.match(r.stderr, pattern);
+}
+
+function readRecord(path: string, condition: string, rep: number): ReplicateRecord | null {
+  const store = openStore(path);
+  try {
+    return store.readReplicate(condition, rep);
+  } finally {
+    store.close();
+  }
+}
+
+Deno.test("study --json runs, then a rerun does no work and prints the same rows", async () => {
+  const dir = await Deno.makeTempDir();
+  const r = await study(TINY, "--out", dir, "--workers", "2", "--json");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /^study tiny: 2 conditions x 12 reps, 2 workers, store .*results\.sqlite, 0 already stored, 24 to run\n$/,
+  );
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.study, "tiny");
+  assert.equal(out.storePath, join(dir, "results.sqlite"));
+  assert.deepEqual([out.run.done, out.run.failed, out.run.interrupted], [24, 0, false]);
+  // 2 conditions x 2 methods x 4 parameters.
+  assert.equal(out.rows.length, 16);
+  const row = out.rows.find((x: { method: string; parameter: string }) =>
+    x.method === "REML" && x.parameter === "Residual"
+  );
+  assert.equal(row.condition, "n_group1=4");
+  assert.deepEqual([row.n, row.replicates, row.truth], [12, 12, 1]);
+  assert.equal(row.coverage.length, 1);
+  assert.equal(row.coverage[0].interval, "wald");
+  const p = row.coverage[0].coverage;
+  assert.ok(Math.abs(row.coverage[0].mcse - Math.sqrt(p * (1 - p) / 12)) < 1e-12);
+
+  const again = await study(TINY, "--out", dir, "--json");
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /0 workers, .* 24 already stored, 0 to run/);
+  const second = JSON.parse(again.stdout);
+  assert.equal(second.run.total, 0);
+  assert.deepEqual(second.rows, out.rows);
+
+  const text = await study(TINY, "--out", dir);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^n_group1=4 {2}\(12 replicates\)$/m);
+  assert.match(text.stdout, /coverage %/);
+  for (const line of text.stdout.split("\n")) assert.ok(line.length <= 100, line);
+});
+
+Deno.test("study --replay reruns one replicate exactly as stored, writing nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  assert.equal((await study(TINY, "--out", dir, "--reps", "3")).code, 0);
+  const r = await study(TINY, "--out", join(dir, "none"), "--replay", "n_group1=6:2");
+  assert.equal(r.code, 0, r.stderr);
+  const replayed = JSON.parse(r.stdout) as ReplicateRecord;
+  const stored = readRecord(join(dir, "results.sqlite"), "n_group1=6", 2)!;
+  assert.equal(canonicalReplicate(replayed), canonicalReplicate(stored));
+  await assert.rejects(() => Deno.stat(join(dir, "none")), Deno.errors.NotFound);
+  assertOneLineError(
+    await study(TINY, "--replay", "n_group1=5:2"),
+    /no condition "n_group1=5": its conditions are n_group1=4, n_group1=6/,
+  );
+  assertOneLineError(await study(TINY, "--replay", "n_group1=4"), /--replay "n_group1=4" is not/);
+});
+
+Deno.test("study: bad inputs are one-line errors with status 1", async () => {
+  assertOneLineError(
+    await study("no-such-study"),
+    /no study named "no-such-study": built-in studies are crossed, nested, one-way/,
+  );
+  assertOneLineError(await study("nested", "--shard", "3/2"), /shard "3\/2" is not of the form/);
+  assertOneLineError(await study("nested", "--reps", "0"), /--reps must be a positive integer/);
+  assertOneLineError(await study("nested", "--workers", "abc"), /expected an integer, got "abc"/);
+  assertOneLineError(await study("nested", "--workers", "0"), /--workers must be a positive/);
+  const dir = await Deno.makeTempDir();
+  assert.equal((await study(TINY, "--out", dir, "--reps", "1")).code, 0);
+  assertOneLineError(
+    await study("tests/fixtures/studies/tiny_changed.ts", "--out", dir, "--reps", "1"),
+    /holds a different design of "tiny" .*use --fresh/,
+  );
+});
+
+Deno.test("merge: shards into one store; missing replicates are listed, status 0", async () => {
+  const dir = await Deno.makeTempDir();
+  for (const shard of ["1/2", "2/2"]) {
+    const r = await study(TINY, "--out", dir, "--shard", shard, "--reps", "3", "--workers", "1");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`shard ${shard}, 1 worker, `));
+  }
+  const shards = [1, 2].map((i) => join(dir, `results.shard-${i}-of-2.sqlite`));
+  const all = await merge(...shards, "--out", join(dir, "all.sqlite"));
+  assert.equal(all.code, 0, all.stderr);
+  assert.match(all.stderr, /merged 2 stores into .*all\.sqlite: 6 replicates\ncomplete/);
+  const part = await merge(shards[0], "--out", join(dir, "part.sqlite"));
+  assert.equal(part.code, 0, part.stderr);
+  assert.match(part.stderr, /INCOMPLETE: 3 replicates are missing/);
+  assert.match(part.stderr, /^ {2}n_group1=4:1$/m);
+  assertOneLineError(
+    await merge(shards[0], "--out", join(dir, "part.sqlite")),
+    /refusing to overwrite/,
+  );
+  assertOneLineError(
+    await merge(join(dir, "nope.sqlite"), "--out", join(dir, "x.sqlite")),
+    /no such store/,
+  );
+});
