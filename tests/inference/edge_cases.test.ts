@@ -27,7 +27,7 @@ function assertWellFormed(intervals: readonly ConfidenceInterval[]) {
       assert.strictEqual(i.upper, null, text);
       assert.ok(i.note && i.note.length > 0, `a ${i.status} interval says why: ${text}`);
     }
-    assert.ok(!text.includes("NaN") && !text.includes('null,"upper":0'), text);
+    assert.ok(i.df === undefined || Number.isFinite(i.df), text);
   }
 }
 
