@@ -74,7 +74,39 @@ export class ChainFactor implements BlockedFactor {
     for (let t = 0; t < K; t++) {
       const l = nlevels[t], d = diag[t], x = xBlock[t];
       const offs = off[t], ancs = this.#ancestor[t], nOff = offs.length;
-      // The common intercept-only case (P = 2) accumulates X'X, X'y, y'y in registers.
+      if (P === 2 && nOff === 1) {
+        // The commonest case, two-level nesting with an intercept only, in locals.
+        const o0 = offs[0], a0 = ancs[0], ds = diag[t + 1], xs = xBlock[t + 1];
+        const ls = nlevels[t + 1];
+        let c00 = 0, c10 = 0, c11 = 0;
+        for (let b = 0; b < l; b++) {
+          const dd = d[b];
+          if (!(dd > 0)) return false;
+          const inv = 1 / Math.sqrt(dd);
+          d[b] = dd * inv;
+          pivots *= dd;
+          if (pivots > 1e280) {
+            logdet += Math.log(pivots);
+            pivots = 1;
+          }
+          const o = o0[b] * inv, u = x[b] * inv, v = x[l + b] * inv;
+          o0[b] = o;
+          x[b] = u;
+          x[l + b] = v;
+          c00 += u * u;
+          c10 += v * u;
+          c11 += v * v;
+          const a = a0[b];
+          ds[a] -= o * o;
+          xs[a] -= u * o;
+          xs[ls + a] -= v * o;
+        }
+        C[0] -= c00;
+        C[2] -= c10;
+        C[3] -= c11;
+        continue;
+      }
+      // The intercept-only case (P = 2) accumulates X'X, X'y, y'y in registers.
       let c00 = 0, c10 = 0, c11 = 0;
       const x1 = P === 2 ? l : 0;
       for (let b = 0; b < l; b++) {

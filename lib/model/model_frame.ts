@@ -16,7 +16,7 @@ export type ModelFrameOptions = Record<string, never>;
 /** A factor restricted to the rows kept: dense codes and the labels in use. */
 interface Factor {
   codes: Int32Array;
-  levels: string[];
+  levels: readonly string[];
 }
 
 /** One variable of the fixed part: a column, coded as a number or a factor. */
@@ -74,6 +74,10 @@ function asFactor(column: Column, rows: Int32Array): Factor {
     const levels: string[] = [];
     for (let k = 0; k < used.length; k++) {
       if (used[k]) recode[k] = levels.push(column.levels[k]) - 1;
+    }
+    // Every row kept and every level used: the column's codes serve as they are.
+    if (n === source.length && levels.length === column.levels.length) {
+      return { codes: source, levels: column.levels };
     }
     for (let i = 0; i < n; i++) codes[i] = recode[source[rows[i]]];
     return { codes, levels };
@@ -349,8 +353,12 @@ export function modelFrame(
   }
   const rows = new Int32Array(n);
   for (let i = 0, k = 0; i < data.nrow; i++) if (complete[i]) rows[k++] = i;
-  const y = new Float64Array(n), responseValues = response.values;
-  for (let i = 0; i < n; i++) y[i] = responseValues[rows[i]];
+  // Every row kept: the frame shares the (read-only) response column.
+  let y = response.values;
+  if (n < data.nrow) {
+    y = new Float64Array(n);
+    for (let i = 0; i < n; i++) y[i] = response.values[rows[i]];
+  }
   const { X, names } = fixedDesign(f, data, rows);
   checkFullRank(X, n, names);
 
