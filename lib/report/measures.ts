@@ -1,0 +1,258 @@
+/**
+ * The performance measures of a study, with their Monte Carlo SEs, computed
+ * by SQL aggregates over its results store (Morris, White & Crowther 2019,
+ * Table 6; ALGORITHMS.md section 5). Two passes per group: means first,
+ * then sums of centred squares (a one-pass sum of squares minus n mean^2
+ * cancels catastrophically), so memory does not grow with replicates.
+ *
+ * @module
+ */
+
+import type { ResultStore } from "../store/store.ts";
+import {
+  ESTIMATOR_MEASURES,
+  INTERVAL_MEASURES,
+  type MeasureName,
+  type MeasureRow,
+} from "./measure_row.ts";
+
+// Pass 1 (m): per condition x method x parameter counts and means over the
+// replicates with an estimate. Pass 2 (s): centred sums of squares about them.
+// Failed fits store no estimates, failed replicates no fits: both count as
+// attempted but not used.
+const ESTIMATES = `
+WITH m AS (
+  SELECT e.condition, e.method, e.parameter,
+    MIN(f.ordinal) AS method_ordinal, MIN(e.ordinal) AS parameter_ordinal,
+    MIN(e.truth) AS truth_min, MAX(e.truth) AS truth,
+    COUNT(e.estimate) AS n,
+    AVG(e.estimate) AS tbar,
+    AVG(e.estimate - e.truth) AS bias,
+    AVG((e.estimate - e.truth) * (e.estimate - e.truth)) AS mse,
+    COUNT(CASE WHEN e.estimate IS NOT NULL THEN e.se END) AS n_se,
+    AVG(CASE WHEN e.estimate IS NOT NULL THEN e.se * e.se END) AS se2,
+    SUM(CASE WHEN e.estimate IS NOT NULL THEN f.singular END) AS singular
+  FROM estimates e JOIN fits f USING (condition, rep, method)
+  GROUP BY e.condition, e.method, e.parameter
+),
+s AS (
+  SELECT e.condition, e.method, e.parameter,
+    SUM((e.estimate - m.tbar) * (e.estimate - m.tbar)) AS ss,
+    SUM(((e.estimate - e.truth) * (e.estimate - e.truth) - m.mse)
+      * ((e.estimate - e.truth) * (e.estimate - e.truth) - m.mse)) AS ss_mse,
+    SUM((e.se * e.se - m.se2) * (e.se * e.se - m.se2)) AS ss_se2
+  FROM estimates e JOIN m
+    ON e.condition = m.condition AND e.method = m.method AND e.parameter = m.parameter
+  WHERE e.estimate IS NOT NULL
+  GROUP BY e.condition, e.method, e.parameter
+),
+a AS (SELECT condition, COUNT(*) AS attempted FROM replicates GROUP BY condition)
+SELECT m.*, s.ss, s.ss_mse, s.ss_se2, COALESCE(a.attempted, 0) AS attempted
+FROM m
+LEFT JOIN s ON s.condition = m.condition AND s.method = m.method AND s.parameter = m.parameter
+LEFT JOIN a ON a.condition = m.condition
+LEFT JOIN conditions c ON c.condition = m.condition
+ORDER BY c.position, m.condition, m.method_ordinal, m.method, m.parameter_ordinal, m.parameter
+`;
+
+// Interval counts per condition x method x parameter x interval method; tbar
+// (for bias-eliminated coverage) from a per-group mean subquery, then the
+// centred sum of squared widths in a second pass.
+const INTERVALS = `
+WITH m AS (
+  SELECT condition, method, parameter, AVG(estimate) AS tbar
+  FROM estimates GROUP BY condition, method, parameter
+),
+w AS (
+  SELECT i.condition, i.method, i.parameter, i.interval,
+    MIN(i.ordinal) AS interval_ordinal,
+    MAX(e.truth) AS truth,
+    SUM(i.status <> 'not-applicable') AS applicable,
+    SUM(i.status = 'ok') AS defined,
+    SUM(i.status = 'ok' AND i.lower <= e.truth AND e.truth <= i.upper) AS hits,
+    SUM(i.status = 'ok' AND i.upper < e.truth) AS below,
+    SUM(i.status = 'ok' AND i.lower > e.truth) AS above,
+    SUM(i.status = 'ok' AND i.lower <= m.tbar AND m.tbar <= i.upper) AS be_hits,
+    AVG(CASE WHEN i.status = 'ok' THEN i.upper - i.lower END) AS width
+  FROM intervals i
+  JOIN estimates e USING (condition, rep, method, parameter)
+  JOIN m ON m.condition = i.condition AND m.method = i.method AND m.parameter = i.parameter
+  GROUP BY i.condition, i.method, i.parameter, i.interval
+  HAVING SUM(i.status <> 'not-applicable') > 0
+),
+v AS (
+  SELECT i.condition, i.method, i.parameter, i.interval,
+    SUM((i.upper - i.lower - w.width) * (i.upper - i.lower - w.width)) AS ss_width
+  FROM intervals i JOIN w
+    ON w.condition = i.condition AND w.method = i.method AND w.parameter = i.parameter
+      AND w.interval = i.interval
+  WHERE i.status = 'ok'
+  GROUP BY i.condition, i.method, i.parameter, i.interval
+)
+SELECT w.*, v.ss_width FROM w LEFT JOIN v
+  ON v.condition = w.condition AND v.method = w.method AND v.parameter = w.parameter
+    AND v.interval = w.interval
+ORDER BY w.interval_ordinal, w.interval
+`;
+
+type SqlRow = Record<string, unknown>;
+
+const num = (v: unknown): number | null => v === null || v === undefined ? null : Number(v);
+const count = (v: unknown): number => v === null || v === undefined ? 0 : Number(v);
+const key = (r: SqlRow): string => `${r.condition}\u0000${r.method}\u0000${r.parameter}`;
+
+/** A proportion `k / n` with MCSE sqrt(p(1-p)/n); nulls when n is 0 or k unknown. */
+function proportion(k: number | null, n: number): [number | null, number | null] {
+  if (n <= 0 || k === null) return [null, null];
+  const p = k / n;
+  return [p, Math.sqrt(p * (1 - p) / n)];
+}
+
+/** The estimator measures of one group, in {@linkcode ESTIMATOR_MEASURES} order. */
+function estimatorValues(r: SqlRow): Record<string, [number | null, number | null]> {
+  const attempted = count(r.attempted);
+  const n = count(r.n);
+  const nSe = count(r.n_se);
+  const truthMin = num(r.truth_min), truthMax = num(r.truth);
+  // A single true value is needed for relative bias; differing ones leave it undefined.
+  const theta = truthMin !== null && truthMin === truthMax ? truthMax : null;
+  const tbar = n > 0 ? num(r.tbar) : null;
+  const bias = n > 0 ? num(r.bias) : null;
+  const mse = n > 0 ? num(r.mse) : null;
+  const ss = num(r.ss);
+  const empSe = n >= 2 && ss !== null ? Math.sqrt(ss / (n - 1)) : null;
+  const meanMcse = empSe !== null ? empSe / Math.sqrt(n) : null;
+  const ssMse = num(r.ss_mse);
+  const mseMcse = n >= 2 && ssMse !== null && mse !== null
+    ? Math.sqrt(ssMse / (n * (n - 1)))
+    : null;
+  const rmse = mse !== null ? Math.sqrt(mse) : null;
+  const se2 = nSe > 0 ? num(r.se2) : null;
+  const modSe = se2 !== null ? Math.sqrt(se2) : null;
+  const ssSe2 = num(r.ss_se2);
+  // Var(SE_i^2) with the n - 1 denominator, as R's var() in rsimsum.
+  const varSe2 = nSe >= 2 && ssSe2 !== null ? ssSe2 / (nSe - 1) : null;
+  const modSeMcse = varSe2 !== null && modSe !== null && modSe > 0
+    ? Math.sqrt(varSe2 / (4 * nSe * modSe * modSe))
+    : null;
+  const relErr = modSe !== null && empSe !== null && empSe > 0 ? 100 * (modSe / empSe - 1) : null;
+  const relErrMcse = relErr !== null && varSe2 !== null && modSe! > 0
+    ? 100 * (modSe! / empSe!) *
+      Math.sqrt(varSe2 / (4 * nSe * modSe! ** 4) + 1 / (2 * (n - 1)))
+    : null;
+  return {
+    attempted: [attempted, null],
+    used: [n, null],
+    failure_rate: proportion(attempted - n, attempted),
+    boundary_rate: proportion(num(r.singular), n),
+    mean: [tbar, meanMcse],
+    bias: [bias, bias !== null ? meanMcse : null],
+    relative_bias: theta !== null && theta !== 0 && bias !== null
+      ? [bias / theta, meanMcse !== null ? meanMcse / Math.abs(theta) : null]
+      : [null, null],
+    empirical_se: [empSe, empSe !== null ? empSe / Math.sqrt(2 * (n - 1)) : null],
+    model_se: [modSe, modSeMcse],
+    relative_error_model_se: [relErr, relErrMcse],
+    mse: [mse, mseMcse],
+    rmse: [rmse, rmse !== null && rmse > 0 && mseMcse !== null ? mseMcse / (2 * rmse) : null],
+  };
+}
+
+/** The measures of one interval method of one group, in {@linkcode INTERVAL_MEASURES} order. */
+function intervalValues(
+  r: SqlRow,
+  attempted: number,
+): Record<string, [number | null, number | null]> {
+  const defined = count(r.defined);
+  const hasTruth = num(r.truth) !== null;
+  const width = defined > 0 ? num(r.width) : null;
+  const ssWidth = num(r.ss_width);
+  const widthMcse = defined >= 2 && ssWidth !== null
+    ? Math.sqrt(ssWidth / (defined - 1)) / Math.sqrt(defined)
+    : null;
+  const hits = hasTruth ? count(r.hits) : null;
+  return {
+    coverage: proportion(hits, attempted),
+    coverage_defined: proportion(hits, defined),
+    bias_eliminated_coverage: proportion(count(r.be_hits), attempted),
+    mean_width: [width, widthMcse],
+    miss_below: proportion(hasTruth ? count(r.below) : null, attempted),
+    miss_above: proportion(hasTruth ? count(r.above) : null, attempted),
+    undefined_rate: proportion(attempted - defined, attempted),
+    defined: [defined, null],
+  };
+}
+
+/**
+ * Every performance measure of a store, with its Monte Carlo SE: per
+ * condition x method x parameter the {@linkcode ESTIMATOR_MEASURES}, then
+ * per interval method the {@linkcode INTERVAL_MEASURES}. Rows are ordered
+ * by condition position, method and parameter as stored, interval method
+ * as stored; an interval method that is not applicable to a parameter in
+ * any replicate gets no rows.
+ *
+ * Denominators: `attempted` counts the condition's stored replicates; the
+ * estimator measures use the `used` replicates (with an estimate), model
+ * SE those that also have an SE. Coverage, bias-eliminated coverage (the
+ * true value replaced by the mean estimate), miss below/above and the
+ * undefined rate are over all attempted replicates, so an undefined,
+ * failed or missing interval is a miss and `coverage + miss_below +
+ * miss_above + undefined_rate = 1`; `coverage_defined` and `mean_width`
+ * are over the defined (status ok) intervals. A measure that cannot be
+ * computed (no estimate, no true value, n < 2 for a spread) is null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { openStore } from "../store/store.ts";
+ * import { performanceMeasures } from "./measures.ts";
+ * const store = openStore(":memory:");
+ * const fit = (estimate: number) => ({
+ *   method: "REML", status: "ok" as const, converged: true, singular: false,
+ *   evaluations: 1, fitMs: 0, message: null,
+ *   parameters: [{ parameter: "group1", truth: 1, estimate, se: 0.5, intervals: [] }],
+ * });
+ * store.writeReplicates([1, 3].map((x, rep) => ({
+ *   condition: "c", rep, status: "ok" as const, message: null, generateMs: 0, totalMs: 0,
+ *   fits: [fit(x)],
+ * })));
+ * const bias = performanceMeasures(store).find((r) => r.measure === "bias")!;
+ * assert.deepEqual([bias.value, bias.mcse], [1, 1]); // mean 2 - truth 1; sd sqrt(2) / sqrt(2)
+ * store.close();
+ * ```
+ */
+export function performanceMeasures(store: ResultStore): MeasureRow[] {
+  const intervals = new Map<string, SqlRow[]>();
+  for (const row of store.db.prepare(INTERVALS).iterate()) {
+    let list = intervals.get(key(row));
+    if (!list) intervals.set(key(row), list = []);
+    list.push(row);
+  }
+  const rows: MeasureRow[] = [];
+  for (const r of store.db.prepare(ESTIMATES).iterate()) {
+    const base = {
+      condition: String(r.condition),
+      method: String(r.method),
+      parameter: String(r.parameter),
+    };
+    const values = estimatorValues(r);
+    for (const measure of ESTIMATOR_MEASURES) {
+      const [value, mcse] = values[measure];
+      rows.push({ ...base, interval: null, measure, value, mcse });
+    }
+    for (const i of intervals.get(key(r)) ?? []) {
+      const iv = intervalValues(i, count(r.attempted));
+      for (const measure of INTERVAL_MEASURES) {
+        const [value, mcse] = iv[measure];
+        rows.push({
+          ...base,
+          interval: String(i.interval),
+          measure: measure as MeasureName,
+          value,
+          mcse,
+        });
+      }
+    }
+  }
+  return rows;
+}
