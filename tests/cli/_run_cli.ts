@@ -28,3 +28,16 @@ export async function runCli(
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
+
+/**
+ * Asserts the CLI contract for bad input: exit status 1, nothing on stdout,
+ * one line on stderr starting `error: ` and matching `message`, no stack trace.
+ */
+export function assertOneLineError(r: CliResult, message: RegExp, what: string): void {
+  if (r.code !== 1) throw new Error(`${what}: exit status ${r.code}, stderr ${r.stderr}`);
+  if (r.stdout !== "") throw new Error(`${what}: unexpected stdout ${r.stdout}`);
+  const lines = r.stderr.trimEnd().split("\n");
+  if (lines.length !== 1) throw new Error(`${what}: ${lines.length} lines on stderr: ${r.stderr}`);
+  if (!lines[0].startsWith("error: ")) throw new Error(`${what}: ${lines[0]}`);
+  if (!message.test(lines[0])) throw new Error(`${what}: "${lines[0]}" does not match ${message}`);
+}

@@ -1,6 +1,6 @@
 // Runs lib/cli/fit.ts as `deno task fit` does (deno run --allow-read).
 import assert from "node:assert";
-import { runCli } from "./_run_cli.ts";
+import { assertOneLineError, runCli } from "./_run_cli.ts";
 
 const run = (...args: string[]) => runCli("fit", ["--allow-read"], args);
 const PASTES = "tests/fixtures/lme4/pastes.csv";
@@ -111,13 +111,7 @@ Deno.test("bad input: one line on stderr naming the problem, exit status 1, no s
   ];
   try {
     for (const [args, message] of cases) {
-      const r = await run(...args);
-      assert.equal(r.code, 1, `${args.join(" ")}: ${r.stderr}`);
-      assert.equal(r.stdout, "");
-      const lines = r.stderr.trimEnd().split("\n");
-      assert.equal(lines.length, 1, `${args.join(" ")}: ${r.stderr}`);
-      assert.match(lines[0], /^error: /);
-      assert.match(lines[0], message);
+      assertOneLineError(await run(...args), message, args.join(" "));
     }
   } finally {
     for (const f of [oneLevel, textResponse, empty, rankDeficient]) await Deno.remove(f);

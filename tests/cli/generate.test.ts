@@ -5,7 +5,7 @@ import { nested } from "../../lib/generate/nested.ts";
 import { crossed } from "../../lib/generate/crossed.ts";
 import { deriveStream } from "../../lib/rng/derive_stream.ts";
 import { writeCsv } from "../../lib/data/csv_write.ts";
-import { ROOT as root, runCli } from "./_run_cli.ts";
+import { assertOneLineError, ROOT as root, runCli } from "./_run_cli.ts";
 const fixture = JSON.parse(
   await Deno.readTextFile(new URL("tests/fixtures/numpy/numpy_randomstate.json", root)),
 );
@@ -136,14 +136,7 @@ Deno.test("errors: one line on stderr, exit status 1, no stack trace", async () 
     [["nested", "--out", "/nonexistent-dir/x.csv"], /nonexistent-dir/],
   ];
   for (const [args, message] of cases) {
-    const r = await run(...args);
-    assert.equal(r.code, 1, `${args.join(" ")}: ${r.stderr}`);
-    assert.equal(r.stdout, "");
-    const lines = r.stderr.trimEnd().split("\n");
-    assert.equal(lines.length, 1, `${args.join(" ")}: ${r.stderr}`);
-    assert.match(lines[0], /^error: /);
-    assert.match(lines[0], message);
-    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    assertOneLineError(await run(...args), message, args.join(" "));
   }
 });
 
