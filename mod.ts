@@ -2,8 +2,8 @@
  * vcsim: reproducible simulation studies of variance-component estimators.
  *
  * Random streams and generators, a REML/ML/ANOVA fitter for random-intercept
- * models matching lme4, standard errors and intervals, and a study runner
- * with a results store.
+ * models matching lme4, standard errors and intervals, a study runner with
+ * a results store, and study reports.
  *
  * @module
  */
@@ -16,4 +16,5 @@ export * from "./lib/fit/mod.ts";
 export * from "./lib/inference/mod.ts";
 export * from "./lib/study/mod.ts";
 export * from "./lib/store/mod.ts";
+export * from "./lib/report/mod.ts";
 export { VERSION } from "./lib/version.ts";

@@ -1,0 +1,135 @@
+/**
+ * `deno task report <store.sqlite | results dir> [--out DIR]
+ * [--format table,csv,json,md,html] [--target-mcse X]`: the performance
+ * measures of a study's store, printed as a table and written as
+ * measures.csv, replicates.csv (long), report.json, report.md and
+ * report.html; `--target-mcse` adds the replicates each measure needs.
+ *
+ * @module
+ */
+
+import { existsSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { Argument } from "@commander-js/extra-typings";
+import { numberArg, runCommand, vcsimCommand, writeSync } from "./_command.ts";
+import { openStore, type ResultStore } from "../store/store.ts";
+import { performanceMeasures } from "../report/measures.ts";
+import { terminalTable } from "../report/terminal_table.ts";
+import { longCsv, measuresCsv, writeLines } from "../report/export_csv.ts";
+import { reportJson } from "../report/export_json.ts";
+import { markdownReport } from "../report/export_markdown.ts";
+import { htmlReport } from "../report/html.ts";
+import { formatReplicatesNeeded, replicatesNeeded } from "../report/planning.ts";
+import type { MeasureRow } from "../report/measure_row.ts";
+
+/** Output formats, in the order they are produced. */
+const FORMATS = ["table", "csv", "json", "md", "html"] as const;
+type Format = typeof FORMATS[number];
+
+function makeCommand() {
+  return vcsimCommand("report")
+    .description(
+      "Report a study's performance measures with Monte Carlo SEs: print a table and write\n" +
+        "measures.csv, replicates.csv, report.json, report.md and report.html.",
+    )
+    .addArgument(new Argument("<store>", "a results store (.sqlite) or a results directory"))
+    .option("--out <dir>", "directory for the files (default: the store's directory)")
+    .option("--format <list>", `comma-separated formats of ${FORMATS.join(",")}`, FORMATS.join(","))
+    .option("--target-mcse <x>", "print the replicates needed for this Monte Carlo SE", numberArg);
+}
+
+/** The store file a path names: the file itself, or a directory's results.sqlite. */
+export function resolveStorePath(path: string): string {
+  if (!existsSync(path)) throw new Error(`no such store or directory: ${path}`);
+  if (!statSync(path).isDirectory()) return path;
+  const file = join(path, "results.sqlite");
+  if (existsSync(file)) return file;
+  const shards = [...Deno.readDirSync(path)].filter((e) =>
+    /^results\.shard-.*\.sqlite$/.test(e.name)
+  );
+  throw new Error(
+    `${path} has no results.sqlite` +
+      (shards.length > 0
+        ? `, only ${shards.length} shard stores: merge them with deno task merge`
+        : ""),
+  );
+}
+
+/** Parses `--format`: known names, no duplicates, kept in {@linkcode FORMATS} order. */
+function parseFormats(text: string): Set<Format> {
+  const list = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (list.length === 0) throw new RangeError("--format needs at least one format");
+  for (const f of list) {
+    if (!(FORMATS as readonly string[]).includes(f)) {
+      throw new RangeError(`unknown format "${f}": expected some of ${FORMATS.join(", ")}`);
+    }
+  }
+  return new Set(FORMATS.filter((f) => list.includes(f)));
+}
+
+/** The nominal coverage recorded in the manifest's config, else 0.95. */
+function nominalLevel(store: ResultStore): number {
+  const level = (store.readManifest()?.config as { level?: unknown } | undefined)?.level;
+  return typeof level === "number" && level > 0 && level < 1 ? level : 0.95;
+}
+
+async function writeFiles(
+  store: ResultStore,
+  rows: MeasureRow[],
+  formats: Set<Format>,
+  outDir: string,
+): Promise<string[]> {
+  Deno.mkdirSync(outDir, { recursive: true });
+  const written: string[] = [];
+  const write = (name: string, text: string) => {
+    const path = join(outDir, name);
+    Deno.writeTextFileSync(path, text);
+    written.push(path);
+  };
+  if (formats.has("csv")) {
+    write("measures.csv", measuresCsv(store, rows));
+    const path = join(outDir, "replicates.csv");
+    writeLines(path, longCsv(store));
+    written.push(path);
+  }
+  if (formats.has("json")) write("report.json", reportJson(store, rows));
+  if (formats.has("md")) write("report.md", markdownReport(store, rows));
+  if (formats.has("html")) write("report.html", await htmlReport(store, rows));
+  return written;
+}
+
+/** Runs the command on `args` and returns the exit status. */
+export async function main(args: string[]): Promise<number> {
+  const program = makeCommand();
+  return await runCommand(program, args, async () => {
+    const [path] = program.processedArgs;
+    const o = program.opts();
+    const formats = parseFormats(o.format);
+    if (o.targetMcse !== undefined && !(o.targetMcse > 0)) {
+      throw new RangeError(`--target-mcse must be a positive number, got ${o.targetMcse}`);
+    }
+    const file = resolveStorePath(path);
+    const store = openStore(file);
+    try {
+      const rows = performanceMeasures(store);
+      if (formats.has("table")) {
+        writeSync(
+          Deno.stdout,
+          terminalTable(rows, { nominal: nominalLevel(store), color: Deno.stdout.isTerminal() }),
+        );
+      }
+      if (o.targetMcse !== undefined) {
+        writeSync(Deno.stdout, formatReplicatesNeeded(replicatesNeeded(rows, o.targetMcse)));
+      }
+      const written = await writeFiles(store, rows, formats, o.out ?? dirname(file));
+      for (const w of written) writeSync(Deno.stderr, `wrote ${w}\n`);
+    } finally {
+      store.close();
+    }
+    return 0;
+  });
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,15 @@
+/**
+ * Study reports: performance measures with Monte Carlo SEs computed by SQL
+ * over a results store, replicate planning, the terminal table and the
+ * CSV, JSON, Markdown and HTML exports.
+ *
+ * @module
+ */
+export * from "./measure_row.ts";
+export * from "./measures.ts";
+export * from "./planning.ts";
+export * from "./terminal_table.ts";
+export * from "./export_csv.ts";
+export * from "./export_json.ts";
+export * from "./export_markdown.ts";
+export * from "./html.ts";
