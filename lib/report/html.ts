@@ -122,7 +122,7 @@ export async function htmlReport(
         parts.push(
           `<h3>Nested-loop plot: bias</h3>`,
           await charts.add(
-            nestedLoopSpec(bias.map((r) => ({ ...r, panel: "bias" })), data, "bias", 0, false),
+            nestedLoopSpec(bias.map((r) => ({ ...r, panel: "bias" })), data, "bias", 0),
           ),
         );
       }
@@ -135,7 +135,6 @@ export async function htmlReport(
               data,
               "coverage",
               nominal,
-              true,
             ),
           ),
         );
@@ -569,7 +568,6 @@ function nestedLoopSpec(
   data: StudyData,
   yTitle: string,
   reference: number,
-  facetTitle: boolean,
 ): TopLevelSpec {
   const order = data.loop.order;
   const n = order.length;
@@ -641,7 +639,7 @@ function nestedLoopSpec(
       type: "nominal",
       sort: panels,
       title: null,
-      header: facetTitle ? { labelFontWeight: "bold" } : { labels: false },
+      header: { labelFontWeight: "bold" },
     },
     columns: 2,
     spec: {
@@ -817,9 +815,9 @@ function measureTable(rows: readonly MeasureRow[], data: StudyData, parameter: s
     }
   }
   if (body.length === 0) return `<p class="note">No measures of ${esc(parameter)}.</p>`;
-  return `<table class="measures"><thead><tr>${
+  return `<div class="scroll"><table class="measures"><thead><tr>${
     head.map((h) => `<th>${esc(h)}</th>`).join("")
-  }</tr></thead><tbody>${body.join("\n")}</tbody></table>
+  }</tr></thead><tbody>${body.join("\n")}</tbody></table></div>
 <p class="note">Monte Carlo SEs in parentheses.</p>`;
 }
 
@@ -881,7 +879,7 @@ h3 { font-size: 1.05rem; margin-bottom: 0.3rem; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.3rem 1rem; }
 dt { font-weight: 600; } dd { margin: 0; }
 .note { color: #555; font-size: 0.9rem; }
-figure { margin: 0.5rem 0 1rem; overflow-x: auto; }
+figure { margin: 0.5rem 0 1rem; overflow-x: auto; } .scroll { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
 th, td { border: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: right; }
 th { background: #f4f4f4; } td { white-space: nowrap; }

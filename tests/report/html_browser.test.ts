@@ -1,0 +1,106 @@
+// The HTML report in headless Chromium: it loads without errors or network, the DOM after
+// load holds every chart as an SVG with drawn marks, and a screenshot is taken. Skipped when
+// /usr/bin/chromium is absent (install it with `apt-get install -y chromium`).
+import assert from "node:assert";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { htmlFixture } from "./_html_store.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const absent = !existsSync(CHROMIUM);
+if (absent) {
+  console.warn(
+    `html_browser.test.ts: skipped, ${CHROMIUM} is absent (apt-get install -y chromium)`,
+  );
+}
+
+/** Runs headless Chromium on `url` with `args`; returns its stdout and stderr. */
+async function chromium(
+  url: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const profile = await Deno.makeTempDir({ prefix: "vcsim-chromium-" });
+  try {
+    const out = await new Deno.Command(CHROMIUM, {
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--enable-logging=stderr",
+        "--v=0",
+        `--user-data-dir=${profile}`,
+        ...args,
+        url,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(120_000),
+    }).output();
+    const text = new TextDecoder();
+    return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+  } finally {
+    await Deno.remove(profile, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Console errors and failed loads Chromium logs for a page. */
+function pageErrors(stderr: string): string[] {
+  return stderr.split("\n").filter((line) =>
+    /Uncaught|CONSOLE[(:]\d+|Failed to load resource|net::ERR_/.test(line)
+  );
+}
+
+Deno.test({
+  name: absent
+    ? `HTML report in headless Chromium (skipped: ${CHROMIUM} absent)`
+    : "HTML report in headless Chromium: DOM holds the drawn charts, no page errors",
+  ignore: absent,
+  async fn() {
+    const { file, html } = await htmlFixture();
+    const url = new URL(`file://${file}`).href;
+    const { code, stdout, stderr } = await chromium(url, ["--dump-dom"]);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(pageErrors(stderr), []);
+    const expected = (html.match(/<svg[\s>]/g) ?? []).length;
+    const svgs = stdout.match(/<svg[\s>][\s\S]*?<\/svg>/g) ?? [];
+    assert.ok(expected > 0);
+    assert.equal(svgs.length, expected);
+    for (const svg of svgs) {
+      const marks = svg.match(/<path\b[^>]* d="M[^"]+"|<line\b[^>]* x2="[^"]+"/g) ?? [];
+      assert.ok(marks.length > 0, svg.slice(0, 200));
+    }
+    assert.match(stdout, /<h1>vcsim study tiny_grid<\/h1>/);
+  },
+});
+
+Deno.test({
+  name: absent
+    ? `HTML report screenshot (skipped: ${CHROMIUM} absent)`
+    : "HTML report screenshot in headless Chromium",
+  ignore: absent,
+  async fn() {
+    const { dir, file } = await htmlFixture();
+    const png = join(dir, "report.png");
+    const { code, stderr } = await chromium(new URL(`file://${file}`).href, [
+      `--screenshot=${png}`,
+      "--window-size=1400,3000",
+      "--hide-scrollbars",
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(pageErrors(stderr), []);
+    const bytes = await Deno.readFile(png);
+    // PNG signature, and an image of 1400 x 3000 pixels that is not blank (blank compresses
+    // to a few kB).
+    assert.deepEqual([...bytes.slice(1, 4)], [0x50, 0x4e, 0x47]);
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    assert.deepEqual([view.getUint32(16), view.getUint32(20)], [1400, 3000]);
+    assert.ok(bytes.length > 50_000, `${bytes.length} bytes`);
+    const keep = Deno.env.get("VCSIM_REPORT_SCREENSHOT");
+    if (keep) await Deno.copyFile(png, keep);
+  },
+});
