@@ -1,23 +1,28 @@
 /**
  * `deno task study <name|path> [--reps N] [--seed S] [--workers W]
- * [--out DIR] [--shard i/n] [--fresh] [--json] [--replay <condition>:<rep>]`:
- * runs a study's missing replicates into its store (resuming whatever is
- * stored), then prints a performance table. Ctrl-C keeps what is stored.
- * `--replay` reruns one replicate in-process and prints its record.
+ * [--out DIR] [--shard i/n] [--fresh] [--json] [--target-mcse X]
+ * [--replay <condition>:<rep>]`: runs a study's missing replicates into its
+ * store (resuming whatever is stored), then prints the report's performance
+ * table. `--target-mcse` keeps raising the replicates in rounds until every
+ * coverage MCSE is at most X. Ctrl-C keeps what is stored. `--replay`
+ * reruns one replicate in-process and prints its record.
  *
  * @module
  */
 
 import { Argument } from "@commander-js/extra-typings";
-import { integerArg, runCommand, seedArg, vcsimCommand, writeSync } from "./_command.ts";
+import { integerArg, numberArg, runCommand, seedArg, vcsimCommand, writeSync } from "./_command.ts";
 import { loadStudy, resolveStudy } from "../study/load_study.ts";
 import { type RunProgress, type RunStart, runStudy } from "../study/runner.ts";
 import { parseShard, type Shard, shardFromEnvironment } from "../study/shard.ts";
 import { studyConditions } from "../study/study.ts";
 import { conditionKey } from "../study/design_grid.ts";
 import { runReplicate } from "../study/replicate.ts";
-import { formatSummaryTable, summaryRows } from "../study/summary_table.ts";
 import { openStore } from "../store/store.ts";
+import { performanceMeasures } from "../report/measures.ts";
+import { terminalTable } from "../report/terminal_table.ts";
+import type { MeasureRow } from "../report/measure_row.ts";
+import { type TargetRound, targetRound } from "../report/target_mcse.ts";
 
 /** Exit status of a run stopped by Ctrl-C, as shells report SIGINT. */
 const INTERRUPTED = 130;
@@ -36,6 +41,11 @@ function makeCommand() {
     .option("--shard <i/n>", "run only shard i of n (default: from SLURM / Kubernetes variables)")
     .option("--fresh", "discard a store holding a different design")
     .option("--json", "print JSON {study, storePath, run, rows} instead of the table")
+    .option(
+      "--target-mcse <x>",
+      "raise the replicates in rounds until every coverage MCSE is at most x",
+      numberArg,
+    )
     .option(
       "--replay <condition:rep>",
       "run one replicate in-process, print its record, store nothing",
@@ -116,70 +126,109 @@ export async function main(args: string[]): Promise<number> {
     const shard: Shard | null = o.shard !== undefined
       ? parseShard(o.shard)
       : shardFromEnvironment((k) => Deno.env.get(k));
+    const target = o.targetMcse;
+    if (target !== undefined) {
+      if (!(target > 0)) {
+        throw new RangeError(`--target-mcse must be a positive number, got ${target}`);
+      }
+      if (shard) throw new RangeError("--target-mcse needs the whole study: it cannot run a shard");
+    }
     // The bar only for a person watching: logs of batch jobs and tests stay clean.
     const bar = Deno.stderr.isTerminal();
-    let drawn = false;
-    const draw = (p: RunProgress) => {
-      drawn = true;
-      writeSync(Deno.stderr, `\r${progressLine(p)}\x1b[K`);
+    const run = async (reps: number | undefined) => {
+      let drawn = false;
+      const draw = (p: RunProgress) => {
+        drawn = true;
+        writeSync(Deno.stderr, `\r${progressLine(p)}\x1b[K`);
+      };
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      Deno.addSignalListener("SIGINT", onSigint);
+      try {
+        return await runStudy(url, {
+          reps,
+          seed: o.seed,
+          workers: o.workers,
+          outDir: o.out,
+          shard,
+          fresh: o.fresh ?? false,
+          signal: controller.signal,
+          onStart: (s) => {
+            writeSync(Deno.stderr, startLine(s) + "\n");
+            if (bar && s.total > 0) draw({ total: s.total, done: 0, failed: 0, elapsedMs: 0 });
+          },
+          onProgress: bar ? draw : undefined,
+        });
+      } finally {
+        Deno.removeSignalListener("SIGINT", onSigint);
+        if (drawn) writeSync(Deno.stderr, "\n");
+      }
     };
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    Deno.addSignalListener("SIGINT", onSigint);
-    let result;
-    try {
-      result = await runStudy(url, {
-        reps: o.reps,
-        seed: o.seed,
-        workers: o.workers,
-        outDir: o.out,
-        shard,
-        fresh: o.fresh ?? false,
-        signal: controller.signal,
-        onStart: (s) => {
-          writeSync(Deno.stderr, startLine(s) + "\n");
-          if (bar && s.total > 0) draw({ total: s.total, done: 0, failed: 0, elapsedMs: 0 });
-        },
-        onProgress: bar ? draw : undefined,
-      });
-    } finally {
-      Deno.removeSignalListener("SIGINT", onSigint);
-      if (drawn) writeSync(Deno.stderr, "\n");
+
+    let reps = o.reps;
+    for (let round = 1;; round++) {
+      const result = await run(reps);
+      if (result.interrupted) {
+        const stored = result.alreadyStored + result.done;
+        writeSync(
+          Deno.stderr,
+          `interrupted: ${stored} of ${result.alreadyStored + result.total} replicates stored; ` +
+            "rerun the same command to resume\n",
+        );
+        return INTERRUPTED;
+      }
+      if (result.failed > 0) {
+        writeSync(
+          Deno.stderr,
+          `${result.failed} replicates failed (stored with their messages; see --replay)\n`,
+        );
+      }
+      const store = openStore(result.storePath);
+      let rows: MeasureRow[], study: string, stored: number, level: number;
+      try {
+        rows = performanceMeasures(store);
+        const manifest = store.readManifest();
+        study = manifest?.study ?? name;
+        stored = manifest?.reps ?? reps ?? 0;
+        const configured = (manifest?.config as { level?: unknown } | undefined)?.level;
+        level = typeof configured === "number" ? configured : 0.95;
+      } finally {
+        store.close();
+      }
+      if (target !== undefined) {
+        const t = targetRound(rows, stored, target);
+        writeSync(Deno.stderr, roundLine(round, stored, target, t) + "\n");
+        if (t.next !== null) {
+          reps = t.next;
+          continue;
+        }
+      }
+      if (o.json) {
+        writeSync(
+          Deno.stdout,
+          JSON.stringify({ study, storePath: result.storePath, run: result, rows }, null, 2) +
+            "\n",
+        );
+      } else {
+        writeSync(
+          Deno.stdout,
+          terminalTable(rows, { nominal: level, color: Deno.stdout.isTerminal() }),
+        );
+      }
+      return 0;
     }
-    if (result.interrupted) {
-      const stored = result.alreadyStored + result.done;
-      writeSync(
-        Deno.stderr,
-        `interrupted: ${stored} of ${result.alreadyStored + result.total} replicates stored; ` +
-          "rerun the same command to resume\n",
-      );
-      return INTERRUPTED;
-    }
-    if (result.failed > 0) {
-      writeSync(
-        Deno.stderr,
-        `${result.failed} replicates failed (stored with their messages; see --replay)\n`,
-      );
-    }
-    const store = openStore(result.storePath);
-    let rows;
-    let study;
-    try {
-      rows = summaryRows(store);
-      study = store.readManifest()?.study ?? name;
-    } finally {
-      store.close();
-    }
-    if (o.json) {
-      writeSync(
-        Deno.stdout,
-        JSON.stringify({ study, storePath: result.storePath, run: result, rows }, null, 2) + "\n",
-      );
-    } else {
-      writeSync(Deno.stdout, formatSummaryTable(rows));
-    }
-    return 0;
   });
+}
+
+/** One line per --target-mcse round: replicates, the largest coverage MCSE, what comes next. */
+function roundLine(round: number, reps: number, target: number, t: TargetRound): string {
+  const head = `target MCSE ${target}: round ${round}, ${reps} reps`;
+  if (t.worst === null) return `${head}, no coverage with an MCSE: stopping`;
+  const worst = `max coverage MCSE ${Number(t.maxMcse!.toPrecision(3))} (${t.worst.condition} ` +
+    `${t.worst.method} ${t.worst.parameter} ${t.worst.interval})`;
+  if (t.stop === "met") return `${head}, ${worst}: target met`;
+  if (t.stop === "cap") return `${head}, ${worst}: replicate cap reached, stopping`;
+  return `${head}, ${worst} -> ${t.next} reps`;
 }
 
 if (import.meta.main) {

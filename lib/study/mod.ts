@@ -10,4 +10,3 @@ export * from "./shard.ts";
 export * from "./study_config.ts";
 export * from "./load_study.ts";
 export * from "./runner.ts";
-export * from "./summary_table.ts";

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { runCli } from "./_run_cli.ts";
 import { canonicalReplicate, openStore } from "../../lib/store/mod.ts";
 import type { ReplicateRecord } from "../../lib/store/records.ts";
+import type { MeasureRow } from "../../lib/report/measure_row.ts";
+import { storeDigest } from "../../lib/store/digest.ts";
 
 const ENV = "--allow-env=SLURM_ARRAY_TASK_ID,SLURM_ARRAY_TASK_COUNT,SLURM_ARRAY_TASK_MIN," +
   "JOB_COMPLETION_INDEX,VCSIM_SHARD_COUNT";
@@ -40,17 +42,18 @@ Deno.test("study --json runs, then a rerun does no work and prints the same rows
   assert.equal(out.study, "tiny");
   assert.equal(out.storePath, join(dir, "results.sqlite"));
   assert.deepEqual([out.run.done, out.run.failed, out.run.interrupted], [24, 0, false]);
-  // 2 conditions x 2 methods x 4 parameters.
-  assert.equal(out.rows.length, 16);
-  const row = out.rows.find((x: { method: string; parameter: string }) =>
-    x.method === "REML" && x.parameter === "Residual"
-  );
-  assert.equal(row.condition, "n_group1=4");
-  assert.deepEqual([row.n, row.replicates, row.truth], [12, 12, 1]);
-  assert.equal(row.coverage.length, 1);
-  assert.equal(row.coverage[0].interval, "wald");
-  const p = row.coverage[0].coverage;
-  assert.ok(Math.abs(row.coverage[0].mcse - Math.sqrt(p * (1 - p) / 12)) < 1e-12);
+  // Measure rows: 2 conditions x 2 methods x 4 parameters x (12 estimator + 8 Wald measures).
+  assert.equal(out.rows.length, 2 * 2 * 4 * 20);
+  const find = (measure: string) =>
+    out.rows.find((x: MeasureRow) =>
+      x.condition === "n_group1=4" && x.method === "REML" && x.parameter === "Residual" &&
+      x.measure === measure
+    );
+  assert.deepEqual([find("attempted").value, find("used").value], [12, 12]);
+  const coverage = find("coverage");
+  assert.equal(coverage.interval, "wald");
+  const p = coverage.value;
+  assert.ok(Math.abs(coverage.mcse - Math.sqrt(p * (1 - p) / 12)) < 1e-12);
 
   const again = await study(TINY, "--out", dir, "--json");
   assert.equal(again.code, 0, again.stderr);
@@ -64,6 +67,35 @@ Deno.test("study --json runs, then a rerun does no work and prints the same rows
   assert.match(text.stdout, /^n_group1=4 {2}\(12 replicates\)$/m);
   assert.match(text.stdout, /coverage %/);
   for (const line of text.stdout.split("\n")) assert.ok(line.length <= 100, line);
+});
+
+Deno.test("study --target-mcse raises the replicates in rounds, deterministically", async () => {
+  const runs = [];
+  for (let k = 0; k < 2; k++) {
+    const dir = await Deno.makeTempDir();
+    const r = await study(TINY, "--out", dir, "--workers", "2", "--target-mcse", "0.06");
+    assert.equal(r.code, 0, r.stderr);
+    runs.push({ r, digest: await storeDigest(join(dir, "results.sqlite")) });
+  }
+  const { r } = runs[0];
+  // Round 1: the study's 12 reps; the worst pilot coverage p needs p(1-p)/0.06^2 replicates,
+  // at most 0.25/0.0036 = 70, so 100 after rounding up; at 100 every MCSE is at most
+  // sqrt(0.25/100) = 0.05 <= 0.06.
+  assert.match(
+    r.stderr,
+    /^target MCSE 0\.06: round 1, 12 reps, max coverage MCSE .* -> 100 reps$/m,
+  );
+  assert.match(
+    r.stderr,
+    /^target MCSE 0\.06: round 2, 100 reps, max coverage MCSE .*: target met$/m,
+  );
+  assert.match(r.stdout, /^n_group1=4 {2}\(100 replicates\)$/m);
+  assert.equal(runs[1].digest, runs[0].digest);
+  assert.equal(runs[1].r.stdout, r.stdout);
+  assertOneLineError(
+    await study(TINY, "--target-mcse", "0.01", "--shard", "1/2"),
+    /--target-mcse needs the whole study/,
+  );
 });
 
 Deno.test("study --replay reruns one replicate exactly as stored, writing nothing", async () => {
