@@ -334,6 +334,8 @@ function zipData(
 
 const AXIS_CONFIG = {
   font: "sans-serif",
+  // No ARIA labels on every mark: they would double the size of the page.
+  aria: false,
   axis: { labelFontSize: 11, titleFontSize: 12 },
   header: { labelFontSize: 12, titleFontSize: 12 },
   legend: { labelFontSize: 11, titleFontSize: 12 },
@@ -699,6 +701,8 @@ class ChartSet {
     return `<figure>${
       svg
         .replace(/^<\?xml[^>]*>\s*/, "")
+        // Coordinates to 1/100 pixel (in tags only: text keeps its digits).
+        .replace(/<[^>]+>/g, (tag) => tag.replace(/(\d\.\d\d)\d+/g, "$1"))
         .replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`)
         .replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`)
         .replace(/href="#([^"]+)"/g, `href="#${prefix}$1"`)
@@ -841,7 +845,7 @@ function num(v: number): string {
 function niceTicks(lo: number, hi: number): number[] {
   const raw = (hi - lo) / 5;
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
   const ticks: number[] = [];
   for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
     ticks.push(Number(t.toPrecision(12)));
