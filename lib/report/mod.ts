@@ -8,6 +8,7 @@
 export * from "./measure_row.ts";
 export * from "./measures.ts";
 export * from "./planning.ts";
+export * from "./target_mcse.ts";
 export * from "./terminal_table.ts";
 export * from "./export_csv.ts";
 export * from "./export_json.ts";

@@ -2,6 +2,7 @@
 // (Morris, White & Crowther 2019, section 5.3): p = 0.5, MCSE 0.005 -> 10,000; p = 0.95 -> 1,900.
 import assert from "node:assert";
 import { formatReplicatesNeeded, replicatesNeeded } from "../../lib/report/planning.ts";
+import { targetRound } from "../../lib/report/target_mcse.ts";
 import type { MeasureName, MeasureRow } from "../../lib/report/measure_row.ts";
 
 const row = (
@@ -47,4 +48,24 @@ Deno.test("null pilots are skipped; a non-positive target is refused", () => {
   assert.equal(plan.rows.length, 0); // bias without an empirical SE row
   assert.equal(plan.max, 0);
   assert.throws(() => replicatesNeeded([], 0), /positive number/);
+});
+
+Deno.test("targetRound: batches of 100, at least one more, capped; stops when met", () => {
+  const cov = (value: number, mcse: number | null, interval = "wald"): MeasureRow => ({
+    ...row("coverage", value, interval),
+    mcse,
+  });
+  // p = 0.5 at MCSE 0.05 (100 reps); target 0.01 -> 0.25 / 1e-4 = 2500.
+  assert.deepEqual(targetRound([cov(0.5, 0.05), cov(0.95, 0.02, "exact")], 100, 0.01), {
+    maxMcse: 0.05,
+    worst: cov(0.5, 0.05),
+    next: 2500,
+    stop: null,
+  });
+  // Needed 1900 (p = 0.95, target 0.005) but 2000 stored: one more, rounded up to 2100.
+  assert.equal(targetRound([cov(0.95, 0.0051)], 2000, 0.005).next, 2100);
+  assert.equal(targetRound([cov(0.5, 0.05)], 100, 0.001, { cap: 1000 }).next, 1000);
+  assert.equal(targetRound([cov(0.5, 0.05)], 1000, 0.001, { cap: 1000 }).stop, "cap");
+  assert.equal(targetRound([cov(0.5, 0.004)], 100, 0.005).stop, "met");
+  assert.equal(targetRound([cov(0.5, null), row("bias", 1)], 100, 0.005).stop, "no-coverage");
 });
