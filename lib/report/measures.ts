@@ -55,44 +55,73 @@ LEFT JOIN conditions c ON c.condition = m.condition
 ORDER BY c.position, m.condition, m.method_ordinal, m.method, m.parameter_ordinal, m.parameter
 `;
 
-// Interval counts per condition x method x parameter x interval method; tbar
-// (for bias-eliminated coverage) from a per-group mean subquery, then the
-// centred sum of squared widths in a second pass.
+// Interval counts and width sums per condition x method x parameter x
+// interval method, in one pass (sorting the intervals for GROUP BY is the
+// cost, so there is no second pass: squared deviations from a shift, see
+// TEMP_TABLES; an ill-conditioned one is recomputed exactly, see WIDTH_SS). The per-group mean estimate tbar (for
+// bias-eliminated coverage) comes from the estimator pass through a small
+// keyed temporary table (MEANS), so each interval row finds it by key. CROSS
+// JOIN keeps intervals the outer loop: otherwise SQLite may scan a
+// condition's intervals once per group.
 const INTERVALS = `
-WITH m AS (
-  SELECT condition, method, parameter, AVG(estimate) AS tbar
-  FROM estimates GROUP BY condition, method, parameter
-),
-w AS (
-  SELECT i.condition, i.method, i.parameter, i.interval,
-    MIN(i.ordinal) AS interval_ordinal,
-    MAX(e.truth) AS truth,
-    SUM(i.status <> 'not-applicable') AS applicable,
-    SUM(i.status = 'ok') AS defined,
-    SUM(i.status = 'ok' AND i.lower <= e.truth AND e.truth <= i.upper) AS hits,
-    SUM(i.status = 'ok' AND i.upper < e.truth) AS below,
-    SUM(i.status = 'ok' AND i.lower > e.truth) AS above,
-    SUM(i.status = 'ok' AND i.lower <= m.tbar AND m.tbar <= i.upper) AS be_hits,
-    AVG(CASE WHEN i.status = 'ok' THEN i.upper - i.lower END) AS width
-  FROM intervals i
-  JOIN estimates e USING (condition, rep, method, parameter)
-  JOIN m ON m.condition = i.condition AND m.method = i.method AND m.parameter = i.parameter
-  GROUP BY i.condition, i.method, i.parameter, i.interval
-  HAVING SUM(i.status <> 'not-applicable') > 0
-),
-v AS (
-  SELECT i.condition, i.method, i.parameter, i.interval,
-    SUM((i.upper - i.lower - w.width) * (i.upper - i.lower - w.width)) AS ss_width
-  FROM intervals i JOIN w
-    ON w.condition = i.condition AND w.method = i.method AND w.parameter = i.parameter
-      AND w.interval = i.interval
-  WHERE i.status = 'ok'
-  GROUP BY i.condition, i.method, i.parameter, i.interval
-)
-SELECT w.*, v.ss_width FROM w LEFT JOIN v
-  ON v.condition = w.condition AND v.method = w.method AND v.parameter = w.parameter
-    AND v.interval = w.interval
-ORDER BY w.interval_ordinal, w.interval
+SELECT i.condition, i.method, i.parameter, i.interval,
+  MIN(i.ordinal) AS interval_ordinal,
+  MAX(e.truth) AS truth,
+  SUM(i.status = 'ok') AS defined,
+  SUM(i.status = 'ok' AND i.lower <= e.truth AND e.truth <= i.upper) AS hits,
+  SUM(i.status = 'ok' AND i.upper < e.truth) AS below,
+  SUM(i.status = 'ok' AND i.lower > e.truth) AS above,
+  SUM(i.status = 'ok' AND i.lower <= m.tbar AND m.tbar <= i.upper) AS be_hits,
+  AVG(CASE WHEN i.status = 'ok' THEN i.upper - i.lower END) AS width,
+  SUM(CASE WHEN i.status = 'ok' THEN i.upper - i.lower - COALESCE(r.shift, 0) END) AS sum_d,
+  SUM(CASE WHEN i.status = 'ok' THEN (i.upper - i.lower - COALESCE(r.shift, 0))
+    * (i.upper - i.lower - COALESCE(r.shift, 0)) END) AS sum_d2
+FROM intervals i
+CROSS JOIN estimates e ON e.condition = i.condition AND e.rep = i.rep
+  AND e.method = i.method AND e.parameter = i.parameter
+CROSS JOIN temp.vcsim_report_means m
+  ON m.condition = i.condition AND m.method = i.method AND m.parameter = i.parameter
+LEFT JOIN temp.vcsim_report_shifts r ON r.condition = i.condition AND r.method = i.method
+  AND r.parameter = i.parameter AND r.interval = i.interval
+GROUP BY i.condition, i.method, i.parameter, i.interval
+HAVING SUM(i.status <> 'not-applicable') > 0
+ORDER BY interval_ordinal, i.interval
+`;
+
+// Temporary tables of group means and of width shifts (one observed width
+// per group, so sums of squared deviations from it do not cancel): in
+// SQLite's per-connection temp database, never in the store file; dropped
+// after use.
+const TEMP_TABLES = `
+CREATE TEMP TABLE IF NOT EXISTS vcsim_report_means (
+  condition TEXT NOT NULL, method TEXT NOT NULL, parameter TEXT NOT NULL, tbar,
+  PRIMARY KEY (condition, method, parameter)
+) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS vcsim_report_shifts (
+  condition TEXT NOT NULL, method TEXT NOT NULL, parameter TEXT NOT NULL,
+  interval TEXT NOT NULL, shift,
+  PRIMARY KEY (condition, method, parameter, interval)
+) WITHOUT ROWID;
+DELETE FROM temp.vcsim_report_means;
+DELETE FROM temp.vcsim_report_shifts;
+`;
+
+// Shifts: the width of the first defined interval of each group among a
+// condition's first 20 replicates (a group without one gets no shift).
+const SHIFTS = `
+INSERT OR IGNORE INTO temp.vcsim_report_shifts
+SELECT i.condition, i.method, i.parameter, i.interval, i.upper - i.lower
+FROM (SELECT condition, rep FROM replicates WHERE condition = ? ORDER BY rep LIMIT 20) r
+CROSS JOIN intervals i ON i.condition = r.condition AND i.rep = r.rep
+WHERE i.status = 'ok'
+ORDER BY r.rep
+`;
+
+// The exact (two-pass) sum of squared width deviations of one group, for the
+// rare group whose one-pass value sum(w^2) - n mean^2 has cancelled.
+const WIDTH_SS = `
+SELECT SUM((upper - lower - ?) * (upper - lower - ?)) AS ss FROM intervals
+WHERE condition = ? AND method = ? AND parameter = ? AND interval = ? AND status = 'ok'
 `;
 
 type SqlRow = Record<string, unknown>;
@@ -183,6 +212,26 @@ function intervalValues(
   };
 }
 
+/** Reads the interval aggregates into `into`, by group, with their sums of squared widths. */
+function readIntervals(store: ResultStore, into: Map<string, SqlRow[]>): void {
+  const exact = store.db.prepare(WIDTH_SS);
+  for (const row of store.db.prepare(INTERVALS).iterate()) {
+    // One-pass sum of squared deviations from an observed width (the shift), so
+    // nothing cancels unless that width is far out; then recomputed exactly.
+    const n = count(row.defined), mean = num(row.width);
+    const sumD = num(row.sum_d), sumD2 = num(row.sum_d2);
+    let ss = n >= 2 && sumD !== null && sumD2 !== null ? sumD2 - sumD * sumD / n : null;
+    if (ss !== null && ss > 0 && ss <= 1e-6 * sumD2!) {
+      const args = [row.condition, row.method, row.parameter, row.interval] as string[];
+      ss = num(exact.get(mean!, mean!, ...args)?.ss);
+    }
+    const withSs = { ...row, ss_width: ss === null ? null : Math.max(0, ss) };
+    let list = into.get(key(row));
+    if (!list) into.set(key(row), list = []);
+    list.push(withSs);
+  }
+}
+
 /**
  * Every performance measure of a store, with its Monte Carlo SE: per
  * condition x method x parameter the {@linkcode ESTIMATOR_MEASURES}, then
@@ -222,14 +271,26 @@ function intervalValues(
  * ```
  */
 export function performanceMeasures(store: ResultStore): MeasureRow[] {
+  const groups = store.db.prepare(ESTIMATES).all();
   const intervals = new Map<string, SqlRow[]>();
-  for (const row of store.db.prepare(INTERVALS).iterate()) {
-    let list = intervals.get(key(row));
-    if (!list) intervals.set(key(row), list = []);
-    list.push(row);
+  store.db.exec(TEMP_TABLES);
+  try {
+    const shifts = store.db.prepare(SHIFTS);
+    for (const c of store.db.prepare("SELECT DISTINCT condition FROM replicates").all()) {
+      shifts.run(String(c.condition));
+    }
+    const insert = store.db.prepare("INSERT INTO temp.vcsim_report_means VALUES (?, ?, ?, ?)");
+    for (const g of groups) {
+      insert.run(String(g.condition), String(g.method), String(g.parameter), num(g.tbar));
+    }
+    readIntervals(store, intervals);
+  } finally {
+    store.db.exec(
+      "DROP TABLE IF EXISTS temp.vcsim_report_means; DROP TABLE IF EXISTS temp.vcsim_report_shifts",
+    );
   }
   const rows: MeasureRow[] = [];
-  for (const r of store.db.prepare(ESTIMATES).iterate()) {
+  for (const r of groups) {
     const base = {
       condition: String(r.condition),
       method: String(r.method),

@@ -132,6 +132,11 @@ Deno.test("interval measures of REML group1 match the hand computation", () => {
     mean(widths),
     Math.sqrt(ssAbout(widths, mean(widths)) / 2) / Math.sqrt(3),
   );
+  // (Intercept) Wald widths are all 0.4: the one-pass sum of squares cancels, the exact
+  // recomputation gives an MCSE of exactly 0.
+  const flat = (REML_INTERCEPT.wald as [number, number][]).map(([l, u]) => u - l);
+  assert.deepEqual(flat, [0.4, 0.4, 0.4, 0.4]);
+  check(["a=1", "REML", "(Intercept)", "wald"], "mean_width", 0.4, 0);
   // Profile: reps 0 and 2 cover; failed, not-applicable and missing are misses.
   const profile: [string, string, string, string] = ["a=1", "REML", "group1", "profile"];
   check(profile, "coverage", ...p(2, 5));

@@ -1,0 +1,93 @@
+/**
+ * Report speed and memory: performanceMeasures (SQL aggregates) over a
+ * store of 20,000 replicates (4 conditions x 5000; 3 fits x 3 parameters x
+ * 3 intervals each; synthetic records, no fitting), and generating the long
+ * replicate CSV. Prints the RSS before and after one measures pass.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { openStore, type ReplicateRecord } from "../lib/store/mod.ts";
+import { performanceMeasures } from "../lib/report/measures.ts";
+import { longCsv } from "../lib/report/export_csv.ts";
+
+const CONDITIONS = ["groups=5", "groups=10", "groups=30", "groups=100"];
+const REPS = 5000;
+const METHODS = ["REML", "ML", "ANOVA"];
+const PARAMETERS = ["group1", "Residual", "(Intercept)"];
+const INTERVALS = ["wald", "profile", "exact"];
+
+function replicate(condition: string, rep: number): ReplicateRecord {
+  return {
+    condition,
+    rep,
+    status: "ok",
+    message: null,
+    generateMs: 0.25,
+    totalMs: 4.5,
+    fits: METHODS.map((method, m) => ({
+      method,
+      status: "ok",
+      converged: true,
+      singular: (rep + m) % 17 === 0,
+      evaluations: 20 + m,
+      fitMs: 1.5,
+      message: null,
+      parameters: PARAMETERS.map((parameter, p) => {
+        const estimate = p + 1 + Math.sin(rep * 1.7 + m + p);
+        return {
+          parameter,
+          truth: p + 1,
+          estimate,
+          se: 0.5 + 0.1 * Math.cos(rep + p),
+          intervals: INTERVALS.map((interval, i) =>
+            i === 2 && parameter !== "Residual"
+              ? { interval, lower: null, upper: null, status: "not-applicable" as const }
+              : {
+                interval,
+                lower: estimate - 1 - i / 10,
+                upper: estimate + 1,
+                status: "ok" as const,
+              }
+          ),
+        };
+      }),
+    })),
+  };
+}
+
+const dir = await Deno.makeTempDir({ prefix: "vcsim-report-bench-" });
+const store = openStore(join(dir, "results.sqlite"));
+store.registerConditions(CONDITIONS.map((condition) => ({ condition, params: {} })));
+for (const condition of CONDITIONS) {
+  for (let start = 0; start < REPS; start += 1000) {
+    store.writeReplicates(Array.from({ length: 1000 }, (_, k) => replicate(condition, start + k)));
+  }
+}
+
+const before = Deno.memoryUsage().rss;
+const t0 = performance.now();
+const rows = performanceMeasures(store);
+const ms = performance.now() - t0;
+const after = Deno.memoryUsage().rss;
+const mb = (x: number) => (x / 2 ** 20).toFixed(1);
+console.log(
+  `performanceMeasures: ${store.replicateCount()} replicates, ${rows.length} rows in ` +
+    `${ms.toFixed(0)} ms; RSS ${mb(before)} MB before, ${mb(after)} MB after`,
+);
+
+Deno.bench("performanceMeasures: 20,000 replicates x 3 fits x 3 parameters", () => {
+  performanceMeasures(store);
+});
+
+Deno.bench("longCsv: 180,000 lines generated", () => {
+  let n = 0;
+  for (const _ of longCsv(store)) n++;
+  if (n !== 180001) throw new Error(`${n} lines`);
+});
+
+globalThis.addEventListener("unload", () => {
+  store.close();
+  Deno.removeSync(dir, { recursive: true });
+});
