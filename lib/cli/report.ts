@@ -94,7 +94,9 @@ async function writeFiles(
   }
   if (formats.has("json")) write("report.json", reportJson(store, rows));
   if (formats.has("md")) write("report.md", markdownReport(store, rows));
-  if (formats.has("html")) write("report.html", await htmlReport(store, rows));
+  if (formats.has("html")) {
+    write("report.html", await htmlReport(store, rows, { ademp: store.readManifest()?.ademp }));
+  }
   return written;
 }
 

@@ -41,6 +41,11 @@ export interface Manifest {
   createdAt: string;
   /** Run timings, e.g. `runs`: one entry per run. */
   timings: Record<string, unknown>;
+  /**
+   * The study's ADEMP description (aims, data, estimands, methods, performance),
+   * for reports; descriptive, so outside the configuration hash.
+   */
+  ademp?: Readonly<Record<string, string>>;
 }
 
 /** A registered condition of a store. */

@@ -152,6 +152,7 @@ export async function runStudy(studyUrl: string, options: RunOptions = {}): Prom
     },
     createdAt: previous?.createdAt ?? new Date().toISOString(),
     timings: previous?.timings ?? {},
+    ...(study.ademp ? { ademp: { ...study.ademp } } : {}),
   });
   store.registerConditions(conditions.map((c) => ({ condition: conditionKey(c), params: c })));
 

@@ -32,7 +32,10 @@ Deno.test("report: prints the table and writes every format next to the store", 
   assert.equal(long.length, 22);
   const json = JSON.parse(await Deno.readTextFile(join(dir, "report.json")));
   assert.equal(json.manifest.study, "fixed");
-  assert.match(await Deno.readTextFile(join(dir, "report.html")), /<html/i);
+  const html = await Deno.readTextFile(join(dir, "report.html"));
+  assert.match(html, /<html/i);
+  // The study's ADEMP text, recorded in the manifest, heads the HTML report.
+  assert.match(html, /Check every measure against hand computation\./);
 });
 
 Deno.test("report: --format and --out choose what is written where", async () => {

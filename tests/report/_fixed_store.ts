@@ -166,6 +166,7 @@ export function fixedStore(path = ":memory:"): ResultStore {
     versions: {},
     createdAt: "2024-01-01T00:00:00.000Z",
     timings: {},
+    ademp: { aims: "Check every measure against hand computation." },
   });
   store.registerConditions([
     { condition: "a=1", params: { a: 1 } },
