@@ -1,0 +1,180 @@
+/**
+ * The HTML report's page pieces other than charts: the ADEMP and facts
+ * header, the tables of key measures, number and HTML formatting, and the
+ * style sheet.
+ *
+ * @module
+ */
+
+import type { Ademp } from "../study/study.ts";
+import type { MeasureRow } from "./measure_row.ts";
+import { type Config, label, type StudyData } from "./_report_data.ts";
+
+/** The ADEMP section: the ADEMP text, the study's facts and its recorded source code. */
+export function headerHtml(
+  data: StudyData,
+  rows: readonly MeasureRow[],
+  options: { ademp?: Partial<Ademp>; generatedAt?: Date },
+): string {
+  const m = data.manifest;
+  const config = (m?.config ?? {}) as Config;
+  const given = { ...config.ademp, ...options.ademp };
+  const factors = data.conditions.length
+    ? Object.entries(config.factors ?? {}).map(([k, v]) => `${k} ∈ {${v.join(", ")}}`).join("; ")
+    : "";
+  const derived: Ademp = {
+    aims: "Not recorded in the store.",
+    data: `${data.conditions.length} conditions` +
+      (factors ? ` from the factors ${factors}` : "") +
+      (config.formula ? `; model ${config.formula}` : ""),
+    estimands: data.parameters.join(", "),
+    methods: `${data.methods.join(", ")}` +
+      (data.intervals.length
+        ? `; intervals ${data.intervals.join(", ")} at level ${pct(config.level ?? 0.95)}`
+        : ""),
+    performance: [...new Set(rows.map((r) => r.measure))].join(", ") || "none computed",
+  };
+  const ademp: [string, keyof Ademp][] = [
+    ["Aims", "aims"],
+    ["Data-generating mechanisms", "data"],
+    ["Estimands", "estimands"],
+    ["Methods", "methods"],
+    ["Performance measures", "performance"],
+  ];
+  const versions = Object.entries(m?.versions ?? {}).map(([k, v]) => `${esc(k)} ${esc(v)}`)
+    .join(", ");
+  const facts: [string, string][] = [
+    ["Study", esc(m?.study ?? "")],
+    ["Seed", esc(String(m?.seed ?? ""))],
+    [
+      "Replicates",
+      `${m?.reps ?? "?"} per condition; ${data.replicates.stored} stored` +
+      (data.replicates.failed ? `, ${data.replicates.failed} failed` : ""),
+    ],
+    ["Conditions", String(data.conditions.length)],
+    ["Versions", versions],
+    ["Created", esc(m?.createdAt ?? "")],
+    ["Report generated", esc((options.generatedAt ?? new Date()).toISOString())],
+    ["Configuration hash", `<code>${esc(m?.configHash ?? "")}</code>`],
+  ];
+  if (m?.shard) facts.push(["Shard", esc(m.shard)]);
+  const code = Object.entries(config.code ?? {}).map(([k, v]) =>
+    `<details><summary>${esc(k)} source</summary><pre>${esc(v)}</pre></details>`
+  ).join("\n");
+  return `<section class="ademp">
+<h2>ADEMP</h2>
+<dl>${
+    ademp.map(([title, key]) =>
+      `<dt>${title}</dt><dd>${esc(given[key] ?? derived[key])}${
+        given[key] ? "" : ' <span class="note">(derived from the design)</span>'
+      }</dd>`
+    ).join("")
+  }</dl>
+<table class="facts">${facts.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join("")}
+</table>
+${code}
+</section>`;
+}
+
+const TABLE_MEASURES = [
+  ["bias", "bias"],
+  ["relative_bias", "rel. bias"],
+  ["empirical_se", "emp. SE"],
+  ["model_se", "model SE"],
+  ["rmse", "RMSE"],
+  ["failure_rate", "failures"],
+] as const;
+
+/** The table of key measures of `parameter`, one row per condition x method. */
+export function measureTable(
+  rows: readonly MeasureRow[],
+  data: StudyData,
+  parameter: string,
+): string {
+  const mine = rows.filter((r) => r.parameter === parameter);
+  const index = new Map(
+    mine.map((r) => [`${r.condition}\u0000${r.method}\u0000${r.interval}\u0000${r.measure}`, r]),
+  );
+  const get = (c: string, m: string, i: string | null, measure: string) =>
+    index.get(`${c}\u0000${m}\u0000${i}\u0000${measure}`);
+  const estimator = TABLE_MEASURES.filter(([measure]) =>
+    mine.some((r) => r.measure === measure && r.value !== null)
+  );
+  const intervals = data.intervals.filter((i) => mine.some((r) => r.interval === i));
+  const head = [
+    "condition",
+    "method",
+    ...estimator.map(([, title]) => title),
+    ...intervals.flatMap((i) => [`coverage ${i}`, `width ${i}`]),
+  ];
+  const body: string[] = [];
+  for (const condition of data.conditionOrder) {
+    for (const method of data.methods) {
+      const cells = [
+        ...estimator.map(([measure]) => get(condition, method, null, measure)),
+        ...intervals.flatMap((i) => [
+          get(condition, method, i, "coverage"),
+          get(condition, method, i, "mean_width"),
+        ]),
+      ];
+      if (cells.every((c) => c === undefined)) continue;
+      body.push(
+        `<tr><td>${esc(label(condition))}</td><td>${esc(method)}</td>${
+          cells.map((c) => `<td>${cell(c)}</td>`).join("")
+        }</tr>`,
+      );
+    }
+  }
+  if (body.length === 0) return `<p class="note">No measures of ${esc(parameter)}.</p>`;
+  return `<div class="scroll"><table class="measures"><thead><tr>${
+    head.map((h) => `<th>${esc(h)}</th>`).join("")
+  }</tr></thead><tbody>${body.join("\n")}</tbody></table></div>
+<p class="note">Monte Carlo SEs in parentheses.</p>`;
+}
+
+function cell(row: MeasureRow | undefined): string {
+  if (!row || row.value === null) return "&ndash;";
+  const mcse = row.mcse === null ? "" : ` <span class="mcse">(${num(row.mcse)})</span>`;
+  return `${num(row.value)}${mcse}`;
+}
+
+function num(v: number): string {
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e5 || a < 1e-3) return v.toExponential(2);
+  return String(Number(v.toPrecision(3)));
+}
+
+/** A proportion as a percentage, e.g. `95%`. */
+export const pct = (v: number) => `${Number((100 * v).toPrecision(4))}%`;
+
+/** The HTML id of a parameter's section. */
+export const anchor = (s: string) => `p-${s.replace(/[^\w-]+/g, "_")}`;
+
+/** `s` escaped for HTML text and attribute values. */
+export function esc(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
+}
+
+/** The page's style sheet. */
+export const CSS = `
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 1.5rem auto;
+  max-width: 1300px; padding: 0 1rem; color: #222; line-height: 1.4; }
+h1 { font-size: 1.6rem; } h2 { border-bottom: 1px solid #ccc; margin-top: 2.5rem; }
+h3 { font-size: 1.05rem; margin-bottom: 0.3rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.3rem 1rem; }
+dt { font-weight: 600; } dd { margin: 0; }
+.note { color: #555; font-size: 0.9rem; }
+figure { margin: 0.5rem 0 1rem; overflow-x: auto; } .scroll { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
+th, td { border: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: right; }
+th { background: #f4f4f4; } td { white-space: nowrap; }
+td:first-child, td:nth-child(2), th:first-child, th:nth-child(2) { text-align: left; }
+.facts th { text-align: left; }
+.mcse { color: #777; }
+pre { background: #f6f6f6; padding: 0.5rem; overflow-x: auto; font-size: 0.8rem; }
+nav { margin: 1rem 0; }
+`;

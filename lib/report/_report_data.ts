@@ -1,0 +1,183 @@
+/**
+ * What the plots and tables of the HTML report read from the store: the
+ * study's conditions, parameters, methods and intervals in design order, the
+ * nested-loop order of the conditions, samples of the per-replicate
+ * estimates, and the ranked intervals of the zip plots.
+ *
+ * @module
+ */
+
+import type { Manifest, ResultStore, StoredCondition } from "../store/store.ts";
+import type { Ademp } from "../study/study.ts";
+
+/** The parts of the manifest's `config` the report reads. */
+export type Config = {
+  factors?: Record<string, unknown[]>;
+  formula?: string;
+  methods?: string[];
+  intervals?: string[];
+  level?: number;
+  ademp?: Partial<Ademp>;
+  code?: Record<string, string>;
+};
+
+/** What the whole report reads from the store once. */
+export interface StudyData {
+  manifest: Manifest | null;
+  conditions: StoredCondition[];
+  /** Condition keys in design order. */
+  conditionOrder: string[];
+  parameters: string[];
+  methods: string[];
+  intervals: string[];
+  /** The conditions in nested-loop order and the factors that vary. */
+  loop: { order: StoredCondition[]; factors: { name: string; levels: unknown[] }[] };
+  replicates: { stored: number; failed: number };
+}
+
+/** The study's design and counts as recorded in `store`. */
+export function readStudy(store: ResultStore): StudyData {
+  const db = store.db;
+  const names = (sql: string) => db.prepare(sql).all().map((r) => String(Object.values(r)[0]));
+  const conditions = store.conditions();
+  const stored = db.prepare(
+    "SELECT COUNT(*) AS n, COALESCE(SUM(status <> 'ok'), 0) AS failed FROM replicates",
+  ).get();
+  return {
+    manifest: store.readManifest(),
+    conditions,
+    conditionOrder: conditions.map((c) => c.condition),
+    parameters: names(
+      "SELECT parameter FROM estimates GROUP BY parameter ORDER BY MIN(ordinal), parameter",
+    ),
+    methods: names("SELECT method FROM fits GROUP BY method ORDER BY MIN(ordinal), method"),
+    intervals: names(
+      "SELECT interval FROM intervals GROUP BY interval ORDER BY MIN(ordinal), interval",
+    ),
+    loop: nestedLoopOrder(conditions, (store.readManifest()?.config as Config)?.factors),
+    replicates: { stored: Number(stored?.n ?? 0), failed: Number(stored?.failed ?? 0) },
+  };
+}
+
+/**
+ * Conditions sorted for a nested-loop plot: the first varying factor is
+ * the outermost loop, levels in design order.
+ */
+function nestedLoopOrder(
+  conditions: StoredCondition[],
+  factors: Record<string, unknown[]> | undefined,
+): StudyData["loop"] {
+  const names = factors
+    ? Object.keys(factors)
+    : [...new Set(conditions.flatMap((c) => Object.keys(c.params)))];
+  const varying = names.map((name) => {
+    const seen: unknown[] = [...(factors?.[name] ?? [])];
+    for (const c of conditions) {
+      if (!seen.some((v) => same(v, c.params[name]))) seen.push(c.params[name]);
+    }
+    const levels = seen.filter((v) => conditions.some((c) => same(v, c.params[name])));
+    return { name, levels };
+  }).filter((f) => f.levels.length > 1);
+  const index = (f: { name: string; levels: unknown[] }, c: StoredCondition) =>
+    f.levels.findIndex((v) => same(v, c.params[f.name]));
+  const order = [...conditions].sort((a, b) => {
+    for (const f of varying) {
+      const d = index(f, a) - index(f, b);
+      if (d !== 0) return d;
+    }
+    return a.position - b.position;
+  });
+  return { order, factors: varying };
+}
+
+/** Whether two factor levels are equal (compared as JSON). */
+export const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** A condition key as shown in plots and tables: `a=1;b=2` as `a=1, b=2`. */
+export const label = (condition: string) => condition.replaceAll(";", ", ");
+
+/** One replicate's estimate of a parameter, drawn in the sampling distributions. */
+export interface EstimateRow {
+  condition: string;
+  method: string;
+  estimate: number;
+  truth: number | null;
+}
+
+/** The estimates of `parameter` of the first `max` replicates per condition x method. */
+export function sampleEstimates(store: ResultStore, parameter: string, max: number): EstimateRow[] {
+  return store.db.prepare(
+    `SELECT condition, method, estimate, truth FROM (
+       SELECT condition, method, estimate, truth,
+         ROW_NUMBER() OVER (PARTITION BY condition, method ORDER BY rep) AS k
+       FROM estimates WHERE parameter = ? AND estimate IS NOT NULL)
+     WHERE k <= ?`,
+  ).all(parameter, max).map((r) => ({
+    condition: String(r.condition),
+    method: String(r.method),
+    estimate: Number(r.estimate),
+    truth: r.truth === null ? null : Number(r.truth),
+  }));
+}
+
+/** One interval of a zip plot, placed at the centile of its rank. */
+export interface ZipRow {
+  interval: string;
+  lower: number;
+  upper: number;
+  centile: number;
+  covers: string;
+}
+
+/** The ranked intervals of the zip plots of `parameter`, one plot per interval method. */
+export function zipData(
+  store: ResultStore,
+  data: StudyData,
+  parameter: string,
+  options: { zipCondition?: string; zipMethod?: string; maxIntervals?: number },
+): { condition: string; method: string; truth: number; rows: ZipRow[] } {
+  const condition = options.zipCondition ?? data.conditionOrder[0] ?? "";
+  const method = options.zipMethod ?? data.methods[0] ?? "";
+  const select = store.db.prepare(
+    `SELECT i.lower, i.upper, e.estimate, e.se, e.truth FROM intervals i
+     JOIN estimates e USING (condition, rep, method, parameter)
+     WHERE i.condition = ? AND i.method = ? AND i.parameter = ? AND i.interval = ?
+       AND i.status = 'ok' AND i.lower IS NOT NULL AND i.upper IS NOT NULL
+       AND e.truth IS NOT NULL
+     ORDER BY i.rep LIMIT ?`,
+  );
+  const rows: ZipRow[] = [];
+  let truth = NaN;
+  for (const interval of data.intervals) {
+    const found = select.all(condition, method, parameter, interval, options.maxIntervals ?? 1000);
+    if (found.length === 0) continue;
+    const ranked = found.map((r) => {
+      const lower = Number(r.lower), upper = Number(r.upper), t = Number(r.truth);
+      truth = t;
+      const se = r.se === null ? NaN : Number(r.se);
+      const estimate = r.estimate === null ? NaN : Number(r.estimate);
+      // Morris et al. rank Wald intervals by |z|; any interval by where the truth falls
+      // relative to its centre and half-width (below 1 covers).
+      const half = (upper - lower) / 2;
+      const distance = Math.abs(t - (lower + upper) / 2);
+      const score = interval === "wald" && se > 0 && Number.isFinite(estimate)
+        ? Math.abs(estimate - t) / se
+        : half > 0
+        ? distance / half
+        : distance === 0
+        ? 0
+        : Infinity;
+      return { lower, upper, score, covers: lower <= t && t <= upper };
+    }).sort((a, b) => a.score - b.score);
+    ranked.forEach((r, k) =>
+      rows.push({
+        interval,
+        lower: r.lower,
+        upper: r.upper,
+        centile: (100 * (k + 0.5)) / ranked.length,
+        covers: r.covers ? "covers" : "does not cover",
+      })
+    );
+  }
+  return { condition, method, truth, rows };
+}
