@@ -359,7 +359,10 @@ export function modelFrame(
     y = new Float64Array(n);
     for (let i = 0; i < n; i++) y[i] = response.values[rows[i]];
   }
-  const { X, names } = fixedDesign(f, data, rows);
+  // y ~ 1, the commonest simulation model, needs no design machinery.
+  const { X, names } = f.fixed.length === 0 && f.intercept
+    ? { X: new Float64Array(n).fill(1), names: ["(Intercept)"] }
+    : fixedDesign(f, data, rows);
   checkFullRank(X, n, names);
 
   const terms: GroupingTerm[] = f.random.map((variables) => {
