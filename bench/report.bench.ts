@@ -8,61 +8,37 @@
  */
 
 import { join } from "node:path";
-import { openStore, type ReplicateRecord } from "../lib/store/mod.ts";
+import { openStore } from "../lib/store/mod.ts";
+import { syntheticReplicate, type SyntheticShape } from "./_synthetic_records.ts";
 import { performanceMeasures } from "../lib/report/measures.ts";
 import { longCsv } from "../lib/report/export_csv.ts";
 
 const CONDITIONS = ["groups=5", "groups=10", "groups=30", "groups=100"];
 const REPS = 5000;
-const METHODS = ["REML", "ML", "ANOVA"];
-const PARAMETERS = ["group1", "Residual", "(Intercept)"];
-const INTERVALS = ["wald", "profile", "exact"];
-
-function replicate(condition: string, rep: number): ReplicateRecord {
-  return {
-    condition,
-    rep,
-    status: "ok",
-    message: null,
-    generateMs: 0.25,
-    totalMs: 4.5,
-    fits: METHODS.map((method, m) => ({
-      method,
-      status: "ok",
-      converged: true,
-      singular: (rep + m) % 17 === 0,
-      evaluations: 20 + m,
-      fitMs: 1.5,
-      message: null,
-      parameters: PARAMETERS.map((parameter, p) => {
-        const estimate = p + 1 + Math.sin(rep * 1.7 + m + p);
-        return {
-          parameter,
-          truth: p + 1,
-          estimate,
-          se: 0.5 + 0.1 * Math.cos(rep + p),
-          intervals: INTERVALS.map((interval, i) =>
-            i === 2 && parameter !== "Residual"
-              ? { interval, lower: null, upper: null, status: "not-applicable" as const }
-              : {
-                interval,
-                lower: estimate - 1 - i / 10,
-                upper: estimate + 1,
-                status: "ok" as const,
-              }
-          ),
-        };
-      }),
-    })),
-  };
-}
+const SHAPE: SyntheticShape = {
+  methods: ["REML", "ML", "ANOVA"],
+  parameters: ["group1", "Residual", "(Intercept)"],
+  intervals: ["wald", "profile", "exact"],
+  // exact applies to the residual only, as in a real study.
+  interval: (estimate, interval, parameter) =>
+    interval === "exact" && parameter !== "Residual"
+      ? { interval, lower: null, upper: null, status: "not-applicable" }
+      : {
+        interval,
+        lower: estimate - 1 - (interval === "profile" ? 0.1 : 0),
+        upper: estimate + 1,
+        status: "ok",
+      },
+};
 
 const dir = await Deno.makeTempDir({ prefix: "vcsim-report-bench-" });
 const store = openStore(join(dir, "results.sqlite"));
 store.registerConditions(CONDITIONS.map((condition) => ({ condition, params: {} })));
 for (const condition of CONDITIONS) {
   for (let start = 0; start < REPS; start += 1000) {
-    store.writeReplicates(Array.from({ length: 1000 }, (_, k) => replicate(condition, start + k)));
+    store.writeReplicates(
+      Array.from({ length: 1000 }, (_, k) => syntheticReplicate(condition, start + k, SHAPE)),
+    );
   }
 }
 

@@ -6,45 +6,24 @@
  */
 
 import { join } from "node:path";
-import { openStore, type ReplicateRecord } from "../lib/store/mod.ts";
+import { openStore } from "../lib/store/mod.ts";
+import { syntheticReplicate, type SyntheticShape } from "./_synthetic_records.ts";
 
-const METHODS = ["REML", "ML", "ANOVA"];
-const PARAMETERS = ["group1", "group2", "Residual", "(Intercept)"];
-const INTERVALS = ["wald", "profile", "satterthwaite", "boot"] as const;
+const SHAPE: SyntheticShape = {
+  methods: ["REML", "ML", "ANOVA"],
+  parameters: ["group1", "group2", "Residual", "(Intercept)"],
+  intervals: ["wald", "profile", "satterthwaite", "boot"],
+  // One interval method fails throughout: null limits are part of the load.
+  interval: (estimate, interval) =>
+    interval === "boot"
+      ? { interval, lower: null, upper: null, status: "failed" }
+      : { interval, lower: estimate - 1, upper: estimate + 1, status: "ok" },
+};
 
-function replicate(rep: number): ReplicateRecord {
-  return {
-    condition: `n_group1=${rep % 10};group1_sd=2`,
-    rep,
-    status: "ok",
-    message: null,
-    generateMs: 0.25,
-    totalMs: 4.5,
-    fits: METHODS.map((method, m) => ({
-      method,
-      status: "ok",
-      converged: true,
-      singular: false,
-      evaluations: 20 + m,
-      fitMs: 1.5,
-      message: null,
-      parameters: PARAMETERS.map((parameter, p) => ({
-        parameter,
-        truth: p + 1,
-        estimate: p + 1 + Math.sin(rep + m + p),
-        se: 0.1 * (p + 1),
-        intervals: INTERVALS.map((interval, i) => ({
-          interval,
-          lower: i === 3 ? null : p + 0.5,
-          upper: i === 3 ? null : p + 1.5,
-          status: i === 3 ? "failed" : "ok",
-        })),
-      })),
-    })),
-  };
-}
-
-const RECORDS = Array.from({ length: 1000 }, (_, rep) => replicate(rep));
+const RECORDS = Array.from(
+  { length: 1000 },
+  (_, rep) => syntheticReplicate(`n_group1=${rep % 10};group1_sd=2`, rep, SHAPE),
+);
 const dir = await Deno.makeTempDir({ prefix: "vcsim-store-bench-" });
 let run = 0;
 
