@@ -55,6 +55,7 @@ export class ChainFactor implements BlockedFactor {
 
   update(theta: Float64Array): boolean {
     const cp = this.#cp, P = this.#P, K = cp.nlevels.length;
+    if (K === 2 && P === 2) return this.#updateTwoLevel(theta);
     for (let t = 0; t < K; t++) {
       const c = cp.counts[t], d = this.#diag[t], th = theta[t];
       for (let b = 0; b < c.length; b++) d[b] = th * th * c[b] + 1;
@@ -74,38 +75,6 @@ export class ChainFactor implements BlockedFactor {
     for (let t = 0; t < K; t++) {
       const l = nlevels[t], d = diag[t], x = xBlock[t];
       const offs = off[t], ancs = this.#ancestor[t], nOff = offs.length;
-      if (P === 2 && nOff === 1) {
-        // The commonest case, two-level nesting with an intercept only, in locals.
-        const o0 = offs[0], a0 = ancs[0], ds = diag[t + 1], xs = xBlock[t + 1];
-        const ls = nlevels[t + 1];
-        let c00 = 0, c10 = 0, c11 = 0;
-        for (let b = 0; b < l; b++) {
-          const dd = d[b];
-          if (!(dd > 0)) return false;
-          const inv = 1 / Math.sqrt(dd);
-          d[b] = dd * inv;
-          pivots *= dd;
-          if (pivots > 1e280) {
-            logdet += Math.log(pivots);
-            pivots = 1;
-          }
-          const o = o0[b] * inv, u = x[b] * inv, v = x[l + b] * inv;
-          o0[b] = o;
-          x[b] = u;
-          x[l + b] = v;
-          c00 += u * u;
-          c10 += v * u;
-          c11 += v * v;
-          const a = a0[b];
-          ds[a] -= o * o;
-          xs[a] -= u * o;
-          xs[ls + a] -= v * o;
-        }
-        C[0] -= c00;
-        C[2] -= c10;
-        C[3] -= c11;
-        continue;
-      }
       // The intercept-only case (P = 2) accumulates X'X, X'y, y'y in registers.
       let c00 = 0, c10 = 0, c11 = 0;
       const x1 = P === 2 ? l : 0;
@@ -154,6 +123,65 @@ export class ChainFactor implements BlockedFactor {
     this.logdetRX2 = 2 * logDiagonalSum(C, P, P - 1);
     const last = C[P * P - 1];
     this.r2 = last * last;
+    return true;
+  }
+  /**
+   * Two nested terms and an intercept only, the commonest simulation model:
+   * the fine level is eliminated in one fused pass that stores nothing (only
+   * the determinant, X/y Schur terms and the coarse blocks are needed after
+   * an update), then the coarse level.
+   */
+  #updateTwoLevel(theta: Float64Array): boolean {
+    const cp = this.#cp, C = this.trailing;
+    const l0 = cp.nlevels[0], l1 = cp.nlevels[1];
+    const c0 = cp.counts[0], c1 = cp.counts[1], xyz0 = cp.xyz[0], xyz1 = cp.xyz[1];
+    const anc = this.#ancestor[0][0], d1 = this.#diag[1], x1 = this.#xBlock[1];
+    const th0 = theta[0], th1 = theta[1], th00 = th0 * th0, th01 = th0 * th1;
+    for (let a = 0; a < l1; a++) {
+      d1[a] = th1 * th1 * c1[a] + 1;
+      x1[a] = th1 * xyz1[a];
+      x1[l1 + a] = th1 * xyz1[l1 + a];
+    }
+    C.set(cp.xyxy);
+    let logdet = 0, pivots = 1, c00 = 0, c10 = 0, c11 = 0;
+    for (let b = 0; b < l0; b++) {
+      const dd = th00 * c0[b] + 1;
+      const inv = 1 / Math.sqrt(dd);
+      pivots *= dd;
+      if (pivots > 1e280) {
+        logdet += Math.log(pivots);
+        pivots = 1;
+      }
+      const o = th01 * c0[b] * inv, u = th0 * xyz0[b] * inv, v = th0 * xyz0[l0 + b] * inv;
+      c00 += u * u;
+      c10 += v * u;
+      c11 += v * v;
+      const a = anc[b];
+      d1[a] -= o * o;
+      x1[a] -= u * o;
+      x1[l1 + a] -= v * o;
+    }
+    for (let a = 0; a < l1; a++) {
+      const dd = d1[a];
+      if (!(dd > 0)) return false;
+      const inv = 1 / Math.sqrt(dd);
+      pivots *= dd;
+      if (pivots > 1e280) {
+        logdet += Math.log(pivots);
+        pivots = 1;
+      }
+      const u = x1[a] * inv, v = x1[l1 + a] * inv;
+      c00 += u * u;
+      c10 += v * u;
+      c11 += v * v;
+    }
+    C[0] -= c00;
+    C[2] -= c10;
+    C[3] -= c11;
+    if (choleskyInPlace(C, 2) >= 0) return false;
+    this.logdetL2 = logdet + Math.log(pivots);
+    this.logdetRX2 = 2 * logDiagonalSum(C, 2, 1);
+    this.r2 = C[3] * C[3];
     return true;
   }
 }
