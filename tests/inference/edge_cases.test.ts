@@ -110,3 +110,18 @@ Deno.test("a grouping factor with a single level is refused before fitting", () 
     /"group1" has only 1 level/,
   );
 });
+
+Deno.test("boundary fit: expected-information SEs match the balanced closed form at 0", async () => {
+  // Balanced one-way: the REML likelihood factors into a between-group part
+  // (a - 1 df, variance L = s + n s_a) and a within part (a(n - 1) df, variance s),
+  // so the inverse expected information gives Var(s_a) = 2/n^2 [L^2/(a - 1) +
+  // s^2/(a(n - 1))], here at s_a = 0 (L = s). Dyestuff2: a = 6 batches of n = 5.
+  // Finite differences at the bound must step on the scale of the other variances.
+  const { frame } = await loadLme4Reference("dyestuff2");
+  const fit = fitVarComp(frame, { method: "reml" });
+  const s = fit.variances.Residual, a = 6, n = 5;
+  const { variance } = confidenceIntervals(frame, fit, { methods: ["wald"] });
+  const se = (name: string) => variance.se[variance.parameters.indexOf(name)]!;
+  const batch = Math.sqrt((2 / n ** 2) * (s ** 2 / (a - 1) + s ** 2 / (a * (n - 1))));
+  assert.ok(Math.abs(se("Batch") / batch - 1) < 1e-6, `${se("Batch")} vs ${batch}`);
+});
