@@ -16,6 +16,7 @@ import {
   choleskyInPlace,
   forwardSolveInPlace,
 } from "../linalg/cholesky.ts";
+import { differenceSteps, largestMagnitude } from "./_difference_steps.ts";
 import { minimizeEven } from "../fit/optimize.ts";
 
 // Stop when the predicted decrease 1/2 g'H^-1 g is below this (objective units).
@@ -128,7 +129,7 @@ export class ConditionalMinimizer {
         trial[this.#held] = value;
         for (let i = 0; i < m; i++) trial[free[i]] = y[i];
         return this.#f(trial);
-      }, Float64Array.from(free, (a) => Math.max(Math.abs(x[a]), 1e-3 * scaleOf(x))));
+      }, Float64Array.from(free, (a) => Math.max(Math.abs(x[a]), 1e-3 * largestMagnitude(x))));
       if (r.f <= fx) {
         fx = r.f;
         for (let i = 0; i < m; i++) x[free[i]] = r.x[i];
@@ -143,9 +144,9 @@ export class ConditionalMinimizer {
    * moves a Newton step by about h, which changes f by O(h^2), negligible.
    */
   #gradient(x: Float64Array, fx: number, g: Float64Array): void {
-    const y = Float64Array.from(x), scale = scaleOf(x);
+    const y = Float64Array.from(x), steps = differenceSteps(x, 1e-6, 1e-2);
     this.#free.forEach((a, i) => {
-      const h = 1e-6 * Math.max(Math.abs(x[a]), 1e-2 * scale);
+      const h = steps[a];
       y[a] = x[a] + h;
       g[i] = (this.#f(y) - fx) / h;
       y[a] = x[a];
@@ -158,12 +159,6 @@ export class ConditionalMinimizer {
     forwardSolveInPlace(this.#chol, m, b);
     backSolveTransposedInPlace(this.#chol, m, b);
   }
-}
-
-function scaleOf(x: Float64Array): number {
-  let s = 0;
-  for (const v of x) s = Math.max(s, Math.abs(v));
-  return s > 0 ? s : 1;
 }
 
 /** Cholesky factor of A + mu I with the smallest mu (from 0 up) that is positive definite. */
@@ -189,8 +184,7 @@ function ridgedCholesky(A: Float64Array, m: number): Float64Array {
  * precondition, which is all {@linkcode ConditionalMinimizer} asks of it.
  */
 export function evenHessian(f: (x: Float64Array) => number, x: Float64Array): Float64Array {
-  const d = x.length, scale = scaleOf(x);
-  const h = Float64Array.from(x, (v) => 1e-3 * Math.max(Math.abs(v), 1e-2 * scale));
+  const d = x.length, h = differenceSteps(x, 1e-3, 1e-2);
   const y = Float64Array.from(x), f0 = f(x), up = new Float64Array(d);
   const H = new Float64Array(d * d);
   for (let k = 0; k < d; k++) {

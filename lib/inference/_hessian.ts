@@ -1,3 +1,5 @@
+import { differenceSteps } from "./_difference_steps.ts";
+
 /**
  * Hessian of a smooth function on the box x >= 0 by finite differences,
  * Richardson-extrapolated over steps h and 2h so that the O(h^2) error
@@ -20,12 +22,7 @@ function differenceHessian(
   relativeStep: number,
 ): Float64Array {
   const d = x.length;
-  // A coordinate at (or near) 0 steps on the scale of the others: an absolute
-  // floor would make h^2 so small that rounding in f swamps the difference.
-  let scale = 0;
-  for (const v of x) scale = Math.max(scale, Math.abs(v));
-  const floor = 0.1 * (scale > 0 ? scale : 1);
-  const h = Float64Array.from(x, (v) => relativeStep * Math.max(Math.abs(v), floor));
+  const h = differenceSteps(x, relativeStep, 0.1);
   // Direction of each coordinate's stencil: +-1 central, +1 forward only.
   const central = Array.from(x, (v, k) => v - 2 * h[k] > 0);
   const at = (steps: number[]): number => {

@@ -10,6 +10,7 @@
 import type { CrossProducts } from "../model/cross_products.ts";
 import { blockedFactor } from "../fit/blocked_factor.ts";
 import { inverseFromCholesky } from "../linalg/cholesky.ts";
+import { differenceSteps } from "./_difference_steps.ts";
 
 /**
  * Degrees of freedom of each fixed effect at variances `s` (sorted terms,
@@ -38,8 +39,9 @@ export function satterthwaiteFixedDf(
   const v0 = varBeta(s);
   if (!v0) return new Array(p).fill(null);
   const grad = Array.from({ length: p }, () => new Float64Array(d));
+  const steps = differenceSteps(s, 1e-4, 0.1);
   for (let k = 0; k < d; k++) {
-    const h = 1e-4 * Math.max(s[k], 1e-8 * s[K]);
+    const h = steps[k];
     const up = Float64Array.from(s), down = Float64Array.from(s);
     up[k] += h;
     // Central where the stencil stays in s >= 0, forward at the boundary.

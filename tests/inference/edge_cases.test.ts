@@ -111,7 +111,7 @@ Deno.test("a grouping factor with a single level is refused before fitting", () 
   );
 });
 
-Deno.test("boundary fit: expected-information SEs match the balanced closed form at 0", async () => {
+Deno.test("boundary fit: SEs and intercept Satterthwaite df match the balanced closed forms at 0", async () => {
   // Balanced one-way: the REML likelihood factors into a between-group part
   // (a - 1 df, variance L = s + n s_a) and a within part (a(n - 1) df, variance s),
   // so the inverse expected information gives Var(s_a) = 2/n^2 [L^2/(a - 1) +
@@ -124,4 +124,9 @@ Deno.test("boundary fit: expected-information SEs match the balanced closed form
   const se = (name: string) => variance.se[variance.parameters.indexOf(name)]!;
   const batch = Math.sqrt((2 / n ** 2) * (s ** 2 / (a - 1) + s ** 2 / (a * (n - 1))));
   assert.ok(Math.abs(se("Batch") / batch - 1) < 1e-6, `${se("Batch")} vs ${batch}`);
+  // Var(mean) = L/(an) with gradient (n, 1)/(an): the same algebra gives the intercept
+  // Satterthwaite df a - 1 at the boundary too.
+  const df = confidenceIntervals(frame, fit, { methods: ["satterthwaite"] }).intervals
+    .find((i) => i.parameter === "(Intercept)")!.df!;
+  assert.ok(Math.abs(df - (a - 1)) < 1e-6 * (a - 1), `intercept df ${df}`);
 });
