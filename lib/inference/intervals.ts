@@ -202,14 +202,15 @@ export function confidenceIntervals(
       case "wald-log":
         varNames.forEach((name, a) => {
           const se = variance.se[a], s = est(a);
-          if (!(s > 0)) intervals.push(missing(name, method, "undefined", "the estimate is 0"));
-          else if (se === null) {
+          if (!(s > 0)) {
+            intervals.push(missing(name, method, "undefined", "the estimate is 0"));
+          } else if (se === null) {
             intervals.push(
               missing(name, method, "undefined", "the information matrix is singular"),
             );
-          } else {intervals.push(
-              ok(name, method, s * Math.exp(-z * se / s), s * Math.exp(z * se / s)),
-            );}
+          } else {
+            intervals.push(ok(name, method, s * Math.exp(-z * se / s), s * Math.exp(z * se / s)));
+          }
         });
         break;
       case "satterthwaite": {
@@ -236,16 +237,7 @@ export function confidenceIntervals(
             ),
           );
         });
-        const s = new Float64Array(K + 1);
-        cp.order.forEach((i, t) => s[t] = Math.max(est(i), 0));
-        s[K] = est(K);
-        const cov = variance.covariance;
-        const sortedCov = cov && Float64Array.from({ length: (K + 1) ** 2 }, (_, ij) => {
-          const r = Math.floor(ij / (K + 1)), c = ij % (K + 1);
-          const fr = r < K ? cp.order[r] : K, fc = c < K ? cp.order[c] : K;
-          return cov[fr * (K + 1) + fc];
-        });
-        const dfs = sortedCov ? satterthwaiteFixedDf(cp, s, sortedCov) : fit.fixed.map(() => null);
+        const dfs = satterthwaiteFixedDf(cp, variance);
         fit.fixed.forEach((f, j) => {
           const df = dfs[j];
           if (df === null) {

@@ -11,19 +11,32 @@ import type { CrossProducts } from "../model/cross_products.ts";
 import { blockedFactor } from "../fit/blocked_factor.ts";
 import { inverseFromCholesky } from "../linalg/cholesky.ts";
 import { differenceSteps } from "./_difference_steps.ts";
+import type { VarianceCovariance } from "./information.ts";
 
 /**
- * Degrees of freedom of each fixed effect at variances `s` (sorted terms,
- * residual last) with `covariance` the covariance of s-hat in that order.
- * Returns null for a coefficient whose gradient term vanishes.
+ * Degrees of freedom of each fixed effect at the estimates of `variance`
+ * (negative ANOVA estimates taken as 0), with its covariance as A.
+ * Returns null for a coefficient whose gradient term vanishes, and for all
+ * when the covariance is not available.
  */
 export function satterthwaiteFixedDf(
   cp: CrossProducts,
-  s: Float64Array,
-  covariance: Float64Array,
+  variance: VarianceCovariance,
 ): (number | null)[] {
+  const cov = variance.covariance;
+  const K = cp.order.length, d = K + 1, p = cp.p, P = p + 1;
+  if (!cov) return new Array(p).fill(null);
+  // The factor works in sorted-term order: position t holds frame term order[t].
+  const frameIndex = (t: number) => t < K ? cp.order[t] : K;
+  const s = Float64Array.from(
+    { length: d },
+    (_, t) => Math.max(variance.estimates[frameIndex(t)], 0),
+  );
+  const covariance = Float64Array.from(
+    { length: d * d },
+    (_, ij) => cov[frameIndex(Math.floor(ij / d)) * d + frameIndex(ij % d)],
+  );
   const factor = blockedFactor(cp);
-  const d = s.length, K = d - 1, p = cp.p, P = p + 1;
   const theta = new Float64Array(K);
   // Var(beta) = sigma^2 (R_X'R_X)^-1 at s.
   const varBeta = (x: Float64Array): Float64Array | null => {
