@@ -63,9 +63,11 @@ export class VarianceProfile {
     const step = Number.isFinite(seLogSd) && seLogSd > 0 ? Math.min(seLogSd, 2) : 0.5;
     const z = Math.sqrt(cutoff);
     const zeta = (logSd: number): number => Math.sqrt(profileAt(Math.exp(logSd)));
+    // At a zero estimate log SD is unusable: search the SD scale itself from 0,
+    // with a first step of a tenth of the residual SD.
     const upperSd = sd > 0
       ? Math.exp(searchLimit(zeta, Math.log(sd), step, z))
-      : searchUpFromZero(profileAt, this.#tauHat[d - 1], cutoff);
+      : searchLimit((v) => Math.sqrt(profileAt(v)), 0, 0.1 * this.#tauHat[d - 1], z);
     let lowerSd = 0;
     inner.restart();
     if (sd > 0) {
@@ -88,33 +90,6 @@ export class VarianceProfile {
     for (const v of e) inverseDiagonal += v * v;
     return Math.sqrt(2 * inverseDiagonal) / this.#tauHat[index];
   }
-}
-
-/**
- * Upper limit of an SD whose estimate is 0: the profile rises from 0 there,
- * so bracket on the SD scale from a multiple of `scale`, then regula falsi.
- */
-function searchUpFromZero(
-  profileAt: (sd: number) => number,
-  scale: number,
-  cutoff: number,
-): number {
-  let a = 0, fa = 0, b = 0.1 * scale, fb = profileAt(b);
-  for (let i = 0; fb < cutoff && i < 80; i++) {
-    a = b;
-    fa = fb;
-    b *= 2;
-    fb = profileAt(b);
-  }
-  const z = Math.sqrt(cutoff);
-  return brentRoot(
-    (x) => Math.sqrt(profileAt(x)) - z,
-    a,
-    b,
-    Math.sqrt(fa) - z,
-    Math.sqrt(fb) - z,
-    1e-6,
-  );
 }
 
 /**
