@@ -123,8 +123,23 @@ export class ConditionalMinimizer {
       }
       if (!accepted || converged) break;
     }
+    // At a free coordinate of 0 the gradient of an even function vanishes whether or
+    // not 0 is the minimum (moving the held value can pull a component off its
+    // bound): probe a small positive value, and minimise from there when it is lower.
+    const probe = 1e-2 * largestMagnitude(x);
+    for (const a of free) {
+      if (!converged || Math.abs(x[a]) > probe) continue;
+      trial.set(x);
+      trial[a] = probe;
+      const ft = this.#f(trial);
+      if (ft < fx) {
+        x.set(trial);
+        fx = ft;
+        converged = false;
+      }
+    }
     if (!converged) {
-      // Far from the optimum or at a boundary: the full Newton minimiser.
+      // Far from the optimum or off a boundary: the full Newton minimiser.
       const r = minimizeEven((y) => {
         trial[this.#held] = value;
         for (let i = 0; i < m; i++) trial[free[i]] = y[i];
