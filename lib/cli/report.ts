@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { Argument } from "@commander-js/extra-typings";
 import { numberArg, runCommand, vcsimCommand, writeSync } from "./_command.ts";
 import { openStore, type ResultStore } from "../store/store.ts";
+import { type MissingReplicate, missingReplicates } from "../store/missing_replicates.ts";
 import { performanceMeasures } from "../report/measures.ts";
 import { terminalTable } from "../report/terminal_table.ts";
 import { longCsv, measuresCsv, writeLines } from "../report/export_csv.ts";
@@ -73,12 +74,21 @@ function nominalLevel(store: ResultStore): number {
   return typeof level === "number" && level > 0 && level < 1 ? level : 0.95;
 }
 
+/** The warning about replicates the store lacks, or null when none is missing. */
+function missingWarning(store: ResultStore, missing: readonly MissingReplicate[]): string | null {
+  if (missing.length === 0) return null;
+  const reps = store.readManifest()?.reps ?? 0;
+  const count = missing.length === 1 ? "1 replicate is" : `${missing.length} replicates are`;
+  return `warning: ${count} missing (of ${reps} per condition); measures use the ` +
+    `${store.replicateCount()} stored`;
+}
+
 async function writeFiles(
   store: ResultStore,
   rows: MeasureRow[],
-  formats: Set<Format>,
-  outDir: string,
+  options: { formats: Set<Format>; outDir: string; missing: readonly MissingReplicate[] },
 ): Promise<string[]> {
+  const { formats, outDir } = options;
   Deno.mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
   const write = (name: string, text: string) => {
@@ -92,7 +102,9 @@ async function writeFiles(
     writeLines(path, longCsv(store));
     written.push(path);
   }
-  if (formats.has("json")) write("report.json", reportJson(store, rows));
+  if (formats.has("json")) {
+    write("report.json", reportJson(store, rows, { missing: options.missing }));
+  }
   if (formats.has("md")) write("report.md", markdownReport(store, rows));
   if (formats.has("html")) {
     write("report.html", await htmlReport(store, rows, { ademp: store.readManifest()?.ademp }));
@@ -111,8 +123,12 @@ export async function main(args: string[]): Promise<number> {
       throw new RangeError(`--target-mcse must be a positive number, got ${o.targetMcse}`);
     }
     const file = resolveStorePath(path);
-    const store = openStore(file);
+    // Read-only: a report never writes to its store, and may run while a study writes it.
+    const store = openStore(file, { readOnly: true });
     try {
+      const missing = missingReplicates(store);
+      const warning = missingWarning(store, missing);
+      if (warning) writeSync(Deno.stderr, warning + "\n");
       const rows = performanceMeasures(store);
       if (formats.has("table")) {
         writeSync(
@@ -123,7 +139,11 @@ export async function main(args: string[]): Promise<number> {
       if (o.targetMcse !== undefined) {
         writeSync(Deno.stdout, formatReplicatesNeeded(replicatesNeeded(rows, o.targetMcse)));
       }
-      const written = await writeFiles(store, rows, formats, o.out ?? dirname(file));
+      const written = await writeFiles(store, rows, {
+        formats,
+        outDir: o.out ?? dirname(file),
+        missing,
+      });
       for (const w of written) writeSync(Deno.stderr, `wrote ${w}\n`);
     } finally {
       store.close();

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import type {
@@ -117,21 +117,128 @@ CREATE TABLE IF NOT EXISTS intervals (
 ) WITHOUT ROWID;
 `;
 
+/** The tables of the schema; a store lacking any of them is not a vcsim store. */
+const TABLES = ["manifest", "conditions", "replicates", "fits", "estimates", "intervals"];
+
 type Row = Record<string, SQLInputValue>;
 
+/** Options of {@linkcode openStore}. */
+export interface OpenStoreOptions {
+  /**
+   * Open for reading only, as reports and merges do: never write to the
+   * store, leave no file behind that was not there, and refuse anything but
+   * a vcsim store with a manifest.
+   *
+   * @default {false}
+   */
+  readOnly?: boolean;
+}
+
+/** Options of the {@linkcode ResultStore} constructor. */
+export interface ResultStoreOptions {
+  /**
+   * The database was opened read-only: check the schema, create nothing.
+   *
+   * @default {false}
+   */
+  readOnly?: boolean;
+  /** The store's name (its path) in error messages. @default {"the store"} */
+  name?: string;
+}
+
+// Read-only stores whose opening created the -wal/-shm files SQLite needs for reading.
+const createdLogFiles = new WeakSet<ResultStore>();
+
 /**
- * Opens (creating if needed, with its parent directories) the store at
- * `path`. Refuses a store written by a newer schema version.
+ * Opens the store at `path`. By default for writing, as study runs do:
+ * the file and its parent directories are created when missing, and the
+ * schema when new. With `readOnly` the store is never written: SQLite
+ * reads a WAL database through its `-wal` and `-shm` files, creating them
+ * when the store was closed cleanly, and {@linkcode ResultStore.close}
+ * removes such files again when no other connection uses them; a store
+ * being written, or left by a crashed writer, is read through its log as
+ * it stands (never recovered into the file). The directory must be
+ * writable for SQLite to create those files. Refuses a file that is not
+ * SQLite, a database without the vcsim tables, a store written by a newer
+ * schema version and, read-only, a store without a manifest.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { join } from "node:path";
+ * import { openStore } from "./store.ts";
+ *
+ * const dir = Deno.makeTempDirSync();
+ * const path = join(dir, "results.sqlite");
+ * const writer = openStore(path);
+ * writer.writeManifest({
+ *   study: "toy", config: {}, configHash: "0", seed: 1, reps: 1, shard: null,
+ *   versions: {}, createdAt: "2024-01-01T00:00:00Z", timings: {},
+ * });
+ * writer.close();
+ * const reader = openStore(path, { readOnly: true });
+ * assert.equal(reader.readManifest()?.study, "toy");
+ * assert.throws(() => reader.writeManifest(reader.readManifest()!), /open read-only/);
+ * reader.close();
+ * assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["results.sqlite"]);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
  */
-export function openStore(path: string): ResultStore {
+export function openStore(path: string, options: OpenStoreOptions = {}): ResultStore {
+  if (options.readOnly) return openReadOnly(path);
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  return new ResultStore(new DatabaseSync(path));
+  return new ResultStore(new DatabaseSync(path), { name: path });
+}
+
+function openReadOnly(path: string): ResultStore {
+  if (!existsSync(path)) throw new Error(`cannot open ${path}: no such store`);
+  if (statSync(path).isDirectory()) {
+    throw new Error(`${path} is not a vcsim results store: it is a directory`);
+  }
+  const logFiles = existsSync(`${path}-wal`) || existsSync(`${path}-shm`);
+  let store: ResultStore;
+  try {
+    store = new ResultStore(new DatabaseSync(path, { readOnly: true }), {
+      readOnly: true,
+      name: path,
+    });
+  } catch (error) {
+    if (!logFiles) removeLogFiles(path);
+    throw error;
+  }
+  if (!logFiles) createdLogFiles.add(store);
+  return store;
+}
+
+/**
+ * Removes the empty -wal and -shm files a read-only connection to `path`
+ * left, unless another connection uses them. A read-only connection cannot
+ * tell, so a connection that only reads is opened and closed: SQLite's
+ * last-connection check (a lock on the database file) decides, as it does
+ * for every writer. With the log empty nothing is copied into the database.
+ */
+function removeLogFiles(path: string): void {
+  try {
+    if (Deno.statSync(`${path}-wal`).size !== 0) return;
+    const db = new DatabaseSync(path);
+    try {
+      db.prepare("PRAGMA user_version").get();
+    } finally {
+      db.close();
+    }
+  } catch {
+    // Without write permission, or with the files gone already, there is nothing to tidy.
+  }
 }
 
 /** An open results store; see {@linkcode openStore}. Close it when done. */
 export class ResultStore {
   /** The underlying database, for SQL aggregate reports. Do not write through it. */
   readonly db: DatabaseSync;
+  /** Whether the store was opened read-only. */
+  readonly readOnly: boolean;
+  /** The store's name (its path) in messages. */
+  readonly name: string;
   readonly #insertReplicate: StatementSync;
   readonly #insertFit: StatementSync;
   readonly #insertEstimate: StatementSync;
@@ -141,27 +248,19 @@ export class ResultStore {
   readonly #selectEstimates: StatementSync;
   readonly #selectIntervals: StatementSync;
 
-  /** Wraps an open database, creating the schema when missing. Prefer {@linkcode openStore}. */
-  constructor(db: DatabaseSync) {
+  /**
+   * Wraps an open database: checks its schema, and unless `readOnly`
+   * creates it when missing. Prefer {@linkcode openStore}.
+   */
+  constructor(db: DatabaseSync, options: ResultStoreOptions = {}) {
     this.db = db;
+    this.readOnly = options.readOnly ?? false;
+    this.name = options.name ?? "the store";
     try {
-      // WAL lets reports read while a run writes; NORMAL is durable enough in WAL mode.
-      db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000");
-      const version = Number(db.prepare("PRAGMA user_version").get()?.user_version ?? 0);
-      if (version > SCHEMA_VERSION) {
-        throw new Error(
-          `store schema version ${version} is newer than this vcsim supports (${SCHEMA_VERSION})`,
-        );
-      }
-      if (version < SCHEMA_VERSION) {
-        this.#transaction(() => {
-          db.exec(SCHEMA);
-          db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-        });
-      }
+      this.#prepareSchema();
     } catch (error) {
       db.close();
-      throw error;
+      throw describeOpenError(error, this.name);
     }
     this.#insertReplicate = db.prepare(
       "INSERT INTO replicates (condition, rep, status, message, generate_ms, total_ms) " +
@@ -197,6 +296,48 @@ export class ResultStore {
     );
   }
 
+  #prepareSchema(): void {
+    const db = this.db;
+    // WAL lets reports read while a run writes; NORMAL is durable enough in WAL mode.
+    if (!this.readOnly) db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA busy_timeout = 5000");
+    const version = Number(db.prepare("PRAGMA user_version").get()?.user_version ?? 0);
+    if (version > SCHEMA_VERSION) {
+      throw new Error(
+        `${this.name} has store schema version ${version}, newer than this vcsim supports ` +
+          `(${SCHEMA_VERSION}): use a newer vcsim`,
+      );
+    }
+    const tables = new Set(
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()
+        .map((row) => String(row.name)).filter((name) => !name.startsWith("sqlite_")),
+    );
+    const missing = TABLES.filter((t) => !tables.has(t));
+    if (version === 0 && tables.size > 0 && missing.length === TABLES.length) {
+      throw new Error(
+        `${this.name} is not a vcsim results store: it holds other tables (${
+          [...tables].slice(0, 5).join(", ")
+        })`,
+      );
+    }
+    if (version < SCHEMA_VERSION && !this.readOnly) {
+      this.#transaction(() => {
+        db.exec(SCHEMA);
+        db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      });
+    } else if (missing.length === TABLES.length) {
+      throw new Error(`${this.name} is not a vcsim results store: it has no vcsim tables`);
+    } else if (missing.length > 0) {
+      const [noun, verb] = missing.length === 1 ? ["table", "is"] : ["tables", "are"];
+      throw new Error(
+        `${this.name} is not a vcsim results store: ${noun} ${missing.join(", ")} ${verb} missing`,
+      );
+    }
+    if (this.readOnly && !db.prepare("SELECT 1 AS one FROM manifest WHERE id = 1").get()) {
+      throw new Error(`${this.name} has no manifest: it was not written by a vcsim study run`);
+    }
+  }
+
   /** The manifest, or null when none was written yet. */
   readManifest(): Manifest | null {
     const row = this.db.prepare("SELECT json FROM manifest WHERE id = 1").get();
@@ -205,6 +346,7 @@ export class ResultStore {
 
   /** Replaces the manifest. */
   writeManifest(manifest: Manifest): void {
+    this.#assertWritable();
     this.db.prepare("INSERT OR REPLACE INTO manifest (id, json) VALUES (1, ?)")
       .run(JSON.stringify(manifest));
   }
@@ -360,9 +502,37 @@ export class ResultStore {
     }
   }
 
-  /** Closes the database. */
+  /**
+   * Copies the write-ahead log into the database file as far as readers
+   * allow, without waiting for them (`PRAGMA wal_checkpoint(PASSIVE)`), so
+   * the `.sqlite` file alone holds what was written. Cheap; call it after
+   * each batch. Throws on a read-only store.
+   */
+  checkpoint(): void {
+    if (this.readOnly) throw new Error(`cannot checkpoint ${this.name}: it is open read-only`);
+    this.db.prepare("PRAGMA wal_checkpoint(PASSIVE)").get();
+  }
+
+  /**
+   * Closes the database; a writable one is first checkpointed completely
+   * and its write-ahead log truncated (`PRAGMA wal_checkpoint(TRUNCATE)`).
+   * Calling it again does nothing.
+   */
   close(): void {
-    if (this.db.isOpen) this.db.close();
+    try {
+      if (this.db.isOpen && !this.readOnly) {
+        this.db.prepare("PRAGMA wal_checkpoint(TRUNCATE)").get();
+      }
+    } finally {
+      if (this.db.isOpen) {
+        this.db.close();
+        if (createdLogFiles.delete(this)) removeLogFiles(this.name);
+      }
+    }
+  }
+
+  #assertWritable(): void {
+    if (this.readOnly) throw new Error(`cannot write to ${this.name}: it is open read-only`);
   }
 
   #assemble(row: Row): ReplicateRecord {
@@ -415,6 +585,7 @@ export class ResultStore {
   }
 
   #transaction(body: () => void): void {
+    this.#assertWritable();
     // IMMEDIATE takes the write lock up front, so a concurrent writer fails fast, not midway.
     this.db.exec("BEGIN IMMEDIATE");
     try {
@@ -425,6 +596,20 @@ export class ResultStore {
       throw error;
     }
   }
+}
+
+/** `error` from opening `name`, reworded when SQLite says the file is not a usable database. */
+function describeOpenError(error: unknown, name: string): unknown {
+  const code = (error as { errcode?: unknown })?.errcode;
+  const message = error instanceof Error ? error.message : String(error);
+  // SQLITE_NOTADB is 26, SQLITE_CORRUPT 11; exec() errors carry only the message.
+  if (code === 26 || message === "file is not a database") {
+    return new Error(`${name} is not a vcsim results store: ${message}`, { cause: error });
+  }
+  if (code === 11 || message === "database disk image is malformed") {
+    return new Error(`${name} is corrupt: ${message}`, { cause: error });
+  }
+  return error;
 }
 
 function describe(r: { condition: string; rep: number }): string {

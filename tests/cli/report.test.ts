@@ -3,7 +3,8 @@ import assert from "node:assert";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { assertOneLineError, runCli } from "./_run_cli.ts";
-import { fixedStore } from "../report/_fixed_store.ts";
+import { fixedRecords, fixedStore } from "../report/_fixed_store.ts";
+import { openStore } from "../../lib/store/store.ts";
 
 const report = (...args: string[]) => runCli("report", ["--allow-read", "--allow-write"], args);
 
@@ -70,4 +71,127 @@ Deno.test("report: bad inputs are one-line errors with status 1", async () => {
     /has no results\.sqlite, only 1 shard stores: merge them/,
     "shards",
   );
+});
+
+/** Bytes, modification time and directory listing: what a report must leave untouched. */
+function snapshot(dir: string) {
+  const path = join(dir, "results.sqlite");
+  return {
+    bytes: Deno.readFileSync(path),
+    mtime: Deno.statSync(path).mtime?.getTime(),
+    names: [...Deno.readDirSync(dir)].map((e) => e.name).sort(),
+  };
+}
+
+Deno.test("report: opens its store read-only and leaves it exactly as it was", async () => {
+  const dir = await storeDir();
+  const before = snapshot(dir);
+  assert.deepEqual(before.names, ["results.sqlite"]);
+  const out = await Deno.makeTempDir();
+  const r = await report(dir, "--out", out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(snapshot(dir), before);
+  // Next to the store too: only the report's files are added.
+  const again = await report(dir, "--format", "json");
+  assert.equal(again.code, 0, again.stderr);
+  const after = snapshot(dir);
+  assert.deepEqual(after.names, ["report.json", "results.sqlite"]);
+  assert.deepEqual({ ...after, names: before.names }, before);
+});
+
+Deno.test("report: warns about missing replicates and lists them in report.json", async () => {
+  const dir = await storeDir();
+  const r = await report(dir, "--format", "json");
+  assert.equal(r.code, 0, r.stderr);
+  // The fixed store: 5 replicates per condition; a=1 has all 5, a=0 only reps 0 and 1.
+  const warning =
+    "warning: 3 replicates are missing (of 5 per condition); measures use the 7 stored";
+  assert.deepEqual(r.stderr.split("\n").filter((l) => l.startsWith("warning")), [warning]);
+  const json = JSON.parse(await Deno.readTextFile(join(dir, "report.json")));
+  assert.deepEqual(json.missing, {
+    count: 3,
+    examples: [2, 3, 4].map((rep) => ({ condition: "a=0", rep })),
+  });
+  assert.equal(json.manifest.study, "fixed");
+
+  // Complete: no warning, and a zero count.
+  const complete = await Deno.makeTempDir();
+  const store = fixedStore(join(complete, "results.sqlite"));
+  store.updateManifest({ reps: 2 });
+  store.close();
+  const c = await report(complete, "--format", "json");
+  assert.equal(c.code, 0, c.stderr);
+  assert.doesNotMatch(c.stderr, /warning/);
+  const full = JSON.parse(await Deno.readTextFile(join(complete, "report.json")));
+  assert.deepEqual(full.missing, { count: 0, examples: [] });
+});
+
+Deno.test("report: reads a store while a writer has it open, through the writer's log", async () => {
+  const dir = await storeDir();
+  const path = join(dir, "results.sqlite");
+  const writer = openStore(path);
+  try {
+    const [extra] = fixedRecords().filter((r) => r.condition === "a=0");
+    writer.writeReplicates([{ ...extra, rep: 2 }]);
+    const r = await report(dir, "--format", "json");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /^warning: 2 replicates are missing \(of 5 per condition\); .* 8 stored$/m,
+    );
+  } finally {
+    writer.close();
+  }
+  assert.deepEqual(snapshot(dir).names, ["report.json", "results.sqlite"]);
+});
+
+Deno.test("report: a file that is not a store, or has no manifest, is a one-line error", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "results.sqlite");
+  Deno.writeTextFileSync(path, "condition,rep\n".repeat(40));
+  assertOneLineError(
+    await report(dir),
+    new RegExp(`${path} is not a vcsim results store: file is not a database$`),
+    "text",
+  );
+  Deno.removeSync(path);
+  openStore(path).close();
+  assertOneLineError(
+    await report(path),
+    new RegExp(`${path} has no manifest: it was not written by a vcsim study run$`),
+    "bare",
+  );
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["results.sqlite"]);
+});
+
+Deno.test("report: a store left by a killed writer is read, log and all, and not recovered", async () => {
+  // A crash-consistent copy of a store whose writer is still open: its log is not checkpointed.
+  const source = await storeDir();
+  const dir = await Deno.makeTempDir();
+  const writer = openStore(join(source, "results.sqlite"));
+  try {
+    const [extra] = fixedRecords().filter((r) => r.condition === "a=0");
+    writer.writeReplicates([{ ...extra, rep: 2 }, { ...extra, rep: 3 }]);
+    for (const suffix of ["", "-wal", "-shm"]) {
+      Deno.copyFileSync(
+        join(source, `results.sqlite${suffix}`),
+        join(dir, `results.sqlite${suffix}`),
+      );
+    }
+  } finally {
+    writer.close();
+  }
+  // The -shm file is SQLite's shared memory, not data: readers may update it.
+  const read = () =>
+    ["results.sqlite", "results.sqlite-wal"].map((n) => Deno.readFileSync(join(dir, n)));
+  const before = { data: read(), ...snapshot(dir) };
+  assert.ok(Deno.statSync(join(dir, "results.sqlite-wal")).size > 0);
+  const r = await report(dir, "--format", "json", "--out", join(dir, "out"));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^warning: 1 replicate is missing \(of 5 per condition\); .* 9 stored$/m);
+  // Recovering (checkpointing the log into the file) would be a write: the report does none.
+  assert.deepEqual({ ...snapshot(dir), data: read() }, {
+    ...before,
+    names: ["out", "results.sqlite", "results.sqlite-shm", "results.sqlite-wal"],
+  });
 });

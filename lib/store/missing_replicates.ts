@@ -1,0 +1,56 @@
+/**
+ * Which replicates a store lacks: every registered condition times every
+ * replicate index below the manifest's `reps` that is not stored. Merges
+ * and reports count them by this one rule.
+ *
+ * @module
+ */
+
+import type { ResultStore } from "./store.ts";
+
+/** A replicate that should be stored but is not. */
+export interface MissingReplicate {
+  /** The condition's key. */
+  condition: string;
+  /** The replicate index. */
+  rep: number;
+}
+
+/**
+ * Every (condition, replicate) the store should hold but does not, by
+ * condition position then replicate index: each registered condition times
+ * each index below the manifest's `reps` (none when there is no manifest).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { openStore } from "./store.ts";
+ * import { missingReplicates } from "./missing_replicates.ts";
+ *
+ * const store = openStore(":memory:");
+ * store.writeManifest({
+ *   study: "toy", config: {}, configHash: "0", seed: 1, reps: 2, shard: null,
+ *   versions: {}, createdAt: "2024-01-01T00:00:00Z", timings: {},
+ * });
+ * store.registerConditions([{ condition: "a", params: {} }, { condition: "b", params: {} }]);
+ * store.writeReplicates([
+ *   { condition: "a", rep: 1, status: "error", message: "x", generateMs: 0, totalMs: 0, fits: [] },
+ * ]);
+ * assert.deepEqual(missingReplicates(store), [
+ *   { condition: "a", rep: 0 },
+ *   { condition: "b", rep: 0 },
+ *   { condition: "b", rep: 1 },
+ * ]);
+ * store.close();
+ * ```
+ */
+export function missingReplicates(store: ResultStore): MissingReplicate[] {
+  const reps = store.readManifest()?.reps ?? 0;
+  const done = store.completedReplicates();
+  const missing: MissingReplicate[] = [];
+  for (const { condition } of store.conditions()) {
+    const have = done.get(condition);
+    for (let rep = 0; rep < reps; rep++) if (!have?.has(rep)) missing.push({ condition, rep });
+  }
+  return missing;
+}

@@ -1,0 +1,180 @@
+/**
+ * One writer per store: an exclusive OS advisory lock on `<store>.lock`.
+ * The operating system drops the lock when its holder exits, however it
+ * exits, so a lock "left" by a killed process is simply taken over.
+ *
+ * @module
+ */
+
+import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname } from "node:path";
+
+/** An exclusive lock on a store, from {@linkcode acquireStoreLock}. */
+export interface StoreLock {
+  /** The lock file, `<storePath>.lock`. */
+  readonly path: string;
+  /**
+   * Unlocks and closes the lock file, removing it when it still names this
+   * process. Calling it again does nothing.
+   */
+  release(): void;
+  /** Same as {@linkcode StoreLock.release}, for `using`. */
+  [Symbol.dispose](): void;
+}
+
+/** Who holds a lock, as recorded in the lock file. */
+interface Holder {
+  pid: number;
+  hostname: string;
+  startedAt: string;
+}
+
+// A lock file unlinked by its holder between our open and our lock is retried this often.
+const ATTEMPTS = 20;
+
+/**
+ * Takes the exclusive lock of the store at `storePath` (creating its
+ * directory and `<storePath>.lock` when needed) and records this process
+ * (pid, host, start time) in the lock file. Throws, naming the holder, when
+ * another process, or another lock of this process, holds the store; a
+ * holder that died without releasing holds nothing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { join } from "node:path";
+ * import { acquireStoreLock } from "./store_lock.ts";
+ *
+ * const dir = Deno.makeTempDirSync();
+ * const store = join(dir, "results.sqlite");
+ * const lock = acquireStoreLock(store);
+ * assert.throws(() => acquireStoreLock(store), /results\.sqlite is in use by process \d+ on host/);
+ * lock.release();
+ * lock.release(); // idempotent
+ * acquireStoreLock(store).release(); // free again
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function acquireStoreLock(storePath: string): StoreLock {
+  if (typeof storePath !== "string" || storePath === "" || storePath === ":memory:") {
+    throw new TypeError(
+      `storePath is ${JSON.stringify(storePath)}: expected the path of a store file`,
+    );
+  }
+  const path = `${storePath}.lock`;
+  mkdirSync(dirname(path), { recursive: true });
+  const file = tryLock(path);
+  if (!file) throw new Error(refusal(storePath, readHolder(path)));
+  try {
+    writeHolder(file, { pid: Deno.pid, hostname: hostName(), startedAt: new Date().toISOString() });
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+  let held = true;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    try {
+      // Cosmetic, and safe while we hold the lock: acquirers check they locked the file at `path`.
+      if (readHolder(path)?.pid === Deno.pid && sameFile(file, path)) Deno.removeSync(path);
+    } catch {
+      // The OS lock, not the file's presence, is what counts.
+    } finally {
+      try {
+        file.unlockSync();
+      } finally {
+        file.close();
+      }
+    }
+  };
+  return { path, release, [Symbol.dispose]: release };
+}
+
+/**
+ * Opens (creating) the lock file `path` and locks it exclusively without
+ * waiting; null when held elsewhere. A lock taken on a file its previous
+ * holder unlinked meanwhile is worthless: it is given up and retried.
+ */
+function tryLock(path: string): Deno.FsFile | null {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const file = Deno.openSync(path, { read: true, write: true, create: true });
+    let locked = false;
+    try {
+      locked = file.tryLockSync(true);
+    } finally {
+      if (!locked) file.close();
+    }
+    if (!locked) return null;
+    if (sameFile(file, path)) return file;
+    file.close();
+  }
+  throw new Error(`cannot lock ${path}: other processes keep replacing it`);
+}
+
+/** Whether the open `file` is still the one at `path`. */
+function sameFile(file: Deno.FsFile, path: string): boolean {
+  let current: Deno.FileInfo;
+  try {
+    current = Deno.statSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+  const ours = file.statSync();
+  // Without inode numbers (Windows), trust the path: nothing better is available.
+  if (ours.ino === null || current.ino === null) return true;
+  return ours.ino === current.ino && ours.dev === current.dev;
+}
+
+function writeHolder(file: Deno.FsFile, holder: Holder): void {
+  file.truncateSync(0);
+  file.seekSync(0, Deno.SeekMode.Start);
+  const bytes = new TextEncoder().encode(JSON.stringify(holder) + "\n");
+  let written = 0;
+  while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
+}
+
+/** The holder recorded at `path`, or null when unreadable, empty or not ours. */
+function readHolder(path: string): Holder | null {
+  try {
+    const value = JSON.parse(Deno.readTextFileSync(path)) as Partial<Holder>;
+    if (typeof value?.pid !== "number") return null;
+    return {
+      pid: value.pid,
+      hostname: typeof value.hostname === "string" ? value.hostname : "unknown",
+      startedAt: typeof value.startedAt === "string" ? value.startedAt : "an unknown time",
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Why the store at `storePath` cannot be locked, naming `holder` when known. */
+function refusal(storePath: string, holder: Holder | null): string {
+  // No record yet: the holder has just locked and not yet written it.
+  const who = holder
+    ? `process ${holder.pid} on host ${holder.hostname} since ${holder.startedAt}`
+    : "another process";
+  return `${storePath} is in use by ${who}: wait for it to finish or stop it`;
+}
+
+/**
+ * The host name, without prompting for a permission: node:os when sys
+ * access is granted, else Linux's /proc entry when readable, else "unknown".
+ */
+function hostName(): string {
+  if (Deno.permissions.querySync({ name: "sys", kind: "hostname" }).state === "granted") {
+    return hostname();
+  }
+  const proc = "/proc/sys/kernel/hostname";
+  if (Deno.permissions.querySync({ name: "read", path: proc }).state === "granted") {
+    try {
+      return Deno.readTextFileSync(proc).trim();
+    } catch {
+      // Not Linux: fall through.
+    }
+  }
+  return "unknown";
+}
