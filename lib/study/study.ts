@@ -9,8 +9,16 @@
 import type { Dataset } from "../data/dataset.ts";
 import type { RandomStream } from "../rng/stream.ts";
 import type { EstimationMethod } from "../fit/fit.ts";
-import { type IntervalMethod, parseIntervalMethods } from "../inference/intervals.ts";
+import type { IntervalMethod } from "../inference/intervals.ts";
 import { type Condition, designGrid, type FactorValue } from "./design_grid.ts";
+import {
+  _checkFactors,
+  _checkMembers,
+  _checkNumbers,
+  _checkShape,
+  _conditions,
+} from "./_study_checks.ts";
+import { _checkTruth, _conditionModels, _truthWarnings } from "./_study_truth.ts";
 
 /** The ADEMP description of a study (Morris, White & Crowther 2019). */
 export interface Ademp {
@@ -62,57 +70,100 @@ export interface StudyDefinition {
   bootstrapReplicates?: number;
   /** Default number of replicates per condition. */
   reps: number;
-  /** Default study seed. */
+  /**
+   * Default study seed: a safe integer, or a string (for anything longer,
+   * which a number would round).
+   */
   seed: number | string;
+  /**
+   * Per-replicate time limit in seconds.
+   * @default 300
+   */
+  timeout?: number;
+  /**
+   * Per-worker JavaScript heap limit in MiB.
+   * @default 2048
+   */
+  memoryLimit?: number;
 }
 
 /**
- * Checks a study definition and returns it: every field present and of the
- * right kind, methods and interval methods known, the grid non-empty.
+ * Checks a study definition and returns it. Throws a one-line TypeError or
+ * RangeError naming the field and the value when:
+ *
+ * - a field is unknown (a misspelling is not silently ignored);
+ * - a function, the formula, a method or an interval method is missing or
+ *   unknown;
+ * - `reps`, `bootstrapReplicates` or `memoryLimit` is not a positive
+ *   integer, `timeout` not a positive number, `level` not in (0, 1), or
+ *   `seed` neither a safe integer nor a non-empty string;
+ * - a factor is not a non-empty array of finite numbers, strings and
+ *   booleans, or two of its values give the same condition key (`1` and
+ *   `"1"`);
+ * - a formula does not parse, or `truth` names something that is not a
+ *   parameter of the condition's model, or gives a value that is not a
+ *   finite number. `formula` and `truth` are called for every condition of
+ *   the grid; an error they throw is reported with the condition.
+ *
+ * Parameters without a truth are not an error: see {@linkcode studyWarnings}.
  *
  * @example
  * ```ts
  * import assert from "node:assert";
- * import { defineStudy } from "./study.ts";
- * assert.throws(
- *   () => defineStudy({ name: "x", factors: {}, generate: () => { throw 0; }, truth: () => ({}), formula: "y ~ (1|g)", methods: ["remll" as "reml"], intervals: [], reps: 10, seed: 1 }),
- *   /unknown estimation method "remll"/,
- * );
+ * import { defineStudy, type StudyDefinition } from "./study.ts";
+ * const study: StudyDefinition = {
+ *   name: "x",
+ *   factors: { n: [5, 10] },
+ *   generate: () => { throw new Error("not called"); },
+ *   truth: () => ({ g: 1, Residual: 1 }),
+ *   formula: "y ~ 1 + (1|g)",
+ *   methods: ["reml"],
+ *   intervals: ["wald"],
+ *   reps: 10,
+ *   seed: 1,
+ * };
+ * assert.equal(defineStudy(study), study);
+ * assert.throws(() => defineStudy({ ...study, methods: ["remll" as "reml"] }), /unknown estimation method "remll"/);
+ * assert.throws(() => defineStudy({ ...study, truth: () => ({ g1: 1 }) }), /names "g1", which is not a parameter/);
  * ```
  */
 export function defineStudy(study: StudyDefinition): StudyDefinition {
-  if (typeof study !== "object" || study === null) throw new TypeError("a study must be an object");
-  if (typeof study.name !== "string" || !/^[\w.-]+$/.test(study.name)) {
-    throw new TypeError(
-      `study name must be a word (letters, digits, _ . -), got ${JSON.stringify(study.name)}`,
-    );
-  }
-  for (const f of ["generate", "truth"] as const) {
-    if (typeof study[f] !== "function") {
-      throw new TypeError(`study "${study.name}" needs a ${f} function`);
-    }
-  }
-  if (typeof study.formula !== "string" && typeof study.formula !== "function") {
-    throw new TypeError(`study "${study.name}" needs a formula`);
-  }
-  if (!Array.isArray(study.methods) || study.methods.length === 0) {
-    throw new TypeError(`study "${study.name}" needs at least one estimation method`);
-  }
-  for (const m of study.methods) {
-    if (m !== "reml" && m !== "ml" && m !== "anova") {
-      throw new TypeError(
-        `unknown estimation method "${m}" in study "${study.name}": expected reml, ml or anova`,
-      );
-    }
-  }
-  parseIntervalMethods(study.intervals.join(","));
-  if (!Number.isInteger(study.reps) || study.reps < 1) {
-    throw new RangeError(
-      `study "${study.name}" reps must be a positive integer, got ${study.reps}`,
-    );
-  }
-  designGrid(study.factors, { filter: study.filter });
+  _checkShape(study);
+  _checkMembers(study);
+  _checkNumbers(study);
+  _checkFactors(study);
+  _checkTruth(study, _conditionModels(study, _conditions(study)));
   return study;
+}
+
+/**
+ * Warnings about a checked study, one line per variance parameter (random
+ * term or `Residual`) that has no true value in some conditions: its bias,
+ * MSE and coverage cannot be computed there. Empty when every parameter has
+ * a truth everywhere.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { defineStudy, studyWarnings } from "./study.ts";
+ * const study = defineStudy({
+ *   name: "x",
+ *   factors: { n: [5, 10] },
+ *   generate: () => { throw new Error("not called"); },
+ *   truth: (c): Record<string, number> => c.n === 5 ? { g: 1 } : { g: 1, Residual: 1 },
+ *   formula: "y ~ 1 + (1|g)",
+ *   methods: ["reml"],
+ *   intervals: ["wald"],
+ *   reps: 10,
+ *   seed: 1,
+ * });
+ * assert.deepEqual(studyWarnings(study), [
+ *   'no truth for "Residual" in condition n=5: its bias, MSE and coverage are not computed',
+ * ]);
+ * ```
+ */
+export function studyWarnings(study: StudyDefinition): string[] {
+  return _truthWarnings(_conditionModels(study, _conditions(study)));
 }
 
 /** The conditions of a study, in order. */

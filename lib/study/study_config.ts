@@ -7,9 +7,12 @@
  */
 
 import { createHash } from "node:crypto";
+import project from "../../deno.json" with { type: "json" };
+import { VERSION } from "../version.ts";
 import type { StudyDefinition } from "./study.ts";
 import { conditionKey } from "./design_grid.ts";
 import { studyConditions } from "./study.ts";
+import { _moduleSources } from "./_module_sources.ts";
 
 /** The JSON-able configuration recorded in the manifest. */
 export interface StudyConfig {
@@ -22,18 +25,80 @@ export interface StudyConfig {
   readonly intervals: readonly string[];
   readonly level: number;
   readonly bootstrapReplicates: number;
-  /** Source text of the generator, truth, filter and formula functions. */
+  /** Source text of the generator, truth, filter and formula functions, for reports. */
   readonly code: Readonly<Record<string, string>>;
+  /**
+   * SHA-256 of the study module and of every local module it imports,
+   * transitively, by path relative to the study file (vcsim's own modules
+   * are covered by `versions`).
+   */
+  readonly sources: Readonly<Record<string, string>>;
+  /** Versions of vcsim and of the npm packages that produce its numbers. */
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+/** Options of {@linkcode studyConfig}. */
+export interface StudyConfigOptions {
+  /** The study module's `file:` URL: its source and local imports enter the hash. */
+  moduleUrl: string | URL;
+  /**
+   * The run's seed.
+   * @default the study's seed
+   */
+  seed?: number | string;
+}
+
+/** npm packages whose version changes vcsim's numbers (the random streams). */
+const NUMERIC_PACKAGES = ["seedrandom"] as const;
+
+function dependencyVersions(): Record<string, string> {
+  const imports: Record<string, string> = project.imports;
+  const versions: Record<string, string> = { vcsim: VERSION };
+  for (const name of NUMERIC_PACKAGES) {
+    const target = imports[name] ?? "";
+    versions[name] = /^npm:(?:@[^/@]+\/)?[^@]+@(.+)$/.exec(target)?.[1] ?? (target || "unknown");
+  }
+  return versions;
+}
+
+/** Versions of vcsim and its numeric dependencies, read from deno.json. */
+const VERSIONS: Readonly<Record<string, string>> = Object.freeze(dependencyVersions());
+
+/** JSON with object keys sorted at every level, so equal configurations give equal text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_key, v) =>
+      v !== null && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0))
+        : v,
+  );
 }
 
 /**
- * The configuration of `study` run with `seed`, and its SHA-256 hash. The
- * functions enter by their source text, so editing the generator changes
- * the hash.
+ * The configuration of `study` loaded from `options.moduleUrl`, and its
+ * SHA-256 hash. It covers the design, the methods, the seed, the whole
+ * source text of the study module and of every local module it imports
+ * (so editing a helper, or even a comment, changes the hash), and the
+ * versions of vcsim and seedrandom.
+ *
+ * @throws {TypeError} when `moduleUrl` is not a `file:` URL.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { loadStudy, studyConfig } from "../../mod.ts";
+ * const moduleUrl = new URL("../../studies/one_way.ts", import.meta.url);
+ * const study = await loadStudy(moduleUrl.href);
+ * const { config, hash } = studyConfig(study, { moduleUrl });
+ * assert.deepEqual(Object.keys(config.sources), ["one_way.ts"]);
+ * assert.equal(config.seed, study.seed);
+ * assert.match(hash, /^[0-9a-f]{64}$/);
+ * ```
  */
 export function studyConfig(
   study: StudyDefinition,
-  seed: number | string,
+  options: StudyConfigOptions,
 ): { config: StudyConfig; hash: string } {
   const code: Record<string, string> = {
     generate: study.generate.toString(),
@@ -43,7 +108,7 @@ export function studyConfig(
   if (typeof study.formula === "function") code.formula = study.formula.toString();
   const config: StudyConfig = {
     name: study.name,
-    seed,
+    seed: options.seed ?? study.seed,
     conditions: studyConditions(study).map(conditionKey),
     factors: study.factors,
     formula: typeof study.formula === "string" ? study.formula : "(per condition)",
@@ -52,7 +117,36 @@ export function studyConfig(
     level: study.level ?? 0.95,
     bootstrapReplicates: study.bootstrapReplicates ?? 999,
     code,
+    sources: _moduleSources(options.moduleUrl),
+    versions: VERSIONS,
   };
-  const hash = createHash("sha256").update(JSON.stringify(config)).digest("hex");
+  const hash = createHash("sha256").update(canonicalJson(config)).digest("hex");
   return { config, hash };
+}
+
+/**
+ * How a stored configuration differs from the current one: `"same"`,
+ * `"versions"` when only the versions differ (the same study run by
+ * another vcsim or seedrandom), or `"design"` otherwise. Key order does not
+ * matter.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { compareConfigs, loadStudy, studyConfig } from "../../mod.ts";
+ * const moduleUrl = new URL("../../studies/one_way.ts", import.meta.url);
+ * const { config } = studyConfig(await loadStudy(moduleUrl.href), { moduleUrl });
+ * assert.equal(compareConfigs(config, config), "same");
+ * assert.equal(compareConfigs({ ...config, versions: { vcsim: "0.0.1" } }, config), "versions");
+ * assert.equal(compareConfigs({ ...config, seed: 2 }, config), "design");
+ * ```
+ */
+export function compareConfigs(
+  stored: StudyConfig,
+  current: StudyConfig,
+): "same" | "versions" | "design" {
+  if (canonicalJson(stored) === canonicalJson(current)) return "same";
+  const { versions: _s, ...storedDesign } = stored;
+  const { versions: _c, ...currentDesign } = current;
+  return canonicalJson(storedDesign) === canonicalJson(currentDesign) ? "versions" : "design";
 }
