@@ -1,9 +1,12 @@
 /**
  * Number formatting shared by the report's text outputs (terminal table,
- * Markdown): values rounded to the precision their Monte Carlo SE supports.
+ * Markdown): values rounded to the precision their Monte Carlo SE supports;
+ * and the reports' note on non-converged fits.
  *
  * @module
  */
+
+import type { NonconvergedRule } from "./measure_row.ts";
 
 /** A number in at most ~9 characters, 4 significant digits; `-` for null. */
 export function short(x: number | null): string {
@@ -36,4 +39,22 @@ export function percent(value: number | null, mcse: number | null): string {
   if (value === null) return "-";
   const p = (100 * value).toFixed(1);
   return mcse === null ? p : `${p} (${(100 * mcse).toFixed(1)})`;
+}
+
+/** Percent with one decimal and no MCSE, e.g. `20.0`; `-` for null (the tables' rate columns). */
+export function rate(value: number | null | undefined): string {
+  return value === null || value === undefined ? "-" : (100 * value).toFixed(1);
+}
+
+/**
+ * The reports' sentence on how the measures treat non-converged fits, as
+ * `performanceMeasures` did under `rule` (its `nonconverged` option).
+ */
+export function nonconvergedNote(rule: NonconvergedRule = "use"): string {
+  if (rule === "use") return "Non-converged fits are used in the measures and counted in nconv%.";
+  if (rule === "exclude") {
+    return "Non-converged fits are excluded from the measures (as failures are) and counted " +
+      "in nconv%.";
+  }
+  throw new TypeError(`nonconverged is ${JSON.stringify(rule)}; expected "use" or "exclude"`);
 }

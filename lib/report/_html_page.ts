@@ -7,7 +7,8 @@
  */
 
 import type { Ademp } from "../study/study.ts";
-import type { MeasureRow } from "./measure_row.ts";
+import type { MeasureRow, NonconvergedRule } from "./measure_row.ts";
+import { nonconvergedNote } from "./_format.ts";
 import { type Config, label, type StudyData } from "./_report_data.ts";
 
 /** The ADEMP section: the ADEMP text, the study's facts and its recorded source code. */
@@ -76,21 +77,29 @@ ${code}
 </section>`;
 }
 
+/** The table's estimator measures: measure, column title, and whether shown in percent. */
 const TABLE_MEASURES = [
-  ["bias", "bias"],
-  ["relative_bias", "rel. bias"],
-  ["empirical_se", "emp. SE"],
-  ["model_se", "model SE"],
-  ["rmse", "RMSE"],
-  ["failure_rate", "failures"],
+  ["bias", "bias", false],
+  ["relative_bias", "rel. bias", false],
+  ["empirical_se", "emp. SE", false],
+  ["model_se", "model SE", false],
+  ["rmse", "RMSE", false],
+  ["failure_rate", "fail%", true],
+  ["nonconvergence_rate", "nconv%", true],
 ] as const;
 
-/** The table of key measures of `parameter`, one row per condition x method. */
+/**
+ * The table of key measures of `options.parameter`, one row per condition x
+ * method, and its notes, which say how the measures treated non-converged
+ * fits (`options.nonconverged`, the rule `rows` were computed with).
+ */
 export function measureTable(
   rows: readonly MeasureRow[],
   data: StudyData,
-  parameter: string,
+  options: { parameter: string; nonconverged?: NonconvergedRule },
 ): string {
+  const { parameter } = options;
+  const note = nonconvergedNote(options.nonconverged);
   const mine = rows.filter((r) => r.parameter === parameter);
   const index = new Map(
     mine.map((r) => [`${r.condition}\u0000${r.method}\u0000${r.interval}\u0000${r.measure}`, r]),
@@ -110,17 +119,19 @@ export function measureTable(
   const body: string[] = [];
   for (const condition of data.conditionOrder) {
     for (const method of data.methods) {
+      const own = estimator.map(([measure]) => get(condition, method, null, measure));
+      const ofIntervals = intervals.flatMap((i) => [
+        get(condition, method, i, "coverage"),
+        get(condition, method, i, "mean_width"),
+      ]);
+      if ([...own, ...ofIntervals].every((c) => c === undefined)) continue;
       const cells = [
-        ...estimator.map(([measure]) => get(condition, method, null, measure)),
-        ...intervals.flatMap((i) => [
-          get(condition, method, i, "coverage"),
-          get(condition, method, i, "mean_width"),
-        ]),
+        ...own.map((c, k) => estimator[k][2] ? rateCell(c) : cell(c)),
+        ...ofIntervals.map(cell),
       ];
-      if (cells.every((c) => c === undefined)) continue;
       body.push(
         `<tr><td>${esc(label(condition))}</td><td>${esc(method)}</td>${
-          cells.map((c) => `<td>${cell(c)}</td>`).join("")
+          cells.map((c) => `<td>${c}</td>`).join("")
         }</tr>`,
       );
     }
@@ -129,7 +140,16 @@ export function measureTable(
   return `<div class="scroll"><table class="measures"><thead><tr>${
     head.map((h) => `<th>${esc(h)}</th>`).join("")
   }</tr></thead><tbody>${body.join("\n")}</tbody></table></div>
-<p class="note">Monte Carlo SEs in parentheses.</p>`;
+<p class="note">Monte Carlo SEs in parentheses; fail% and nconv% in percent of attempted ` +
+    `replicates. ${note}</p>`;
+}
+
+/** A rate cell in percent with its MCSE, e.g. `20.0 (17.9)`. */
+function rateCell(row: MeasureRow | undefined): string {
+  if (!row || row.value === null) return "&ndash;";
+  const p = (x: number) => (100 * x).toFixed(1);
+  const mcse = row.mcse === null ? "" : ` <span class="mcse">(${p(row.mcse)})</span>`;
+  return `${p(row.value)}${mcse}`;
 }
 
 function cell(row: MeasureRow | undefined): string {

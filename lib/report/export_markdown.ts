@@ -1,15 +1,26 @@
 /**
- * The Markdown export of a study report: the study, seed and versions, then
- * per condition a table with one row per method x parameter: bias (MCSE),
- * empirical SE, model SE, RMSE and the coverage (MCSE) of each interval
- * method.
+ * The Markdown export of a study report: the study, seed and versions, the
+ * notes on the measures, then per condition a table with one row per
+ * method x parameter: failure and non-convergence rates (percent), bias
+ * (MCSE), empirical SE, model SE, RMSE and the coverage (MCSE) of each
+ * interval method.
  *
  * @module
  */
 
 import type { ResultStore } from "../store/store.ts";
-import type { MeasureName, MeasureRow } from "./measure_row.ts";
-import { percent, short, withMcse } from "./_format.ts";
+import type { MeasureName, MeasureRow, NonconvergedRule } from "./measure_row.ts";
+import { nonconvergedNote, percent, rate, short, withMcse } from "./_format.ts";
+
+/** Options of {@linkcode markdownReport}. */
+export interface MarkdownReportOptions {
+  /**
+   * The `nonconverged` rule `performanceMeasures` computed `rows` with; the
+   * notes say which it was.
+   * @default "use"
+   */
+  nonconverged?: NonconvergedRule;
+}
 
 /** Escapes a table cell: pipes and newlines would break the row. */
 function cell(text: string): string {
@@ -22,10 +33,43 @@ function tableLines(header: string[], rows: string[][]): string[] {
     .concat(rows.map(line));
 }
 
+/** The table of one condition's rows: one line per method x parameter. */
+function conditionTable(group: readonly MeasureRow[]): string[] {
+  const find = (m: string, p: string, i: string | null, measure: MeasureName) =>
+    group.find((r) =>
+      r.method === m && r.parameter === p && r.interval === i && r.measure === measure
+    );
+  const intervals = [...new Set(group.flatMap((r) => r.interval === null ? [] : [r.interval]))];
+  const pairs = [...new Set(group.map((r) => `${r.method}\u0000${r.parameter}`))]
+    .map((k) => k.split("\u0000") as [string, string]);
+  const body = pairs.map(([m, par]) => {
+    const v = (measure: MeasureName) => find(m, par, null, measure);
+    const bias = v("bias");
+    return [
+      m,
+      par,
+      rate(v("failure_rate")?.value),
+      rate(v("nonconvergence_rate")?.value),
+      withMcse(bias?.value ?? null, bias?.mcse ?? null),
+      short(v("empirical_se")?.value ?? null),
+      short(v("model_se")?.value ?? null),
+      short(v("rmse")?.value ?? null),
+      ...intervals.map((i) => {
+        const c = find(m, par, i, "coverage");
+        return c ? percent(c.value, c.mcse) : "-";
+      }),
+    ];
+  });
+  const header = ["method", "parameter", "fail%", "nconv%", "bias (MCSE)", "emp SE", "model SE"];
+  return tableLines([...header, "RMSE", ...intervals.map((i) => `${i} cov. %`)], body);
+}
+
 /**
  * The report as Markdown text. Coverage cells are percentages with their
  * MCSE in parentheses; a `-` marks a measure that is undefined or an
- * interval method that does not apply.
+ * interval method that does not apply. The notes say whether non-converged
+ * fits were used in the measures or excluded (`options.nonconverged`, which
+ * should be the option `rows` were computed with).
  *
  * @example
  * ```ts
@@ -36,12 +80,18 @@ function tableLines(header: string[], rows: string[][]): string[] {
  * const md = markdownReport(store, [{
  *   condition: "n=5", method: "REML", parameter: "group1", interval: "wald",
  *   measure: "coverage", value: 0.94, mcse: 0.0075,
- * }]);
- * assert.match(md, /\| REML \| group1 \| - \| - \| - \| - \| 94\.0 \(0\.8\) \|/);
+ * }], { nonconverged: "exclude" });
+ * assert.match(md, /\| REML \| group1 \| - \| - \| - \| - \| - \| - \| 94\.0 \(0\.8\) \|/);
+ * assert.match(md, /Non-converged fits are excluded from the measures/);
  * store.close();
  * ```
  */
-export function markdownReport(store: ResultStore, rows: readonly MeasureRow[]): string {
+export function markdownReport(
+  store: ResultStore,
+  rows: readonly MeasureRow[],
+  options: MarkdownReportOptions = {},
+): string {
+  const note = nonconvergedNote(options.nonconverged);
   const manifest = store.readManifest();
   const params = new Map(store.conditions().map((c) => [c.condition, c.params]));
   const out: string[] = [`# Study ${manifest?.study ?? "report"}`, ""];
@@ -55,21 +105,13 @@ export function markdownReport(store: ResultStore, rows: readonly MeasureRow[]):
     );
   }
   out.push(
-    "Bias and coverage with Monte Carlo SEs in parentheses; coverage in percent over all " +
-      "attempted replicates (an undefined or failed interval is a miss).",
+    "Bias and coverage with Monte Carlo SEs in parentheses; fail%, nconv% and coverage in " +
+      "percent of all attempted replicates (an undefined or failed interval is a miss). " + note,
     "",
   );
-  const conditions = [...new Set(rows.map((r) => r.condition))];
-  for (const condition of conditions) {
+  for (const condition of new Set(rows.map((r) => r.condition))) {
     const group = rows.filter((r) => r.condition === condition);
-    const find = (m: string, p: string, i: string | null, measure: MeasureName) =>
-      group.find((r) =>
-        r.method === m && r.parameter === p && r.interval === i && r.measure === measure
-      );
-    const intervals = [...new Set(group.flatMap((r) => r.interval === null ? [] : [r.interval]))];
-    const pairs = [...new Set(group.map((r) => `${r.method}\u0000${r.parameter}`))]
-      .map((k) => k.split("\u0000") as [string, string]);
-    const attempted = find(pairs[0][0], pairs[0][1], null, "attempted")?.value;
+    const attempted = group.find((r) => r.measure === "attempted")?.value;
     out.push(`## ${condition}`, "");
     const p = params.get(condition);
     const design = p ? Object.entries(p).map(([k, v]) => `${k} = ${v}`).join(", ") : "";
@@ -77,36 +119,7 @@ export function markdownReport(store: ResultStore, rows: readonly MeasureRow[]):
       [design, attempted != null ? `${attempted} replicates` : ""].filter(Boolean).join("; ") +
         ".",
       "",
-    );
-    const body = pairs.map(([m, par]) => {
-      const v = (measure: MeasureName) => find(m, par, null, measure);
-      const bias = v("bias");
-      return [
-        m,
-        par,
-        withMcse(bias?.value ?? null, bias?.mcse ?? null),
-        short(v("empirical_se")?.value ?? null),
-        short(v("model_se")?.value ?? null),
-        short(v("rmse")?.value ?? null),
-        ...intervals.map((i) => {
-          const c = find(m, par, i, "coverage");
-          return c ? percent(c.value, c.mcse) : "-";
-        }),
-      ];
-    });
-    out.push(
-      ...tableLines(
-        [
-          "method",
-          "parameter",
-          "bias (MCSE)",
-          "emp SE",
-          "model SE",
-          "RMSE",
-          ...intervals.map((i) => `${i} cov. %`),
-        ],
-        body,
-      ),
+      ...conditionTable(group),
       "",
     );
   }

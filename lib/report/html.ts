@@ -12,7 +12,7 @@
 
 import type { ResultStore } from "../store/store.ts";
 import type { Ademp } from "../study/study.ts";
-import type { MeasureRow } from "./measure_row.ts";
+import type { MeasureRow, NonconvergedRule } from "./measure_row.ts";
 import { type Config, readStudy, sampleEstimates, zipData } from "./_report_data.ts";
 import { ChartSet, coverageSpec, distributionSpec, nestedLoopSpec, zipSpec } from "./_charts.ts";
 import { anchor, CSS, esc, headerHtml, measureTable, pct } from "./_html_page.ts";
@@ -40,6 +40,12 @@ export interface HtmlReportOptions {
   mcseMultiplier?: number;
   /** Time printed as the report's creation time. @default now */
   generatedAt?: Date;
+  /**
+   * The `nonconverged` rule `performanceMeasures` computed `rows` with; the
+   * notes under the tables of key measures say which it was.
+   * @default "use"
+   */
+  nonconverged?: NonconvergedRule;
 }
 
 /**
@@ -131,7 +137,10 @@ export async function htmlReport(
       }
     }
 
-    parts.push(`<h3>Key measures</h3>`, measureTable(rows, data, parameter));
+    parts.push(
+      `<h3>Key measures</h3>`,
+      measureTable(rows, data, { parameter, nonconverged: options.nonconverged }),
+    );
     sections.push(`<section>${parts.join("\n")}</section>`);
   }
 

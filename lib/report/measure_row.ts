@@ -12,6 +12,7 @@ export const ESTIMATOR_MEASURES = [
   "attempted",
   "used",
   "failure_rate",
+  "nonconvergence_rate",
   "boundary_rate",
   "mean",
   "bias",
@@ -34,6 +35,14 @@ export const INTERVAL_MEASURES = [
   "undefined_rate",
   "defined",
 ] as const;
+
+/**
+ * What the measures do with the estimates and intervals of non-converged
+ * fits (fit status `nonconverged`, estimates kept): `use` them like any
+ * other, or `exclude` them (attempted but not used, like failures). Either
+ * way `nonconvergence_rate` counts them.
+ */
+export type NonconvergedRule = "use" | "exclude";
 
 /** A measure's name. */
 export type MeasureName =

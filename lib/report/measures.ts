@@ -14,24 +14,63 @@ import {
   INTERVAL_MEASURES,
   type MeasureName,
   type MeasureRow,
+  type NonconvergedRule,
 } from "./measure_row.ts";
 
+/** Options of {@linkcode performanceMeasures}. */
+export interface MeasureOptions {
+  /**
+   * Non-converged fits (status `nonconverged`, estimates kept): `use` their
+   * estimates and intervals in every measure, or `exclude` them from every
+   * measure (attempted but not used, like failures). Either way
+   * `nonconvergence_rate` counts them and `failure_rate` does not.
+   * @default "use"
+   */
+  nonconverged?: NonconvergedRule;
+}
+
+// The fits-status filter of the `exclude` rule: SQL fragments that leave the
+// rows of non-converged fits (alias f) out of the measures, or nothing for
+// `use` (so its statements are the plain ones).
+interface FitFilter {
+  /** Joins fits f to the rows of `alias` (an estimates or intervals alias), by `how`. */
+  join: (alias: string, how?: "JOIN" | "CROSS JOIN") => string;
+  /** A `FILTER` clause for an aggregate over the used fits' rows. */
+  used: string;
+  /** A condition to AND into a WHERE clause. */
+  where: string;
+}
+
+const FIT_FILTERS: Record<NonconvergedRule, FitFilter> = {
+  use: { join: () => "", used: "", where: "" },
+  exclude: {
+    join: (a, how = "JOIN") =>
+      `${how} fits f ON f.condition = ${a}.condition AND f.rep = ${a}.rep ` +
+      `AND f.method = ${a}.method`,
+    used: " FILTER (WHERE f.status <> 'nonconverged')",
+    where: " AND f.status <> 'nonconverged'",
+  },
+};
+
 // Pass 1 (m): per condition x method x parameter counts and means over the
-// replicates with an estimate. Pass 2 (s): centred sums of squares about them.
-// Failed fits store no estimates, failed replicates no fits: both count as
-// attempted but not used.
-const ESTIMATES = `
+// replicates with an estimate (of a used fit). Pass 2 (s): centred sums of
+// squares about them. Failed fits store no estimates, failed replicates no
+// fits: both count as attempted but not used (as excluded fits do, which
+// still count as estimated, so not as failures).
+const estimatesSql = ({ join, used, where }: FitFilter) => `
 WITH m AS (
   SELECT e.condition, e.method, e.parameter,
     MIN(f.ordinal) AS method_ordinal, MIN(e.ordinal) AS parameter_ordinal,
     MIN(e.truth) AS truth_min, MAX(e.truth) AS truth,
-    COUNT(e.estimate) AS n,
-    AVG(e.estimate) AS tbar,
-    AVG(e.estimate - e.truth) AS bias,
-    AVG((e.estimate - e.truth) * (e.estimate - e.truth)) AS mse,
-    COUNT(CASE WHEN e.estimate IS NOT NULL THEN e.se END) AS n_se,
-    AVG(CASE WHEN e.estimate IS NOT NULL THEN e.se * e.se END) AS se2,
-    SUM(CASE WHEN e.estimate IS NOT NULL THEN f.singular END) AS singular
+    COUNT(e.estimate) AS estimated,
+    SUM(f.status = 'nonconverged') AS nonconverged,
+    COUNT(e.estimate)${used} AS n,
+    AVG(e.estimate)${used} AS tbar,
+    AVG(e.estimate - e.truth)${used} AS bias,
+    AVG((e.estimate - e.truth) * (e.estimate - e.truth))${used} AS mse,
+    COUNT(CASE WHEN e.estimate IS NOT NULL THEN e.se END)${used} AS n_se,
+    AVG(CASE WHEN e.estimate IS NOT NULL THEN e.se * e.se END)${used} AS se2,
+    SUM(CASE WHEN e.estimate IS NOT NULL THEN f.singular END)${used} AS singular
   FROM estimates e JOIN fits f USING (condition, rep, method)
   GROUP BY e.condition, e.method, e.parameter
 ),
@@ -41,9 +80,9 @@ s AS (
     SUM(((e.estimate - e.truth) * (e.estimate - e.truth) - m.mse)
       * ((e.estimate - e.truth) * (e.estimate - e.truth) - m.mse)) AS ss_mse,
     SUM((e.se * e.se - m.se2) * (e.se * e.se - m.se2)) AS ss_se2
-  FROM estimates e JOIN m
+  FROM estimates e ${join("e")} JOIN m
     ON e.condition = m.condition AND e.method = m.method AND e.parameter = m.parameter
-  WHERE e.estimate IS NOT NULL
+  WHERE e.estimate IS NOT NULL${where}
   GROUP BY e.condition, e.method, e.parameter
 ),
 a AS (SELECT condition, COUNT(*) AS attempted FROM replicates GROUP BY condition)
@@ -58,29 +97,34 @@ ORDER BY c.position, m.condition, m.method_ordinal, m.method, m.parameter_ordina
 // Interval counts and width sums per condition x method x parameter x
 // interval method, in one pass (sorting the intervals for GROUP BY is the
 // cost, so there is no second pass: squared deviations from a shift, see
-// TEMP_TABLES; an ill-conditioned one is recomputed exactly, see WIDTH_SS). The per-group mean estimate tbar (for
-// bias-eliminated coverage) comes from the estimator pass through a small
-// keyed temporary table (MEANS), so each interval row finds it by key. CROSS
-// JOIN keeps intervals the outer loop: otherwise SQLite may scan a
-// condition's intervals once per group.
-const INTERVALS = `
+// TEMP_TABLES; an ill-conditioned one is recomputed exactly, see
+// widthSsSql). The per-group mean estimate tbar (for bias-eliminated
+// coverage) comes from the estimator pass through a small keyed temporary
+// table (MEANS), so each interval row finds it by key. CROSS JOIN keeps
+// intervals the outer loop: otherwise SQLite may scan a condition's
+// intervals once per group. An excluded fit's interval is left out of the
+// counts like an undefined one (a miss); applicability (HAVING) is not
+// filtered.
+const intervalsSql = ({ join, used }: FitFilter) => `
 SELECT i.condition, i.method, i.parameter, i.interval,
   MIN(i.ordinal) AS interval_ordinal,
   MAX(e.truth) AS truth,
-  SUM(i.status = 'ok') AS defined,
-  SUM(i.status = 'ok' AND i.lower <= e.truth AND e.truth <= i.upper) AS hits,
-  SUM(i.status = 'ok' AND i.upper < e.truth) AS below,
-  SUM(i.status = 'ok' AND i.lower > e.truth) AS above,
-  SUM(i.status = 'ok' AND i.lower <= m.tbar AND m.tbar <= i.upper) AS be_hits,
-  AVG(CASE WHEN i.status = 'ok' THEN i.upper - i.lower END) AS width,
-  SUM(CASE WHEN i.status = 'ok' THEN i.upper - i.lower - COALESCE(r.shift, 0) END) AS sum_d,
+  SUM(i.status = 'ok')${used} AS defined,
+  SUM(i.status = 'ok' AND i.lower <= e.truth AND e.truth <= i.upper)${used} AS hits,
+  SUM(i.status = 'ok' AND i.upper < e.truth)${used} AS below,
+  SUM(i.status = 'ok' AND i.lower > e.truth)${used} AS above,
+  SUM(i.status = 'ok' AND i.lower <= m.tbar AND m.tbar <= i.upper)${used} AS be_hits,
+  AVG(CASE WHEN i.status = 'ok' THEN i.upper - i.lower END)${used} AS width,
+  SUM(CASE WHEN i.status = 'ok' THEN i.upper - i.lower - COALESCE(r.shift, 0) END)${used}
+    AS sum_d,
   SUM(CASE WHEN i.status = 'ok' THEN (i.upper - i.lower - COALESCE(r.shift, 0))
-    * (i.upper - i.lower - COALESCE(r.shift, 0)) END) AS sum_d2
+    * (i.upper - i.lower - COALESCE(r.shift, 0)) END)${used} AS sum_d2
 FROM intervals i
 CROSS JOIN estimates e ON e.condition = i.condition AND e.rep = i.rep
   AND e.method = i.method AND e.parameter = i.parameter
 CROSS JOIN temp.vcsim_report_means m
   ON m.condition = i.condition AND m.method = i.method AND m.parameter = i.parameter
+${join("i", "CROSS JOIN")}
 LEFT JOIN temp.vcsim_report_shifts r ON r.condition = i.condition AND r.method = i.method
   AND r.parameter = i.parameter AND r.interval = i.interval
 GROUP BY i.condition, i.method, i.parameter, i.interval
@@ -119,10 +163,21 @@ ORDER BY r.rep
 
 // The exact (two-pass) sum of squared width deviations of one group, for the
 // rare group whose one-pass value sum(w^2) - n mean^2 has cancelled.
-const WIDTH_SS = `
-SELECT SUM((upper - lower - ?) * (upper - lower - ?)) AS ss FROM intervals
-WHERE condition = ? AND method = ? AND parameter = ? AND interval = ? AND status = 'ok'
+const widthSsSql = ({ join, where }: FitFilter) => `
+SELECT SUM((i.upper - i.lower - ?) * (i.upper - i.lower - ?)) AS ss FROM intervals i ${join("i")}
+WHERE i.condition = ? AND i.method = ? AND i.parameter = ? AND i.interval = ?
+  AND i.status = 'ok'${where}
 `;
+
+/** The statements of one rule. */
+const statements = (filter: FitFilter) => ({
+  estimates: estimatesSql(filter),
+  intervals: intervalsSql(filter),
+  widthSs: widthSsSql(filter),
+});
+
+/** The statements of each rule, built once. */
+const SQL = { use: statements(FIT_FILTERS.use), exclude: statements(FIT_FILTERS.exclude) };
 
 type SqlRow = Record<string, unknown>;
 
@@ -141,6 +196,7 @@ function proportion(k: number | null, n: number): [number | null, number | null]
 function estimatorValues(r: SqlRow): Record<string, [number | null, number | null]> {
   const attempted = count(r.attempted);
   const n = count(r.n);
+  const estimated = count(r.estimated);
   const nSe = count(r.n_se);
   const truthMin = num(r.truth_min), truthMax = num(r.truth);
   // A single true value is needed for relative bias; differing ones leave it undefined.
@@ -172,7 +228,8 @@ function estimatorValues(r: SqlRow): Record<string, [number | null, number | nul
   return {
     attempted: [attempted, null],
     used: [n, null],
-    failure_rate: proportion(attempted - n, attempted),
+    failure_rate: proportion(attempted - estimated, attempted),
+    nonconvergence_rate: proportion(count(r.nonconverged), attempted),
     boundary_rate: proportion(num(r.singular), n),
     mean: [tbar, meanMcse],
     bias: [bias, bias !== null ? meanMcse : null],
@@ -212,10 +269,14 @@ function intervalValues(
   };
 }
 
-/** Reads the interval aggregates into `into`, by group, with their sums of squared widths. */
-function readIntervals(store: ResultStore, into: Map<string, SqlRow[]>): void {
-  const exact = store.db.prepare(WIDTH_SS);
-  for (const row of store.db.prepare(INTERVALS).iterate()) {
+/** The interval aggregates by group, with their sums of squared widths. */
+function readIntervals(
+  store: ResultStore,
+  sql: { intervals: string; widthSs: string },
+): Map<string, SqlRow[]> {
+  const into = new Map<string, SqlRow[]>();
+  const exact = store.db.prepare(sql.widthSs);
+  for (const row of store.db.prepare(sql.intervals).iterate()) {
     // One-pass sum of squared deviations from an observed width (the shift), so
     // nothing cancels unless that width is far out; then recomputed exactly.
     const n = count(row.defined), mean = num(row.width);
@@ -230,6 +291,7 @@ function readIntervals(store: ResultStore, into: Map<string, SqlRow[]>): void {
     if (!list) into.set(key(row), list = []);
     list.push(withSs);
   }
+  return into;
 }
 
 /**
@@ -241,8 +303,8 @@ function readIntervals(store: ResultStore, into: Map<string, SqlRow[]>): void {
  * any replicate gets no rows.
  *
  * Denominators: `attempted` counts the condition's stored replicates; the
- * estimator measures use the `used` replicates (with an estimate), model
- * SE those that also have an SE. Coverage, bias-eliminated coverage (the
+ * estimator measures use the `used` replicates (with an estimate, of a fit
+ * the `nonconverged` rule keeps), model SE those that also have an SE. Coverage, bias-eliminated coverage (the
  * true value replaced by the mean estimate), miss below/above and the
  * undefined rate are over all attempted replicates, so an undefined,
  * failed or missing interval is a miss and `coverage + miss_below +
@@ -250,29 +312,52 @@ function readIntervals(store: ResultStore, into: Map<string, SqlRow[]>): void {
  * are over the defined (status ok) intervals. A measure that cannot be
  * computed (no estimate, no true value, n < 2 for a spread) is null.
  *
+ * Non-converged fits: `failure_rate` is the share of attempted replicates
+ * without an estimate (failed replicate or fit), `nonconvergence_rate`
+ * the share whose fit has status `nonconverged` (their estimates kept).
+ * By default (`nonconverged: "use"`) those estimates and intervals are
+ * used in every other measure, flagged by the rate; with `"exclude"` they
+ * are left out of every other measure (attempted but not used: out of
+ * `used`, and their intervals count as undefined, so as misses), while
+ * both rates are unchanged.
+ *
  * @example
  * ```ts
  * import assert from "node:assert";
  * import { openStore } from "../store/store.ts";
- * import { performanceMeasures } from "./measures.ts";
+ * import { type MeasureOptions, performanceMeasures } from "./measures.ts";
  * const store = openStore(":memory:");
- * const fit = (estimate: number) => ({
- *   method: "REML", status: "ok" as const, converged: true, singular: false,
+ * const fit = (estimate: number, status: "ok" | "nonconverged") => ({
+ *   method: "REML", status, converged: status === "ok", singular: false,
  *   evaluations: 1, fitMs: 0, message: null,
  *   parameters: [{ parameter: "group1", truth: 1, estimate, se: 0.5, intervals: [] }],
  * });
- * store.writeReplicates([1, 3].map((x, rep) => ({
+ * const fits = [[1, "ok"], [3, "ok"], [11, "nonconverged"]] as const;
+ * store.writeReplicates(fits.map(([x, status], rep) => ({
  *   condition: "c", rep, status: "ok" as const, message: null, generateMs: 0, totalMs: 0,
- *   fits: [fit(x)],
+ *   fits: [fit(x, status)],
  * })));
- * const bias = performanceMeasures(store).find((r) => r.measure === "bias")!;
- * assert.deepEqual([bias.value, bias.mcse], [1, 1]); // mean 2 - truth 1; sd sqrt(2) / sqrt(2)
+ * const get = (measure: string, options?: MeasureOptions) =>
+ *   performanceMeasures(store, options).find((r) => r.measure === measure)!;
+ * assert.equal(get("nonconvergence_rate").value, 1 / 3);
+ * assert.equal(get("bias").value, 4); // used: mean (1 + 3 + 11) / 3 = 5, truth 1
+ * // Excluded: mean (1 + 3) / 2 = 2, bias 1; MCSE sd sqrt(2) / sqrt(2) = 1.
+ * const bias = get("bias", { nonconverged: "exclude" });
+ * assert.deepEqual([bias.value, bias.mcse], [1, 1]);
  * store.close();
  * ```
  */
-export function performanceMeasures(store: ResultStore): MeasureRow[] {
-  const groups = store.db.prepare(ESTIMATES).all();
-  const intervals = new Map<string, SqlRow[]>();
+export function performanceMeasures(
+  store: ResultStore,
+  options: MeasureOptions = {},
+): MeasureRow[] {
+  const rule = options.nonconverged ?? "use";
+  if (rule !== "use" && rule !== "exclude") {
+    throw new TypeError(`nonconverged is ${JSON.stringify(rule)}; expected "use" or "exclude"`);
+  }
+  const sql = SQL[rule];
+  const groups = store.db.prepare(sql.estimates).all();
+  let intervals: Map<string, SqlRow[]>;
   store.db.exec(TEMP_TABLES);
   try {
     const shifts = store.db.prepare(SHIFTS);
@@ -283,7 +368,7 @@ export function performanceMeasures(store: ResultStore): MeasureRow[] {
     for (const g of groups) {
       insert.run(String(g.condition), String(g.method), String(g.parameter), num(g.tbar));
     }
-    readIntervals(store, intervals);
+    intervals = readIntervals(store, sql);
   } finally {
     store.db.exec(
       "DROP TABLE IF EXISTS temp.vcsim_report_means; DROP TABLE IF EXISTS temp.vcsim_report_shifts",

@@ -1,15 +1,16 @@
 /**
- * The report's terminal table: per condition an estimator block (failure
- * and boundary rates, bias with its MCSE, empirical and model SE, RMSE) and
- * a coverage block (percent with MCSE per interval method), readable in 100
- * columns. Coverage further than 2 MCSE from the nominal level is
- * highlighted: bold red on a terminal, else marked `*` with a legend.
+ * The report's terminal table: per condition an estimator block (failure,
+ * non-convergence and boundary rates in percent, bias with its MCSE,
+ * empirical and model SE, RMSE) and a coverage block (percent with MCSE per
+ * interval method), readable in 100 columns. Coverage further than 2 MCSE
+ * from the nominal level is highlighted: bold red on a terminal, else
+ * marked `*` with a legend.
  *
  * @module
  */
 
 import type { MeasureName, MeasureRow } from "./measure_row.ts";
-import { percent, short, withMcse } from "./_format.ts";
+import { percent, rate, short, withMcse } from "./_format.ts";
 
 /** Options of {@linkcode terminalTable}. */
 export interface TerminalTableOptions {
@@ -92,18 +93,27 @@ export function terminalTable(
     const attempted = group.find((r) => r.measure === "attempted")?.value;
     out.push(`${condition}  (${attempted ?? "?"} replicates)`);
 
-    const rate = (r: MeasureRow | undefined) =>
-      r?.value === null || r === undefined ? "-" : (100 * r.value).toFixed(1);
     out.push(
       ...layout(
-        ["  method", "parameter", "fail%", "bound%", "bias (MCSE)", "emp SE", "model SE", "RMSE"],
+        [
+          "  method",
+          "parameter",
+          "fail%",
+          "nconv%",
+          "bound%",
+          "bias (MCSE)",
+          "emp SE",
+          "model SE",
+          "RMSE",
+        ],
         pairs.map(([m, p]) => {
           const bias = get(m, p, null, "bias");
           return [
             `  ${m}`,
             p,
-            rate(get(m, p, null, "failure_rate")),
-            rate(get(m, p, null, "boundary_rate")),
+            rate(get(m, p, null, "failure_rate")?.value),
+            rate(get(m, p, null, "nonconvergence_rate")?.value),
+            rate(get(m, p, null, "boundary_rate")?.value),
             withMcse(bias?.value ?? null, bias?.mcse ?? null),
             short(get(m, p, null, "empirical_se")?.value ?? null),
             short(get(m, p, null, "model_se")?.value ?? null),

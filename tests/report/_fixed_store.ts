@@ -2,7 +2,9 @@
  * A small store with hand-chosen numbers that the report tests share: two
  * conditions (registered out of alphabetical order), REML with Wald and
  * profile intervals, ANOVA without intervals, a failed fit, a failed
- * replicate, a missing SE, undefined / failed / not-applicable intervals.
+ * replicate, a missing SE, undefined / failed / not-applicable intervals,
+ * a non-converged fit among converged ones and a condition whose fits are
+ * all non-converged.
  *
  * @module
  */
@@ -22,9 +24,14 @@ const iv = (interval: string, x: Iv): IntervalRecord =>
     ? { interval, lower: x[0], upper: x[1], status: "ok" }
     : { interval, lower: null, upper: null, status: x };
 
-/** Per replicate of condition `a=1`: REML group1 estimate, SE, Wald and profile intervals. */
+/**
+ * Per replicate of condition `a=1`: REML group1 estimate, SE, Wald and
+ * profile intervals, and whether the REML fit converged (rep 1's did not:
+ * status `nonconverged`, estimates and intervals kept).
+ */
 export const REML_GROUP1 = {
   truth: 2,
+  converged: [true, false, true, true],
   estimate: [1.5, 2.5, 3.0, 0.0],
   se: [0.5, 0.7, null, 0.6],
   singular: [false, false, false, true],
@@ -42,6 +49,9 @@ export const REML_INTERCEPT = {
 
 /** ANOVA group1 of `a=1`: rep 2's fit failed (null); rep 3 negative (singular). */
 export const ANOVA_GROUP1 = { truth: 2, estimate: [1.0, 2.0, null, -0.5] };
+
+/** REML group1 of `a=0` (truth 1, SE 0.2, Wald estimate +- 0.5): both fits non-converged. */
+export const A0_ESTIMATES = [0.9, 1.1];
 
 /** Stored replicates of `a=1` (rep 4 failed before any fit). */
 export const ATTEMPTED = 5;
@@ -66,8 +76,8 @@ function remlFit(rep: number): FitRecord {
   ];
   return {
     method: "REML",
-    status: "ok",
-    converged: true,
+    status: g.converged[rep] ? "ok" : "nonconverged",
+    converged: g.converged[rep],
     singular: g.singular[rep],
     evaluations: 10,
     fitMs: 1,
@@ -128,8 +138,9 @@ export function fixedRecords(): ReplicateRecord[] {
     totalMs: 0,
     fits: [],
   });
-  // Condition a=0: two replicates, REML group1 only, registered second.
-  for (const [rep, estimate] of [[0, 0.9], [1, 1.1]]) {
+  // Condition a=0: two replicates, REML group1 only, registered second; both
+  // fits non-converged.
+  for (const [rep, estimate] of A0_ESTIMATES.entries()) {
     records.push({
       condition: "a=0",
       rep,
@@ -139,6 +150,8 @@ export function fixedRecords(): ReplicateRecord[] {
       totalMs: 1,
       fits: [{
         ...remlFit(0),
+        status: "nonconverged",
+        converged: false,
         singular: false,
         parameters: [{
           parameter: "group1",

@@ -91,6 +91,8 @@ Deno.test("long CSV: a row per replicate x method x parameter, intervals as colu
     ]);
     const failedFit = records.find((r) => r.method === "ANOVA" && r.rep === "2")!;
     assert.deepEqual([failedFit.fit_status, failedFit.estimate], ["error", "NA"]);
+    // REML rep 1 did not converge: status shown, estimate kept.
+    assert.deepEqual([reml[1].fit_status, reml[1].estimate], ["nonconverged", "2.5"]);
     // Condition position first: a=1 before a=0.
     assert.equal(records.at(-1)!.condition, "a=0");
   } finally {
@@ -114,14 +116,59 @@ Deno.test("JSON holds the manifest, conditions and rows; Markdown a table per co
     assert.match(md, /^## a=1\n\na = 1; 5 replicates\.$/m);
     assert.match(
       md,
-      /^\| method \| parameter \| bias \(MCSE\) \| emp SE \| model SE \| RMSE \| wald cov\. % \| profile cov\. % \|$/m,
+      /^\| method \| parameter \| fail% \| nconv% \| bias \(MCSE\) \| emp SE \| model SE \| RMSE \| wald cov\. % \| profile cov\. % \|$/m,
     );
-    // REML group1: bias -0.25 (MCSE sqrt(5.25/12) = 0.661), Wald 1/5, profile 2/5 covered.
+    // REML group1 (measures.test.ts): 1 of 5 failed, 1 of 5 non-converged, bias -0.25 (MCSE
+    // sqrt(5.25/12) = 0.661), Wald 1/5, profile 2/5 covered.
     assert.match(
       md,
-      /^\| REML \| group1 \| -0\.25 \(0\.66\) \| 1\.323 \| .* \| 20\.0 \(17\.9\) \| 40\.0 \(21\.9\) \|$/m,
+      /^\| REML \| group1 \| 20\.0 \| 20\.0 \| -0\.25 \(0\.66\) \| 1\.323 \| .* \| 20\.0 \(17\.9\) \| 40\.0 \(21\.9\) \|$/m,
     );
-    assert.match(md, /^\| ANOVA \| group1 \| .* \| - \| - \|$/m);
+    // ANOVA group1: 2 of 5 failed, none non-converged.
+    assert.match(md, /^\| ANOVA \| group1 \| 40\.0 \| 0\.0 \| .* \| - \| - \|$/m);
+    assert.equal(
+      md.split("Non-converged fits are used in the measures and counted in nconv%.").length,
+      2,
+    );
+    assert.doesNotMatch(md, /excluded/);
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("Markdown says which rule on non-converged fits the measures used", () => {
+  const store = fixedStore();
+  try {
+    const rows = performanceMeasures(store, { nonconverged: "exclude" });
+    const md = markdownReport(store, rows, { nonconverged: "exclude" });
+    assert.match(md, /Non-converged fits are excluded from the measures \(as failures are\)/);
+    assert.doesNotMatch(md, /are used in the measures/);
+    // REML group1 without rep 1 (measures.test.ts): bias -0.5 (MCSE sqrt(0.75) = 0.87),
+    // Wald 1/5; the rates are unchanged.
+    assert.match(md, /^\| REML \| group1 \| 20\.0 \| 20\.0 \| -0\.50 \(0\.87\) \| 1\.5 \| /m);
+    assert.throws(
+      // @ts-expect-error: not a rule
+      () => markdownReport(store, rows, { nonconverged: "skip" }),
+      { name: "TypeError", message: 'nonconverged is "skip"; expected "use" or "exclude"' },
+    );
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("measures CSV and JSON carry nonconvergence_rate rows", () => {
+  const store = fixedStore();
+  try {
+    const rows = performanceMeasures(store);
+    const csv = parseCsv(measuresCsv(store, rows))
+      .filter((r) => r.measure === "nonconvergence_rate" && r.condition === "a=0");
+    // a=0: both REML fits non-converged, rate 1 with MCSE 0 (measures.test.ts).
+    assert.deepEqual(csv.map((r) => [r.method, r.parameter, r.value, r.mcse]), [
+      ["REML", "group1", "1", "0"],
+    ]);
+    const json = JSON.parse(reportJson(store, rows)).rows as { measure: string }[];
+    // 5 condition x method x parameter groups, one row each.
+    assert.equal(json.filter((r) => r.measure === "nonconvergence_rate").length, 5);
   } finally {
     store.close();
   }

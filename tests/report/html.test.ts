@@ -5,6 +5,9 @@ import { htmlFixture } from "./_html_store.ts";
 import { htmlReport, vegaLiteSvg } from "../../lib/report/html.ts";
 import { openStore } from "../../lib/store/store.ts";
 import { performanceMeasures } from "../../lib/report/measures.ts";
+import { measureTable } from "../../lib/report/_html_page.ts";
+import { readStudy } from "../../lib/report/_report_data.ts";
+import { fixedStore } from "./_fixed_store.ts";
 import { storePath } from "../../lib/study/runner.ts";
 import { reference } from "../study/_tiny.ts";
 
@@ -65,6 +68,47 @@ Deno.test("htmlReport has the ADEMP header and a section per parameter", async (
   const table = html.slice(html.indexOf('<table class="measures">'));
   assert.equal(table.slice(0, table.indexOf("</table>")).split("<tr><td>").length - 1, 15);
   assert.ok(table.includes("<th>coverage wald-log</th>"));
+  assert.ok(table.includes("<th>fail%</th><th>nconv%</th>"));
+  // The default rule, said under every parameter's table.
+  const note = "Non-converged fits are used in the measures and counted in nconv%.";
+  assert.equal(html.split(note).length - 1, PARAMETERS.length);
+});
+
+Deno.test("measureTable: rates in percent, and the notes say the rule", async () => {
+  const store = fixedStore();
+  try {
+    const rows = performanceMeasures(store, { nonconverged: "exclude" });
+    const table = measureTable(rows, readStudy(store), {
+      parameter: "group1",
+      nonconverged: "exclude",
+    });
+    // REML group1 of a=1 without its non-converged rep 1 (measures.test.ts): bias -0.5
+    // (MCSE sqrt(0.75) = 0.866); 1 of 5 failed and 1 of 5 non-converged, 20.0% (MCSE 17.9).
+    const mcse = (x: string) => `<span class="mcse">(${x})</span>`;
+    assert.ok(
+      table.includes(
+        `<tr><td>a=1</td><td>REML</td><td>-0.5 ${mcse("0.866")}</td>`,
+      ),
+      table,
+    );
+    assert.ok(table.includes(`<td>20.0 ${mcse("17.9")}</td><td>20.0 ${mcse("17.9")}</td>`));
+    // a=0: every fit non-converged, so nothing used; nconv% 100.
+    assert.ok(table.includes(`<td>0.0 ${mcse("0.0")}</td><td>100.0 ${mcse("0.0")}</td>`));
+    assert.match(
+      table,
+      /Non-converged fits are excluded from the measures \(as failures are\) and counted in nconv%\./,
+    );
+    const used = measureTable(performanceMeasures(store), readStudy(store), {
+      parameter: "group1",
+    });
+    assert.match(used, /Non-converged fits are used in the measures and counted in nconv%\./);
+    // htmlReport passes its option on to every table: group1's and (Intercept)'s.
+    const page = await htmlReport(store, rows, { nonconverged: "exclude" });
+    assert.equal(page.split("Non-converged fits are excluded from the measures").length - 1, 2);
+    assert.doesNotMatch(page, /Non-converged fits are used/);
+  } finally {
+    store.close();
+  }
 });
 
 Deno.test("htmlReport without measures or a second factor leaves those plots out", async () => {

@@ -1,9 +1,10 @@
 // performanceMeasures (SQL aggregates) against the formulas of ALGORITHMS.md section 5
 // (Morris, White & Crowther 2019, Table 6) worked by hand on the fixed store.
 import assert from "node:assert";
-import { performanceMeasures } from "../../lib/report/measures.ts";
+import { type MeasureOptions, performanceMeasures } from "../../lib/report/measures.ts";
 import type { MeasureRow } from "../../lib/report/measure_row.ts";
 import {
+  A0_ESTIMATES,
   ANOVA_GROUP1,
   ATTEMPTED,
   fixedStore,
@@ -13,6 +14,8 @@ import {
 
 const store = fixedStore();
 const rows = performanceMeasures(store);
+const defaultRows = performanceMeasures(store, { nonconverged: "use" });
+const excluded = performanceMeasures(store, { nonconverged: "exclude" });
 store.close();
 
 function get(
@@ -27,6 +30,16 @@ function get(
     r.interval === interval && r.measure === measure
   );
   assert.equal(found.length, 1, `${condition} ${method} ${parameter} ${interval} ${measure}`);
+  return found[0];
+}
+
+/** {@linkcode get} on the rows computed with `nonconverged: "exclude"`. */
+function getExcluded(at: [string, string, string, string | null], measure: string): MeasureRow {
+  const found = excluded.filter((r) =>
+    r.condition === at[0] && r.method === at[1] && r.parameter === at[2] &&
+    r.interval === at[3] && r.measure === measure
+  );
+  assert.equal(found.length, 1, `${at.join(" ")} ${measure} (exclude)`);
   return found[0];
 }
 
@@ -47,8 +60,9 @@ function check(
   measure: string,
   value: number | null,
   mcse: number | null,
+  options: { exclude?: true } = {},
 ): void {
-  const row = get(...at, measure);
+  const row = options.exclude ? getExcluded(at, measure) : get(...at, measure);
   close(row.value, value, `${at.join(" ")} ${measure} value`);
   close(row.mcse, mcse, `${at.join(" ")} ${measure} mcse`);
 }
@@ -177,11 +191,191 @@ Deno.test("rows: order by condition position, method and parameter as stored; no
     "a=0 REML group1 -",
     "a=0 REML group1 wald",
   ]);
-  // 12 estimator measures per group, 8 per interval method.
-  assert.equal(rows.length, 5 * 12 + 4 * 8);
+  // 13 estimator measures per group, 8 per interval method.
+  assert.equal(rows.length, 5 * 13 + 4 * 8);
+  // nonconvergence_rate comes right after failure_rate.
+  const measures = rows.slice(0, 13).map((r) => r.measure);
+  assert.equal(measures.indexOf("nonconvergence_rate"), measures.indexOf("failure_rate") + 1);
   // Counts carry no MCSE.
   for (const r of rows.filter((r) => ["attempted", "used", "defined"].includes(r.measure))) {
     assert.equal(r.mcse, null);
+  }
+});
+
+Deno.test("nonconvergence_rate: non-converged fits of the method over attempted replicates", () => {
+  // The fixed store: REML rep 1 of a=1 is non-converged (REML_GROUP1.converged), its ANOVA
+  // fits all converged or failed; both REML fits of a=0 are non-converged.
+  assert.deepEqual(REML_GROUP1.converged, [true, false, true, true]);
+  const p = (k: number, n: number) => [k / n, Math.sqrt((k / n) * (1 - k / n) / n)] as const;
+  // 1 of the 5 attempted replicates: 0.2 with MCSE sqrt(0.2 * 0.8 / 5) = 0.1789.
+  check(["a=1", "REML", "group1", null], "nonconvergence_rate", ...p(1, ATTEMPTED));
+  check(["a=1", "REML", "(Intercept)", null], "nonconvergence_rate", ...p(1, ATTEMPTED));
+  check(["a=1", "ANOVA", "group1", null], "nonconvergence_rate", 0, 0);
+  // 2 of 2: rate 1, MCSE sqrt(1 * 0 / 2) = 0.
+  check(["a=0", "REML", "group1", null], "nonconvergence_rate", 1, 0);
+  // Non-converged fits have estimates: they are not failures.
+  check(["a=0", "REML", "group1", null], "failure_rate", 0, 0);
+  check(["a=1", "REML", "group1", null], "failure_rate", ...p(1, ATTEMPTED));
+});
+
+Deno.test("nonconverged: use is the default; anything else is a TypeError naming it", () => {
+  assert.deepEqual(defaultRows, rows);
+  const empty = fixedStore();
+  try {
+    assert.throws(
+      // @ts-expect-error: not a rule
+      () => performanceMeasures(empty, { nonconverged: "drop" }),
+      { name: "TypeError", message: 'nonconverged is "drop"; expected "use" or "exclude"' },
+    );
+  } finally {
+    empty.close();
+  }
+});
+
+Deno.test("exclude: REML group1 estimator measures as recomputed without rep 1", () => {
+  const at: [string, string, string, null] = ["a=1", "REML", "group1", null];
+  const kept = [0, 1, 2, 3].filter((k) => REML_GROUP1.converged[k]);
+  assert.deepEqual(kept, [0, 2, 3]);
+  const t = kept.map((k) => REML_GROUP1.estimate[k]), n = 3;
+  // By hand: 1.5, 3.0, 0.0: tbar 1.5, deviations 0, 1.5, -1.5, sum of squares 4.5.
+  assert.equal(mean(t), 1.5);
+  assert.equal(ssAbout(t, 1.5), 4.5);
+  const ex = { exclude: true } as const;
+  check(at, "attempted", ATTEMPTED, null, ex);
+  check(at, "used", n, null, ex);
+  // Unchanged: rep 4 is still the only failure; rep 1 still counted as non-converged.
+  check(at, "failure_rate", 1 / 5, Math.sqrt(0.2 * 0.8 / 5), ex);
+  check(at, "nonconvergence_rate", 1 / 5, Math.sqrt(0.2 * 0.8 / 5), ex);
+  // Singular: rep 3 of the 3 used.
+  check(at, "boundary_rate", 1 / 3, Math.sqrt((1 / 3) * (2 / 3) / 3), ex);
+  check(at, "mean", 1.5, Math.sqrt(4.5 / (3 * 2)), ex);
+  check(at, "bias", -0.5, Math.sqrt(4.5 / (3 * 2)), ex);
+  check(at, "relative_bias", -0.5 / 2, Math.sqrt(4.5 / 6) / 2, ex);
+  check(at, "empirical_se", 1.5, 1.5 / Math.sqrt(2 * 2), ex);
+  // MSE: (t - 2)^2 = .25, 1, 4, mean 1.75; sum((d^2 - 1.75)^2) = 2.25 + .5625 + 5.0625 = 7.875.
+  check(at, "mse", 1.75, Math.sqrt(7.875 / (3 * 2)), ex);
+  // Model SE over reps 0 and 3 (rep 2 has none): se^2 = .25, .36, mean .305, Var .00605.
+  const modSe = Math.sqrt(0.305), varSe2 = (0.055 ** 2 * 2) / 1;
+  check(at, "model_se", modSe, Math.sqrt(varSe2 / (4 * 2 * 0.305)), ex);
+});
+
+Deno.test("exclude: coverage and widths as recomputed without rep 1's intervals", () => {
+  const p = (k: number, n: number) => [k / n, Math.sqrt((k / n) * (1 - k / n) / n)] as const;
+  const ex = { exclude: true } as const;
+  // REML group1 Wald without rep 1 ([1, 1.9], a miss below): rep 0 [.5, 2.5] covers 2 and
+  // tbar 1.5; rep 2 undefined; rep 3 [2.1, 3] misses above; rep 4 failed. Rep 1 counts as
+  // undefined, so coverage + misses + undefined is still 1.
+  const wald: [string, string, string, string] = ["a=1", "REML", "group1", "wald"];
+  check(wald, "coverage", ...p(1, 5), ex);
+  check(wald, "coverage_defined", ...p(1, 2), ex);
+  check(wald, "bias_eliminated_coverage", ...p(1, 5), ex);
+  check(wald, "miss_below", ...p(0, 5), ex);
+  check(wald, "miss_above", ...p(1, 5), ex);
+  check(wald, "undefined_rate", ...p(3, 5), ex);
+  check(wald, "defined", 2, null, ex);
+  // Widths 2.0 and 0.9: mean 1.45, sum of squares 2 * 0.55^2 = 0.605.
+  check(wald, "mean_width", 1.45, Math.sqrt(0.605 / 1) / Math.sqrt(2), ex);
+  // (Intercept) Wald without rep 1 ([-.4, 0], covers 0): reps 0 and 3 cover, rep 2
+  // [.1, .5] misses above: 2 of 5 (3 of 5 when used); widths all 0.4 (exact path: MCSE 0).
+  const intercept: [string, string, string, string] = ["a=1", "REML", "(Intercept)", "wald"];
+  check(intercept, "coverage", ...p(3, 5));
+  check(intercept, "coverage", ...p(2, 5), ex);
+  check(intercept, "coverage_defined", ...p(2, 3), ex);
+  check(intercept, "miss_above", ...p(1, 5), ex);
+  check(intercept, "mean_width", 0.4, 0, ex);
+  // Profile of rep 1 failed anyway: unchanged, 2 of 5.
+  check(["a=1", "REML", "group1", "profile"], "coverage", ...p(2, 5), ex);
+  const t = [0, 2, 3].map((k) => REML_INTERCEPT.estimate[k]);
+  check(
+    ["a=1", "REML", "(Intercept)", null],
+    "bias",
+    mean(t),
+    Math.sqrt(ssAbout(t, mean(t)) / 6),
+    ex,
+  );
+});
+
+Deno.test("exclude: a condition with no converged fit keeps its rows, with nothing used", () => {
+  assert.equal(A0_ESTIMATES.length, 2);
+  const ex = { exclude: true } as const;
+  const at: [string, string, string, null] = ["a=0", "REML", "group1", null];
+  check(at, "used", 0, null, ex);
+  check(at, "failure_rate", 0, 0, ex);
+  check(at, "nonconvergence_rate", 1, 0, ex);
+  for (const m of ["mean", "bias", "empirical_se", "model_se", "mse", "boundary_rate"]) {
+    check(at, m, null, null, ex);
+  }
+  // Both intervals excluded: every one of the 2 attempted is undefined, so a miss.
+  const wald: [string, string, string, string] = ["a=0", "REML", "group1", "wald"];
+  check(wald, "coverage", 0, 0, ex);
+  check(wald, "undefined_rate", 1, 0, ex);
+  check(wald, "defined", 0, null, ex);
+  check(wald, "coverage_defined", null, null, ex);
+  check(wald, "mean_width", null, null, ex);
+});
+
+Deno.test("exclude: same rows as use where every fit converged; both rates never change", () => {
+  assert.equal(excluded.length, rows.length);
+  const same = (r: MeasureRow) =>
+    r.method === "ANOVA" ||
+    ["attempted", "failure_rate", "nonconvergence_rate"].includes(r.measure);
+  const pick = (list: MeasureRow[]) => list.filter(same);
+  // Two ANOVA groups' 13 measures; the 3 rows of the three REML groups.
+  assert.equal(pick(rows).length, 2 * 13 + 3 * 3);
+  assert.deepEqual(pick(excluded), pick(rows));
+  // Row order and keys are the same under both rules.
+  const keys = (list: MeasureRow[]) =>
+    list.map((r) => `${r.condition} ${r.method} ${r.parameter} ${r.interval} ${r.measure}`);
+  assert.deepEqual(keys(excluded), keys(rows));
+});
+
+Deno.test("exclude: the exact width recomputation leaves non-converged fits out too", async () => {
+  const { openStore } = await import("../../lib/store/store.ts");
+  const small = openStore(":memory:");
+  try {
+    // Rep 0, non-converged, has width 1.0 and gives the width shift (measures.ts SHIFTS);
+    // the converged reps 1-3 have widths 0.4, 0.4001, 0.4002, whose one-pass sum of squared
+    // deviations from that shift nearly cancels (2e-8 of 1.08), so it is recomputed exactly.
+    // With rep 0 in that recomputation the MCSE would be about 0.35 instead of 5.8e-5.
+    const fits = [[0.7, 0.5], [0.1, 0.2], [0.2, 0.20005], [0.3, 0.2001]];
+    small.writeReplicates(fits.map(([x, half], rep) => ({
+      condition: "c",
+      rep,
+      status: "ok",
+      message: null,
+      generateMs: 0,
+      totalMs: 0,
+      fits: [{
+        method: "REML",
+        status: rep === 0 ? "nonconverged" : "ok",
+        converged: rep !== 0,
+        singular: false,
+        evaluations: 1,
+        fitMs: 0,
+        message: null,
+        parameters: [{
+          parameter: "group1",
+          truth: 0.2,
+          estimate: x,
+          se: 0.1,
+          intervals: [{ interval: "wald", lower: x - half, upper: x + half, status: "ok" }],
+        }],
+      }],
+    })));
+    const widths = fits.map(([x, half]) => (x + half) - (x - half));
+    const width = (options: MeasureOptions) =>
+      performanceMeasures(small, options).find((r) => r.measure === "mean_width")!;
+    // Excluded: mean 0.4001, sd 1e-4, MCSE 1e-4 / sqrt(3); the helpers give it to rounding.
+    const kept = widths.slice(1);
+    const excludedWidth = width({ nonconverged: "exclude" });
+    close(excludedWidth.value, mean(kept), "mean width");
+    close(excludedWidth.mcse, Math.sqrt(ssAbout(kept, mean(kept)) / 2) / Math.sqrt(3), "MCSE");
+    assert.ok(Math.abs(excludedWidth.mcse! - 1e-4 / Math.sqrt(3)) < 1e-9);
+    const usedWidth = width({ nonconverged: "use" });
+    close(usedWidth.value, mean(widths), "mean width (use)");
+    close(usedWidth.mcse, Math.sqrt(ssAbout(widths, mean(widths)) / 3) / 2, "MCSE (use)");
+  } finally {
+    small.close();
   }
 });
 

@@ -14,8 +14,12 @@ Deno.test("terminal table: within 100 columns, condition headers, bias with MCSE
   for (const line of text.split("\n")) assert.ok(line.length <= 100, `${line.length}: ${line}`);
   assert.match(text, /^a=1 {2}\(5 replicates\)$/m);
   assert.match(text, /^a=0 {2}\(2 replicates\)$/m);
-  // REML group1: failure 20%, boundary 25%, bias -0.25 (0.66).
-  assert.match(text, /^ {2}REML +group1 +20\.0 +25\.0 +-0\.25 \(0\.66\) /m);
+  // REML group1 (measures.test.ts): failure 20%, non-convergence 20%, boundary 25%, bias
+  // -0.25 (0.66); ANOVA group1 failure 40%, none non-converged; a=0 all non-converged.
+  assert.match(text, /^ {2}method +parameter +fail% +nconv% +bound% +bias \(MCSE\) /m);
+  assert.match(text, /^ {2}REML +group1 +20\.0 +20\.0 +25\.0 +-0\.25 \(0\.66\) /m);
+  assert.match(text, /^ {2}ANOVA +group1 +40\.0 +0\.0 +33\.3 /m);
+  assert.match(text, /^ {2}REML +group1 +0\.0 +100\.0 +0\.0 +0\.00 \(0\.10\) /m);
   // Coverage 20% (MCSE 17.9) is more than 2 MCSE from 95%: marked, with a legend.
   assert.match(text, /20\.0 \(17\.9\)\*/);
   assert.match(text, /^\*: coverage more than 2 MCSE from the nominal 95%$/m);
