@@ -1,30 +1,34 @@
 /**
  * `deno task study <name|path> [--reps N] [--seed S] [--workers W]
  * [--out DIR] [--shard i/n] [--fresh] [--json] [--target-mcse X]
+ * [--timeout S] [--memory-limit MIB] [--allow-version-change]
  * [--replay <condition>:<rep>]`: runs a study's missing replicates into its
  * store (resuming whatever is stored), then prints the report's performance
  * table. `--target-mcse` keeps raising the replicates in rounds until every
- * coverage MCSE is at most X. Ctrl-C keeps what is stored. `--replay`
- * reruns one replicate in-process and prints its record.
+ * coverage MCSE is at most X; the rounds are recorded in the store, so an
+ * interrupted search resumes where it was. Ctrl-C, SIGTERM, or the end of
+ * the `deno task` process that started it, stop the run and keep what is
+ * stored. `--replay` reruns one replicate in a worker and prints its record.
  *
  * @module
  */
 
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { Argument } from "@commander-js/extra-typings";
 import { integerArg, numberArg, runCommand, seedArg, vcsimCommand, writeSync } from "./_command.ts";
 import { loadStudy, resolveStudy } from "../study/load_study.ts";
-import { type RunProgress, type RunStart, runStudy } from "../study/runner.ts";
+import { type RunProgress, type RunResult, runStudy, storePath } from "../study/runner.ts";
+import { replayReplicate } from "../study/replay.ts";
 import { parseShard, type Shard, shardFromEnvironment } from "../study/shard.ts";
-import { studyConditions } from "../study/study.ts";
-import { conditionKey } from "../study/design_grid.ts";
-import { runReplicate } from "../study/replicate.ts";
 import { openStore } from "../store/store.ts";
 import { performanceMeasures } from "../report/measures.ts";
 import { terminalTable } from "../report/terminal_table.ts";
-import type { MeasureRow } from "../report/measure_row.ts";
-import { type TargetRound, targetRound } from "../report/target_mcse.ts";
+import { targetRound } from "../report/target_mcse.ts";
+import { failureSummary } from "../report/failure_summary.ts";
+import { failureLines, progressLine, roundLine, startLines } from "./_study_lines.ts";
 
-/** Exit status of a run stopped by Ctrl-C, as shells report SIGINT. */
+/** Exit status of a run stopped by Ctrl-C (SIGINT), as shells report it. */
 const INTERRUPTED = 130;
 
 function makeCommand() {
@@ -40,60 +44,133 @@ function makeCommand() {
     .option("--out <dir>", "output directory (default: results/<study name>)")
     .option("--shard <i/n>", "run only shard i of n (default: from SLURM / Kubernetes variables)")
     .option("--fresh", "discard a store holding a different design")
+    .option("--allow-version-change", "extend a store written by another vcsim version")
     .option("--json", "print JSON {study, storePath, run, rows} instead of the table")
     .option(
       "--target-mcse <x>",
       "raise the replicates in rounds until every coverage MCSE is at most x",
       numberArg,
     )
+    .option("--timeout <s>", "per-replicate time limit in seconds (default: 300)", numberArg)
+    .option("--memory-limit <mib>", "per-worker memory limit in MiB (default: 2048)", integerArg)
     .option(
       "--replay <condition:rep>",
-      "run one replicate in-process, print its record, store nothing",
+      "run one replicate in a worker, print its record, store nothing",
     );
 }
 
-/** Parses `<condition key>:<rep>`, splitting on the last colon (keys may hold colons). */
-function parseReplay(text: string): { key: string; rep: number } {
-  const at = text.lastIndexOf(":");
-  const rep = at < 0 ? NaN : Number(text.slice(at + 1));
-  if (at < 0 || !/^\d+$/.test(text.slice(at + 1)) || !Number.isSafeInteger(rep)) {
-    throw new RangeError(`--replay "${text}" is not of the form <condition>:<rep>`);
-  }
-  return { key: text.slice(0, at), rep };
-}
+type Options = ReturnType<ReturnType<typeof makeCommand>["opts"]>;
 
-function positive(value: number | undefined, name: string): void {
-  if (value !== undefined && value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+function positive(value: number | undefined, name: string, what = "integer"): void {
+  if (value !== undefined && !(value > 0)) {
+    throw new RangeError(`${name} must be a positive ${what}, got ${value}`);
   }
 }
 
-/** One line: done/total, percent, rate, ETA. */
-function progressLine(p: RunProgress): string {
-  const pct = p.total > 0 ? (100 * p.done) / p.total : 100;
-  const rate = p.elapsedMs > 0 ? p.done / (p.elapsedMs / 1000) : 0;
-  const eta = rate > 0 ? (p.total - p.done) / rate : NaN;
-  const bar = 24, filled = Math.round((bar * pct) / 100);
-  const failed = p.failed > 0 ? `, ${p.failed} failed` : "";
-  return `[${"#".repeat(filled)}${".".repeat(bar - filled)}] ${p.done}/${p.total} ` +
-    `${pct.toFixed(1)}%  ${rate.toFixed(1)} rep/s  ETA ${clock(eta)}${failed}`;
+/**
+ * An abort signal for the run: Ctrl-C, SIGTERM, or the end of the process
+ * that started this one (the `deno task` wrapper: then nobody would stop us).
+ */
+function stopSignal(): { signal: AbortSignal; reason: () => string | null; dispose: () => void } {
+  const controller = new AbortController();
+  let why: string | null = null;
+  const stop = (reason: string) => {
+    why ??= reason;
+    controller.abort();
+  };
+  const onInt = () => stop("SIGINT"), onTerm = () => stop("SIGTERM");
+  Deno.addSignalListener("SIGINT", onInt);
+  Deno.addSignalListener("SIGTERM", onTerm);
+  const parent = Deno.ppid;
+  const watch = setInterval(() => {
+    if (Deno.ppid !== parent) stop("the parent process ended");
+  }, 250);
+  return {
+    signal: controller.signal,
+    reason: () => why,
+    dispose: () => {
+      clearInterval(watch);
+      Deno.removeSignalListener("SIGINT", onInt);
+      Deno.removeSignalListener("SIGTERM", onTerm);
+    },
+  };
 }
 
-function clock(seconds: number): string {
-  if (!Number.isFinite(seconds)) return "--:--";
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-  const mm = String(m).padStart(2, "0"), ss = String(r).padStart(2, "0");
-  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+/** Runs the study once with `reps`, drawing progress on a terminal. */
+async function runOnce(
+  url: string,
+  o: Options,
+  run: {
+    reps: number | undefined;
+    shard: Shard | null;
+    target?: { target: number; rounds: number[] };
+  },
+): Promise<{ result: RunResult; stoppedBy: string | null }> {
+  // The bar only for a person watching: logs of batch jobs and tests stay clean.
+  const bar = Deno.stderr.isTerminal();
+  let drawn = false;
+  const draw = (p: RunProgress) => {
+    drawn = true;
+    writeSync(Deno.stderr, `\r${progressLine(p)}\x1b[K`);
+  };
+  const stop = stopSignal();
+  try {
+    const result = await runStudy(url, {
+      reps: run.reps,
+      seed: o.seed,
+      workers: o.workers,
+      outDir: o.out,
+      shard: run.shard,
+      fresh: o.fresh ?? false,
+      allowVersionChange: o.allowVersionChange ?? false,
+      timeout: o.timeout,
+      memoryLimit: o.memoryLimit,
+      target: run.target,
+      signal: stop.signal,
+      onStart: (s) => {
+        writeSync(Deno.stderr, startLines(s));
+        if (bar && s.total > 0) draw({ total: s.total, done: 0, failed: 0, elapsedMs: 0 });
+      },
+      onProgress: bar ? draw : undefined,
+    });
+    return { result, stoppedBy: stop.reason() };
+  } finally {
+    stop.dispose();
+    if (drawn) writeSync(Deno.stderr, "\n");
+  }
 }
 
-function startLine(s: RunStart): string {
-  const shard = s.shard ? `, shard ${s.shard.index}/${s.shard.count}` : "";
-  return `study ${s.study}: ${s.conditions} conditions x ${s.reps} reps${shard}, ` +
-    `${s.workers} worker${
-      s.workers === 1 ? "" : "s"
-    }, store ${s.storePath}, ${s.alreadyStored} already stored, ` +
-    `${s.total} to run`;
+/** The measures, study name, replicates and level of a finished run's store. */
+function readResults(path: string, fallback: string) {
+  const store = openStore(path);
+  try {
+    const manifest = store.readManifest();
+    const configured = (manifest?.config as { level?: unknown } | undefined)?.level;
+    return {
+      rows: performanceMeasures(store),
+      study: manifest?.study ?? fallback,
+      reps: manifest?.reps ?? 0,
+      level: typeof configured === "number" ? configured : 0.95,
+      failures: failureSummary(store),
+    };
+  } finally {
+    store.close();
+  }
+}
+
+/** The target-MCSE rounds recorded in the store, when it was searching for this target. */
+async function recordedRounds(url: string, o: Options, target: number): Promise<number[]> {
+  const study = await loadStudy(url);
+  const path = storePath(o.out ?? join("results", study.name), null);
+  if (!existsSync(path)) return [];
+  const store = openStore(path);
+  try {
+    const plan = (store.readManifest() as { target?: { target?: unknown; rounds?: unknown } })
+      ?.target;
+    return plan?.target === target && Array.isArray(plan.rounds) ? plan.rounds.map(Number) : [];
+  } finally {
+    store.close();
+  }
 }
 
 /** Runs the command on `args` and returns the exit status. */
@@ -104,131 +181,77 @@ export async function main(args: string[]): Promise<number> {
     const o = program.opts();
     positive(o.reps, "--reps");
     positive(o.workers, "--workers");
+    positive(o.timeout, "--timeout", "number");
+    positive(o.memoryLimit, "--memory-limit");
     const url = resolveStudy(name);
-
     if (o.replay !== undefined) {
-      const { key, rep } = parseReplay(o.replay);
-      const study = await loadStudy(url);
-      const conditions = studyConditions(study);
-      const condition = conditions.find((c) => conditionKey(c) === key);
-      if (!condition) {
-        throw new RangeError(
-          `study "${study.name}" has no condition "${key}": its conditions are ${
-            conditions.map(conditionKey).join(", ")
-          }`,
-        );
-      }
-      const record = runReplicate(study, condition, rep, o.seed ?? study.seed);
+      const record = await replayReplicate(url, o.replay, {
+        seed: o.seed,
+        timeout: o.timeout,
+        memoryLimit: o.memoryLimit,
+      });
       writeSync(Deno.stdout, JSON.stringify(record, null, 2) + "\n");
       return 0;
     }
-
     const shard: Shard | null = o.shard !== undefined
       ? parseShard(o.shard)
       : shardFromEnvironment((k) => Deno.env.get(k));
-    const target = o.targetMcse;
-    if (target !== undefined) {
-      if (!(target > 0)) {
-        throw new RangeError(`--target-mcse must be a positive number, got ${target}`);
+    if (o.targetMcse !== undefined) {
+      if (!(o.targetMcse > 0)) {
+        throw new RangeError(`--target-mcse must be a positive number, got ${o.targetMcse}`);
       }
       if (shard) throw new RangeError("--target-mcse needs the whole study: it cannot run a shard");
     }
-    // The bar only for a person watching: logs of batch jobs and tests stay clean.
-    const bar = Deno.stderr.isTerminal();
-    const run = async (reps: number | undefined) => {
-      let drawn = false;
-      const draw = (p: RunProgress) => {
-        drawn = true;
-        writeSync(Deno.stderr, `\r${progressLine(p)}\x1b[K`);
-      };
-      const controller = new AbortController();
-      const onSigint = () => controller.abort();
-      Deno.addSignalListener("SIGINT", onSigint);
-      try {
-        return await runStudy(url, {
-          reps,
-          seed: o.seed,
-          workers: o.workers,
-          outDir: o.out,
-          shard,
-          fresh: o.fresh ?? false,
-          signal: controller.signal,
-          onStart: (s) => {
-            writeSync(Deno.stderr, startLine(s) + "\n");
-            if (bar && s.total > 0) draw({ total: s.total, done: 0, failed: 0, elapsedMs: 0 });
-          },
-          onProgress: bar ? draw : undefined,
-        });
-      } finally {
-        Deno.removeSignalListener("SIGINT", onSigint);
-        if (drawn) writeSync(Deno.stderr, "\n");
-      }
-    };
-
-    let reps = o.reps;
-    for (let round = 1;; round++) {
-      const result = await run(reps);
-      if (result.interrupted) {
-        const stored = result.alreadyStored + result.done;
-        writeSync(
-          Deno.stderr,
-          `interrupted: ${stored} of ${result.alreadyStored + result.total} replicates stored; ` +
-            "rerun the same command to resume\n",
-        );
-        return INTERRUPTED;
-      }
-      if (result.failed > 0) {
-        writeSync(
-          Deno.stderr,
-          `${result.failed} replicates failed (stored with their messages; see --replay)\n`,
-        );
-      }
-      const store = openStore(result.storePath);
-      let rows: MeasureRow[], study: string, stored: number, level: number;
-      try {
-        rows = performanceMeasures(store);
-        const manifest = store.readManifest();
-        study = manifest?.study ?? name;
-        stored = manifest?.reps ?? reps ?? 0;
-        const configured = (manifest?.config as { level?: unknown } | undefined)?.level;
-        level = typeof configured === "number" ? configured : 0.95;
-      } finally {
-        store.close();
-      }
-      if (target !== undefined) {
-        const t = targetRound(rows, stored, target);
-        writeSync(Deno.stderr, roundLine(round, stored, target, t) + "\n");
-        if (t.next !== null) {
-          reps = t.next;
-          continue;
-        }
-      }
-      if (o.json) {
-        writeSync(
-          Deno.stdout,
-          JSON.stringify({ study, storePath: result.storePath, run: result, rows }, null, 2) +
-            "\n",
-        );
-      } else {
-        writeSync(
-          Deno.stdout,
-          terminalTable(rows, { nominal: level, color: Deno.stdout.isTerminal() }),
-        );
-      }
-      return 0;
-    }
+    return await runRounds(url, o, { name, shard });
   });
 }
 
-/** One line per --target-mcse round: replicates, the largest coverage MCSE, what comes next. */
-function roundLine(round: number, reps: number, target: number, t: TargetRound): string {
-  const head = `target MCSE ${target}: round ${round}, ${reps} reps`;
-  if (t.worst === null) return `${head}, no coverage with an MCSE: stopping`;
-  const worst = `max coverage MCSE ${Number(t.maxMcse!.toPrecision(3))} (${t.worst.condition} ` +
-    `${t.worst.method} ${t.worst.parameter} ${t.worst.interval})`;
-  if (t.stop === "met") return `${head}, ${worst}: target met`;
-  if (t.stop === "cap") return `${head}, ${worst}: replicate cap reached, stopping`;
-  return `${head}, ${worst} -> ${t.next} reps`;
+/** Runs the study (in target-MCSE rounds when asked) and prints its table. */
+async function runRounds(url: string, o: Options, at: { name: string; shard: Shard | null }) {
+  const target = o.targetMcse;
+  const rounds = target === undefined ? [] : await recordedRounds(url, o, target);
+  // Resuming a search: rerun its last recorded round, whose replicates may be partly stored.
+  let reps = rounds.length > 0 ? rounds[rounds.length - 1] : o.reps;
+  for (let round = Math.max(rounds.length, 1);; round++) {
+    if (target !== undefined && reps !== undefined) rounds[round - 1] = reps;
+    const plan = target === undefined || reps === undefined
+      ? undefined
+      : { target, rounds: [...rounds] };
+    const { result, stoppedBy } = await runOnce(url, o, { reps, shard: at.shard, target: plan });
+    if (result.interrupted) {
+      const stored = result.alreadyStored + result.done;
+      writeSync(
+        Deno.stderr,
+        `interrupted${stoppedBy ? ` (${stoppedBy})` : ""}: ${stored} of ` +
+          `${
+            result.alreadyStored + result.total
+          } replicates stored; rerun the same command to resume\n`,
+      );
+      return stoppedBy === "SIGTERM" ? 143 : INTERRUPTED;
+    }
+    const results = readResults(result.storePath, at.name);
+    if (target !== undefined) {
+      rounds[round - 1] = results.reps;
+      const t = targetRound(results.rows, results.reps, target);
+      writeSync(Deno.stderr, roundLine(round, results.reps, target, t) + "\n");
+      if (t.next !== null) {
+        reps = t.next;
+        continue;
+      }
+    }
+    if (results.failures.length > 0) {
+      const replay = (key: string) => `deno task study ${at.name} --replay '${key}'`;
+      writeSync(Deno.stderr, failureLines(results.failures, replay));
+    }
+    const { rows, study, level } = results;
+    writeSync(
+      Deno.stdout,
+      o.json
+        ? JSON.stringify({ study, storePath: result.storePath, run: result, rows }, null, 2) + "\n"
+        : terminalTable(rows, { nominal: level, color: Deno.stdout.isTerminal() }),
+    );
+    return 0;
+  }
 }
 
 if (import.meta.main) {

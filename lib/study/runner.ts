@@ -1,30 +1,35 @@
 /**
- * Runs a study: the replicates missing from its store, in parallel Web
- * Workers, written to the store in batched transactions. Rerunning resumes;
- * a changed design is refused; a shard runs its slice only.
+ * Runs a study: the replicates missing from its store, in a pool of
+ * workers (see worker_pool.ts), written to the store in batched
+ * transactions by the one process that holds the store's lock. Rerunning
+ * resumes; a changed design is refused; a shard runs its slice only.
  *
  * @module
  */
 
 import { join } from "node:path";
 import { availableParallelism } from "node:os";
-import { openStore } from "../store/mod.ts";
-import type { ReplicateRecord } from "../store/records.ts";
+import type { ResultStore } from "../store/store.ts";
+import { acquireStoreLock } from "../store/store_lock.ts";
 import { VERSION } from "../version.ts";
-import { conditionKey } from "./design_grid.ts";
-import { inShard, type Shard } from "./shard.ts";
-import { studyConditions } from "./study.ts";
+import type { Shard } from "./shard.ts";
+import { studyConditions, type StudyDefinition } from "./study.ts";
 import { loadStudy } from "./load_study.ts";
 import { studyConfig } from "./study_config.ts";
-import type { LostTask, ToWorker, WorkerTask } from "./worker.ts";
+import { completeReps, planRun, storedReps } from "./run_plan.ts";
+import { RecordWriter } from "./record_writer.ts";
+import { CHUNK, runPool } from "./worker_pool.ts";
+import { prepareStore, type TargetPlan } from "./_prepare_store.ts";
+
+export type { TargetPlan } from "./_prepare_store.ts";
 
 /** Options of {@linkcode runStudy}. */
 export interface RunOptions {
-  /** Replicates per condition. @default the study's `reps` */
+  /** Replicates per condition; fewer than the store holds is refused. @default the study's `reps`, or what the store holds if more */
   reps?: number;
-  /** Study seed. @default the study's `seed` */
+  /** Study seed: a safe integer or a string. @default the study's `seed` */
   seed?: number | string;
-  /** Worker count. @default one per core */
+  /** Worker count, at most twice the cores. @default one per core */
   workers?: number;
   /** Output directory. @default `results/<study name>` */
   outDir?: string;
@@ -32,6 +37,14 @@ export interface RunOptions {
   shard?: Shard | null;
   /** Discard an existing store whose design differs, instead of refusing. @default false */
   fresh?: boolean;
+  /** Extend a store written by another vcsim version (results may differ). @default false */
+  allowVersionChange?: boolean;
+  /** Per-replicate time limit in seconds. @default the study's `timeout`, else 300 */
+  timeout?: number;
+  /** Per-worker memory limit in MiB. @default the study's `memoryLimit`, else 2048 */
+  memoryLimit?: number;
+  /** A target-MCSE plan to record in the manifest, so an interrupted search resumes exactly. */
+  target?: TargetPlan;
   /** Called once the work is known, before any replicate runs. */
   onStart?: (start: RunStart) => void;
   /** Called after every stored batch and at the end. */
@@ -58,6 +71,12 @@ export interface RunStart {
   readonly alreadyStored: number;
   /** Replicates to run now. */
   readonly total: number;
+  /** Per-replicate time limit in seconds. */
+  readonly timeout: number;
+  /** Per-worker memory limit in MiB. */
+  readonly memoryLimit: number;
+  /** Things the user should know (a capped worker count, a version change). */
+  readonly notes: readonly string[];
 }
 
 /** Progress of a run. */
@@ -82,11 +101,14 @@ export interface RunResult extends RunProgress {
   readonly interrupted: boolean;
   /** Workers used. */
   readonly workers: number;
+  /** Replicates per condition the store now holds in full (the manifest's `reps`). */
+  readonly reps: number;
 }
 
-const BATCH_RECORDS = 256;
-const BATCH_MS = 1000;
-const CHUNK = 8;
+/** Default per-replicate time limit, seconds. */
+export const DEFAULT_TIMEOUT = 300;
+/** Default per-worker memory limit, MiB. */
+export const DEFAULT_MEMORY_LIMIT = 2048;
 
 /** The store path of a study's run (a shard gets its own file). */
 export function storePath(outDir: string, shard: Shard | null): string {
@@ -96,267 +118,207 @@ export function storePath(outDir: string, shard: Shard | null): string {
   );
 }
 
+/** The checked limits and worker count of a run. */
+interface Limits {
+  readonly workers: number;
+  readonly timeout: number;
+  readonly memoryLimit: number;
+  readonly notes: string[];
+}
+
+function positiveNumber(value: number, what: string, options: { integer: boolean }): number {
+  const ok = options.integer ? Number.isInteger(value) : Number.isFinite(value);
+  if (!ok || value <= 0) {
+    throw new RangeError(
+      `${what} must be a positive ${options.integer ? "integer" : "number"}, got ${value}`,
+    );
+  }
+  return value;
+}
+
+function runLimits(study: StudyDefinition, options: RunOptions): Limits {
+  const notes: string[] = [];
+  const cores = availableParallelism();
+  let workers = positiveNumber(options.workers ?? cores, "workers", { integer: true });
+  if (workers > 2 * cores) {
+    notes.push(`${workers} workers capped at ${2 * cores} (twice the ${cores} cores)`);
+    workers = 2 * cores;
+  }
+  const timeout = positiveNumber(options.timeout ?? study.timeout ?? DEFAULT_TIMEOUT, "timeout", {
+    integer: false,
+  });
+  const memoryLimit = positiveNumber(
+    options.memoryLimit ?? study.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+    "memoryLimit",
+    { integer: true },
+  );
+  return { workers, timeout, memoryLimit, notes };
+}
+
+/** A seed kept exactly: a safe integer, a non-integer finite number, or a string. */
+function checkSeed(seed: number | string): number | string {
+  if (typeof seed === "string" && seed !== "") return seed;
+  if (typeof seed === "number" && Number.isFinite(seed)) {
+    if (Number.isInteger(seed) && !Number.isSafeInteger(seed)) {
+      throw new RangeError(
+        `seed ${seed} is beyond 2^53 and cannot be kept exactly: give it as a string`,
+      );
+    }
+    return seed;
+  }
+  throw new TypeError(`seed must be a finite number or a non-empty string, got ${String(seed)}`);
+}
+
 /**
  * Runs the study at `studyUrl` (a module URL; see resolveStudy). Results
  * are bit-identical whatever the worker count, shard layout or number of
  * interruptions, because each replicate's stream depends only on (seed,
- * condition, replicate).
+ * condition, replicate). Only one process may write a store: a second
+ * run on the same store is refused, naming the first.
  */
 export async function runStudy(studyUrl: string, options: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
   const study = await loadStudy(studyUrl);
-  const reps = options.reps ?? study.reps;
-  if (!Number.isInteger(reps) || reps < 1) {
-    throw new RangeError(`--reps must be a positive integer, got ${reps}`);
-  }
-  const requested = options.workers ?? availableParallelism();
-  if (!Number.isInteger(requested) || requested < 1) {
-    throw new RangeError(`--workers must be a positive integer, got ${options.workers}`);
-  }
-  const seed = options.seed ?? study.seed;
+  const limits = runLimits(study, options);
+  const seed = checkSeed(options.seed ?? study.seed);
+  if (options.reps !== undefined) positiveNumber(options.reps, "reps", { integer: true });
   const shard = options.shard ?? null;
-  const outDir = options.outDir ?? join("results", study.name);
-  const path = storePath(outDir, shard);
-  const { config, hash } = studyConfig(study, seed);
-  const conditions = studyConditions(study);
-
-  let store = openStore(path);
-  const existing = store.readManifest();
-  if (existing && existing.configHash !== hash) {
-    if (!options.fresh) {
-      store.close();
-      throw new Error(
-        `${path} holds a different design of "${existing.study}" (configuration hash ${
-          existing.configHash.slice(0, 12)
-        }, now ${hash.slice(0, 12)}): use --fresh to discard it, or --out for another directory`,
-      );
-    }
-    store.close();
-    await Deno.remove(path);
-    for (const ext of ["-wal", "-shm"]) await Deno.remove(path + ext).catch(() => {});
-    store = openStore(path);
+  const path = storePath(options.outDir ?? join("results", study.name), shard);
+  const { config, hash } = studyConfig(study, { seed, moduleUrl: studyUrl });
+  const lock = acquireStoreLock(path);
+  let store: ResultStore | null = null;
+  try {
+    const prepared = await prepareStore(path, {
+      study,
+      config,
+      hash,
+      seed,
+      shard,
+      fresh: options.fresh ?? false,
+      allowVersionChange: options.allowVersionChange ?? false,
+      target: options.target,
+    });
+    store = prepared.store;
+    limits.notes.push(...prepared.notes);
+    return await execute(store, {
+      study,
+      studyUrl,
+      seed,
+      shard,
+      path,
+      limits,
+      options,
+      started,
+    });
+  } finally {
+    store?.close();
+    lock.release();
   }
-  const previous = existing && existing.configHash === hash ? existing : null;
-  store.writeManifest({
-    study: study.name,
-    config,
-    configHash: hash,
-    seed,
-    reps: Math.max(reps, previous?.reps ?? 0),
-    shard: shard ? `${shard.index}/${shard.count}` : null,
-    versions: {
-      vcsim: VERSION,
-      deno: Deno.version.deno,
-      v8: Deno.version.v8,
-      typescript: Deno.version.typescript,
-    },
-    createdAt: previous?.createdAt ?? new Date().toISOString(),
-    timings: previous?.timings ?? {},
-    ...(study.ademp ? { ademp: { ...study.ademp } } : {}),
-  });
-  store.registerConditions(conditions.map((c) => ({ condition: conditionKey(c), params: c })));
+}
 
-  const completed = store.completedReplicates();
-  let alreadyStored = 0;
-  const tasks: WorkerTask[] = [];
-  conditions.forEach((condition, position) => {
-    const done = completed.get(conditionKey(condition));
-    for (let rep = 0; rep < reps; rep++) {
-      if (!inShard(shard, position, rep)) continue;
-      if (done?.has(rep)) alreadyStored++;
-      else tasks.push({ condition, rep });
-    }
-  });
+/** Everything {@linkcode execute} needs. */
+interface Execution {
+  readonly study: StudyDefinition;
+  readonly studyUrl: string;
+  readonly seed: number | string;
+  readonly shard: Shard | null;
+  readonly path: string;
+  readonly limits: Limits;
+  readonly options: RunOptions;
+  readonly started: number;
+}
 
-  const total = tasks.length;
+/** Plans the run on the prepared store, runs the pool and records the run. */
+async function execute(store: ResultStore, x: Execution): Promise<RunResult> {
+  const conditions = studyConditions(x.study);
+  const stored = store.completedReplicates();
+  const held = storedReps(stored);
+  const reps = x.options.reps ?? Math.max(x.study.reps, held);
+  if (reps < held) {
+    throw new RangeError(
+      `${x.path} already holds ${held} replicates of some condition; reps ${reps} is fewer: ` +
+        `ask for at least ${held}, or write to another directory`,
+    );
+  }
+  const plan = planRun(conditions, { reps, shard: x.shard, stored });
   // No more workers than chunks: each one costs a module load.
-  const workerCount = total === 0 ? 0 : Math.min(requested, Math.ceil(total / CHUNK));
-  options.onStart?.({
-    study: study.name,
+  const workers = plan.total === 0 ? 0 : Math.min(x.limits.workers, Math.ceil(plan.total / CHUNK));
+  x.options.onStart?.({
+    study: x.study.name,
     conditions: conditions.length,
     reps,
-    shard,
-    workers: workerCount,
-    storePath: path,
-    alreadyStored,
-    total,
+    shard: x.shard,
+    workers,
+    storePath: x.path,
+    alreadyStored: plan.alreadyStored,
+    total: plan.total,
+    timeout: x.limits.timeout,
+    memoryLimit: x.limits.memoryLimit,
+    notes: x.limits.notes,
   });
-  let done = 0, failed = 0, pending: ReplicateRecord[] = [], lastFlush = performance.now();
-  const progress = (): RunProgress => ({
-    total,
-    done,
-    failed,
-    elapsedMs: performance.now() - started,
+  const progress = (c: { done: number; failed: number }): RunProgress => ({
+    total: plan.total,
+    ...c,
+    elapsedMs: performance.now() - x.started,
   });
-  const flush = () => {
-    if (pending.length === 0) return;
-    store.writeReplicates(pending);
-    done += pending.length;
-    failed +=
-      pending.filter((r) => r.status === "error" || r.fits.some((f) => f.status === "error"))
-        .length;
-    pending = [];
-    lastFlush = performance.now();
-    options.onProgress?.(progress());
-  };
-  const accept = (record: ReplicateRecord) => {
-    pending.push(record);
-    if (pending.length >= BATCH_RECORDS || performance.now() - lastFlush > BATCH_MS) flush();
-  };
-
+  const writer = new RecordWriter(store, { onFlush: (c) => x.options.onProgress?.(progress(c)) });
   let interrupted = false;
   try {
-    if (total > 0) {
-      interrupted = await dispatch(studyUrl, seed, tasks, workerCount, accept, options.signal);
+    if (plan.total > 0) {
+      interrupted = await runPool(plan.tasks(), {
+        studyUrl: x.studyUrl,
+        seed: x.seed,
+        workers,
+        timeout: x.limits.timeout,
+        memoryLimit: x.limits.memoryLimit,
+        onRecord: (record) => writer.accept(record),
+        signal: x.options.signal,
+      });
     }
-    flush();
-  } catch (error) {
-    // What was stored stays stored; the next run resumes from there.
-    store.close();
-    throw error;
+  } finally {
+    // What finished is stored, even when the run stops on an error.
+    writer.close();
   }
-  const elapsedMs = performance.now() - started;
-  if (total > 0) {
-    const timings = { ...(store.readManifest()?.timings ?? {}) } as Record<string, unknown>;
-    const runs = Array.isArray(timings.runs) ? timings.runs : [];
-    timings.runs = [...runs, { replicates: done, elapsedMs, workers: workerCount, interrupted }];
-    store.updateManifest({ timings });
-  }
-  store.close();
+  // What is stored in full, up to what was asked (a shard's count must not exceed the study's).
+  const complete = Math.min(
+    reps,
+    completeReps(conditions, { shard: x.shard, stored: store.completedReplicates() }),
+  );
+  const elapsedMs = performance.now() - x.started;
+  recordRun(store, { replicates: writer.done, elapsedMs, workers, interrupted, reps: complete });
   return {
-    storePath: path,
-    total,
-    done,
-    failed,
+    storePath: x.path,
+    total: plan.total,
+    done: writer.done,
+    failed: writer.failed,
     elapsedMs,
-    alreadyStored,
+    alreadyStored: plan.alreadyStored,
     interrupted,
-    workers: workerCount,
+    workers,
+    reps: complete,
   };
 }
 
-/**
- * Feeds tasks to `count` workers in chunks. A worker that dies (an uncaught
- * error, `self.close()`, `Deno.exit`) records the replicate it was on as
- * failed, hands the others it held back and is replaced. Resolves true when
- * stopped by the signal; rejects when the study cannot load or a batch
- * cannot be stored.
- */
-function dispatch(
-  studyUrl: string,
-  seed: number | string,
-  tasks: WorkerTask[],
-  count: number,
-  accept: (record: ReplicateRecord) => void,
-  signal?: AbortSignal,
-): Promise<boolean> {
-  return new Promise((resolveRun, rejectRun) => {
-    let next = 0, live = 0, stopped = false;
-    // Tasks handed back by a worker that died before starting them.
-    const retry: WorkerTask[] = [];
-    const workers = new Set<Worker>();
-    const finish = (value: boolean | Error) => {
-      if (stopped) return;
-      stopped = true;
-      for (const w of workers) w.terminate();
-      workers.clear();
-      signal?.removeEventListener("abort", onAbort);
-      if (value instanceof Error) rejectRun(value);
-      else resolveRun(value);
-    };
-    const onAbort = () => finish(true);
-    const spawn = () => {
-      const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
-      workers.add(worker);
-      live++;
-      let inFlight: WorkerTask[] = [];
-      let dead = false, ready = false;
-      const retire = () => {
-        dead = true;
-        worker.terminate();
-        workers.delete(worker);
-        live--;
-      };
-      const feed = () => {
-        if (next >= tasks.length && retry.length === 0) {
-          retire();
-          if (live === 0) finish(false);
-          return;
-        }
-        if (retry.length > 0) inFlight = retry.splice(0, CHUNK);
-        else {
-          inFlight = tasks.slice(next, next + CHUNK);
-          next += inFlight.length;
-        }
-        worker.postMessage({ type: "run", tasks: inFlight } satisfies ToWorker);
-      };
-      // `lost` is the replicate it died on when the worker said (null: between
-      // replicates); undefined when it died without a word, then the first
-      // unreturned one is blamed, since records arrive in order.
-      const died = (reason: string, lost?: LostTask | null) => {
-        if (dead || stopped) return;
-        if (!ready) {
-          // Dying while loading would die again in every replacement.
-          retire();
-          finish(new Error(`a worker died while loading the study: ${reason}`));
-          return;
-        }
-        const culprit = lost === undefined ? inFlight[0] : lost &&
-          inFlight.find((t) => t.rep === lost.rep && conditionKey(t.condition) === lost.condition);
-        retry.push(...inFlight.filter((t) => t !== culprit));
-        inFlight = [];
-        retire();
-        if (culprit) {
-          // Recorded as failed, with how to replay it; the rest rerun elsewhere.
-          const key = conditionKey(culprit.condition);
-          if (
-            !store({
-              condition: key,
-              rep: culprit.rep,
-              status: "error",
-              message: `worker died: ${reason} (replay with --replay '${key}:${culprit.rep}')`,
-              generateMs: 0,
-              totalMs: 0,
-              fits: [],
-            })
-          ) return;
-        }
-        spawn();
-      };
-      const store = (record: ReplicateRecord): boolean => {
-        try {
-          accept(record);
-          return true;
-        } catch (error) {
-          finish(error instanceof Error ? error : new Error(String(error)));
-          return false;
-        }
-      };
-      worker.onmessage = (event) => {
-        if (dead || stopped) return;
-        const msg = event.data;
-        if (msg.type === "ready") {
-          ready = true;
-          feed();
-        } else if (msg.type === "idle") feed();
-        else if (msg.type === "record") {
-          inFlight = inFlight.filter((t) =>
-            t.rep !== msg.record.rep || conditionKey(t.condition) !== msg.record.condition
-          );
-          store(msg.record);
-        } else if (msg.type === "exit") died(msg.reason, msg.lost);
-        else if (msg.type === "fatal") {
-          finish(new Error(`the study could not be loaded in a worker: ${msg.message}`));
-        }
-      };
-      worker.onerror = (event) => {
-        event.preventDefault();
-        died(event.message ?? "unknown error");
-      };
-      worker.postMessage({ type: "init", studyUrl, seed } satisfies ToWorker);
-    };
-    if (signal?.aborted) return finish(true);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    for (let i = 0; i < count; i++) spawn();
-  });
+/** Appends this run (with its versions) to the manifest's runs and sets its `reps`. */
+function recordRun(
+  store: ResultStore,
+  run: {
+    replicates: number;
+    elapsedMs: number;
+    workers: number;
+    interrupted: boolean;
+    reps: number;
+  },
+): void {
+  const manifest = store.readManifest();
+  const timings = { ...(manifest?.timings ?? {}) } as Record<string, unknown>;
+  const runs = Array.isArray(timings.runs) ? timings.runs : [];
+  const { reps, ...entry } = run;
+  if (run.replicates > 0 || runs.length === 0) {
+    timings.runs = [...runs, {
+      ...entry,
+      versions: { vcsim: VERSION, deno: Deno.version.deno, v8: Deno.version.v8 },
+    }];
+  }
+  store.updateManifest({ timings, reps });
 }

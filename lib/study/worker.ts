@@ -1,14 +1,24 @@
 /**
- * The study worker: loads the study module once, then runs the replicates
- * it is sent and posts each record back as soon as it is done, so a worker
- * that dies loses only the replicate it was working on.
+ * The study worker: a process of its own (so the runner can kill it
+ * whatever it is doing, and cap its memory), started by the worker pool.
+ * It loads the study module once, then runs the replicates it is sent and
+ * writes each record back as soon as it is done, so a worker that dies
+ * loses only the replicate it was working on.
  *
- * Messages in: `{ type: "init", studyUrl, seed }`, `{ type: "run", tasks }`.
- * Messages out: `{ type: "ready" }`, `{ type: "record", record }`,
- * `{ type: "idle" }`, `{ type: "fatal", message }`, and
- * `{ type: "exit", reason, lost }` when the worker is about to die (study
- * code called `self.close()` or `Deno.exit`, or an error escaped), `lost`
- * naming the replicate it was running, if any.
+ * Each replicate runs in a timer callback of its own and then gets one
+ * more macrotask turn before its record is written: an unhandled rejection
+ * or an uncaught error that its code leaves behind surfaces in that turn
+ * and fails exactly that replicate, whatever the timing. Timers it leaves
+ * pending are cancelled, so nothing it started can fire during another
+ * replicate.
+ *
+ * Protocol: JSON lines. In, on stdin: `{ type: "init", studyUrl, seed }`,
+ * then `{ type: "run", tasks }`. Out, on stdout, each line prefixed with
+ * {@linkcode FRAME} (other stdout lines are study output, passed on):
+ * `{ type: "ready" }`, `{ type: "record", record }`, `{ type: "idle" }`,
+ * `{ type: "fatal", message }`, and `{ type: "exit", reason, lost }` when
+ * study code ends the process (`Deno.exit`, `close()`), `lost` naming the
+ * replicate it was running. End of stdin ends the worker.
  *
  * @module
  */
@@ -18,6 +28,11 @@ import { loadStudy } from "./load_study.ts";
 import type { StudyDefinition } from "./study.ts";
 import { type Condition, conditionKey } from "./design_grid.ts";
 import type { ReplicateRecord } from "../store/records.ts";
+import { errorText, failedReplicate } from "./_failure.ts";
+import { trackTimers } from "./_timers.ts";
+
+/** The prefix of every protocol line the worker writes. */
+export const FRAME = "\u001e@vcsim ";
 
 /** One replicate to run. */
 export interface WorkerTask {
@@ -36,73 +51,127 @@ export interface LostTask {
   readonly rep: number;
 }
 
-let study: StudyDefinition | null = null;
-let seed: number | string = 0;
-// The replicate being run; null between batches.
-let current: WorkerTask | null = null;
+/** Messages the worker sends. */
+export type FromWorker =
+  | { type: "ready" }
+  | { type: "fatal"; message: string }
+  | { type: "record"; record: ReplicateRecord }
+  | { type: "idle" }
+  | { type: "exit"; reason: string; lost: LostTask | null };
 
-const post = (message: unknown) => (self as unknown as Worker).postMessage(message);
-const text = (e: unknown): string => e instanceof Error ? e.message : String(e);
+const encoder = new TextEncoder();
 
-// The parent learns of a death late (an error event, racing the records still
-// in flight) or never (self.close()), so announce it on the ordered message
-// channel, naming the replicate to blame. Deno.exit fires "unload"; close is wrapped.
-let exiting = false;
-const announceExit = (reason: string) => {
-  if (exiting) return;
-  exiting = true;
-  const lost: LostTask | null = current &&
-    { condition: conditionKey(current.condition), rep: current.rep };
-  post({ type: "exit", reason, lost });
+function post(message: FromWorker): void {
+  const bytes = encoder.encode(FRAME + JSON.stringify(message) + "\n");
+  for (let off = 0; off < bytes.length;) off += Deno.stdout.writeSync(bytes.subarray(off));
+}
+
+/** Worker state: the study, and the replicate being run with what escaped it. */
+const state = {
+  study: null as StudyDefinition | null,
+  seed: 0 as number | string,
+  current: null as WorkerTask | null,
+  stray: null as string | null,
+  exiting: false,
 };
-const scope = globalThis as unknown as { close(): void };
-const close = scope.close.bind(scope);
-scope.close = () => {
-  announceExit("the worker closed itself (self.close() in study code)");
-  close();
-};
-globalThis.addEventListener("unload", () => announceExit("Deno.exit in study code"));
-globalThis.addEventListener("error", (e) => announceExit(`uncaught error: ${text(e.error)}`));
-globalThis.addEventListener(
-  "unhandledrejection",
-  (e) => announceExit(`unhandled rejection: ${text(e.reason)}`),
-);
+const timers = trackTimers();
 
-globalThis.addEventListener("message", async (event) => {
-  const msg = (event as MessageEvent<ToWorker>).data;
+/** Study code ending the process: say which replicate it was running. */
+function announceExit(reason: string): void {
+  if (state.exiting) return;
+  state.exiting = true;
+  const c = state.current;
+  post({ type: "exit", reason, lost: c && { condition: conditionKey(c.condition), rep: c.rep } });
+}
+
+function guard(): void {
+  globalThis.addEventListener("unload", () => announceExit("Deno.exit in study code"));
+  const scope = globalThis as unknown as { close(): void };
+  const close = scope.close.bind(scope);
+  scope.close = () => {
+    announceExit("close() in study code");
+    close();
+  };
+  // Errors that escape study code fail the replicate they belong to; the worker lives on.
+  const escaped = (what: string) => {
+    if (state.current !== null && state.stray === null) state.stray = what;
+  };
+  globalThis.addEventListener("error", (e) => {
+    e.preventDefault();
+    escaped(`uncaught error in study code: ${errorText(e.error ?? e.message)}`);
+  });
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    e.preventDefault();
+    escaped(`unhandled rejection in study code: ${errorText(e.reason)}`);
+  });
+  // Ctrl-C reaches the whole process group: the runner decides what stops.
+  Deno.addSignalListener("SIGINT", () => {});
+}
+
+async function runOne(task: WorkerTask): Promise<ReplicateRecord | null> {
+  state.current = task;
+  state.stray = null;
+  timers.open();
+  const { study, seed } = state;
+  let record: ReplicateRecord;
+  try {
+    record = await timers.run(() =>
+      runReplicate(study!, { condition: task.condition, rep: task.rep, seed })
+    );
+  } catch (e) {
+    // runReplicate turns study errors into records; this catches the rest.
+    record = failedReplicate(
+      { condition: conditionKey(task.condition), rep: task.rep },
+      errorText(e),
+    );
+  }
+  // The replicate's own turn: what its code left behind surfaces now.
+  await timers.turn();
+  timers.close();
+  if (state.exiting) return null;
+  state.current = null;
+  return state.stray === null ? record : failedReplicate(record, state.stray, record);
+}
+
+async function handle(msg: ToWorker): Promise<void> {
   if (msg.type === "init") {
     try {
-      study = await loadStudy(msg.studyUrl);
-      seed = msg.seed;
+      state.study = await loadStudy(msg.studyUrl);
+      state.seed = msg.seed;
       post({ type: "ready" });
     } catch (e) {
-      post({ type: "fatal", message: text(e) });
+      post({ type: "fatal", message: errorText(e) });
     }
     return;
   }
   for (const task of msg.tasks) {
-    if (exiting) return;
-    current = task;
-    let record: ReplicateRecord;
-    try {
-      record = runReplicate(study!, task.condition, task.rep, seed);
-    } catch (e) {
-      // runReplicate turns study errors into records; this catches the rest, so
-      // one bad replicate never takes the batch down with it.
-      const key = conditionKey(task.condition);
-      record = {
-        condition: key,
-        rep: task.rep,
-        status: "error",
-        message: `${text(e)} (replay with --replay '${key}:${task.rep}')`,
-        generateMs: 0,
-        totalMs: 0,
-        fits: [],
-      };
-    }
-    if (exiting) return; // closed during this replicate: the runner records it as failed
-    current = null;
+    const record = await runOne(task);
+    if (record === null) return;
     post({ type: "record", record });
   }
   post({ type: "idle" });
-});
+}
+
+/** Reads JSON lines from stdin and handles them in order, until end of input. */
+async function serve(): Promise<void> {
+  guard();
+  let buffered = "";
+  for await (const text of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
+    buffered += text;
+    let end: number;
+    while ((end = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, end);
+      buffered = buffered.slice(end + 1);
+      if (line.trim() !== "") await handle(JSON.parse(line) as ToWorker);
+    }
+  }
+}
+
+// No top-level await: the study module imports vcsim, which imports this
+// module, and would wait forever for it to finish evaluating.
+if (import.meta.main) {
+  serve().then(() => {
+    state.exiting = true; // a normal end, not study code's Deno.exit
+    Deno.exit(0);
+  });
+}

@@ -9,7 +9,8 @@ import { storeDigest } from "../../lib/store/digest.ts";
 
 const ENV = "--allow-env=SLURM_ARRAY_TASK_ID,SLURM_ARRAY_TASK_COUNT,SLURM_ARRAY_TASK_MIN," +
   "JOB_COMPLETION_INDEX,VCSIM_SHARD_COUNT";
-const study = (...args: string[]) => runCli("study", ["--allow-read", "--allow-write", ENV], args);
+const study = (...args: string[]) =>
+  runCli("study", ["--allow-read", "--allow-write", "--allow-run", ENV], args);
 const merge = (...args: string[]) => runCli("merge", ["--allow-read", "--allow-write"], args);
 const TINY = "tests/fixtures/studies/tiny.ts";
 
@@ -43,7 +44,7 @@ Deno.test("study --json runs, then a rerun does no work and prints the same rows
   assert.equal(out.storePath, join(dir, "results.sqlite"));
   assert.deepEqual([out.run.done, out.run.failed, out.run.interrupted], [24, 0, false]);
   // Measure rows: 2 conditions x 2 methods x 4 parameters x (12 estimator + 8 Wald measures).
-  assert.equal(out.rows.length, 2 * 2 * 4 * 20);
+  assert.equal(out.rows.length, 2 * 2 * 4 * 21);
   const find = (measure: string) =>
     out.rows.find((x: MeasureRow) =>
       x.condition === "n_group1=4" && x.method === "REML" && x.parameter === "Residual" &&
@@ -111,7 +112,10 @@ Deno.test("study --replay reruns one replicate exactly as stored, writing nothin
     await study(TINY, "--replay", "n_group1=5:2"),
     /no condition "n_group1=5": its conditions are n_group1=4, n_group1=6/,
   );
-  assertOneLineError(await study(TINY, "--replay", "n_group1=4"), /--replay "n_group1=4" is not/);
+  assertOneLineError(
+    await study(TINY, "--replay", "n_group1=4"),
+    /replay key "n_group1=4" is not of the form/,
+  );
 });
 
 Deno.test("study: bad inputs are one-line errors with status 1", async () => {

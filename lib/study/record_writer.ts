@@ -1,0 +1,102 @@
+/**
+ * The runner's side of the store: records are buffered and written in
+ * batched transactions, flushed when a batch is full and on a timer, so a
+ * finished record waits at most about a second. A record the store refuses
+ * is stored as a failure in its place; nothing is lost.
+ *
+ * @module
+ */
+
+import type { ReplicateRecord } from "../store/records.ts";
+import type { ResultStore } from "../store/store.ts";
+import { errorText, failedReplicate } from "./_failure.ts";
+
+/** Options of {@linkcode RecordWriter}. */
+export interface RecordWriterOptions {
+  /** Records per transaction. @default 256 */
+  batch?: number;
+  /** Longest wait of a finished record before it is written, in ms. @default 500 */
+  flushMs?: number;
+  /** Called after every written batch with the counts so far. */
+  onFlush?: (counts: { done: number; failed: number }) => void;
+}
+
+const isFailure = (r: ReplicateRecord) =>
+  r.status === "error" || r.fits.some((f) => f.status === "error");
+
+/**
+ * Buffers records for `store` and writes them in batches. Call `close()`
+ * to write the rest and stop the timer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { openStore } from "../store/store.ts";
+ * import { RecordWriter } from "./record_writer.ts";
+ * const store = openStore(":memory:");
+ * const writer = new RecordWriter(store);
+ * writer.accept({ condition: "n=4", rep: 0, status: "error", message: "x",
+ *   generateMs: 0, totalMs: 0, fits: [] });
+ * writer.close();
+ * assert.deepEqual([writer.done, writer.failed, store.replicateCount()], [1, 1, 1]);
+ * store.close();
+ * ```
+ */
+export class RecordWriter {
+  readonly #store: ResultStore;
+  readonly #batch: number;
+  readonly #onFlush?: RecordWriterOptions["onFlush"];
+  readonly #timer: ReturnType<typeof setInterval>;
+  #pending: ReplicateRecord[] = [];
+  /** Records written. */
+  done = 0;
+  /** Of those, the ones with a failure (the replicate or one of its fits). */
+  failed = 0;
+
+  constructor(store: ResultStore, options: RecordWriterOptions = {}) {
+    this.#store = store;
+    this.#batch = options.batch ?? 256;
+    this.#onFlush = options.onFlush;
+    this.#timer = setInterval(() => this.flush(), options.flushMs ?? 500);
+  }
+
+  /** Buffers `record`, writing the batch when it is full. */
+  accept(record: ReplicateRecord): void {
+    this.#pending.push(record);
+    if (this.#pending.length >= this.#batch) this.flush();
+  }
+
+  /** Writes what is buffered in one transaction (record by record if the batch is refused). */
+  flush(): void {
+    if (this.#pending.length === 0) return;
+    let batch = this.#pending;
+    this.#pending = [];
+    try {
+      this.#store.writeReplicates(batch);
+    } catch {
+      batch = batch.map((record) => this.#writeOne(record));
+    }
+    this.#store.checkpoint();
+    this.done += batch.length;
+    this.failed += batch.filter(isFailure).length;
+    this.#onFlush?.({ done: this.done, failed: this.failed });
+  }
+
+  /** Writes one record; one the store refuses is stored as a failure instead. */
+  #writeOne(record: ReplicateRecord): ReplicateRecord {
+    try {
+      this.#store.writeReplicates([record]);
+      return record;
+    } catch (e) {
+      const failure = failedReplicate(record, `cannot be stored: ${errorText(e)}`);
+      this.#store.writeReplicates([failure]);
+      return failure;
+    }
+  }
+
+  /** Writes the rest and stops the timer. */
+  close(): void {
+    clearInterval(this.#timer);
+    this.flush();
+  }
+}

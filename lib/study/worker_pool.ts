@@ -1,0 +1,310 @@
+/**
+ * The worker pool: feeds a study's replicates to worker processes (see
+ * worker.ts) in chunks and turns every way study code can take a worker
+ * down into a failed record of exactly the replicate that did it. Worker
+ * processes, not threads: a thread busy in study code cannot be stopped,
+ * a process can always be killed.
+ *
+ * Blame needs evidence, never timing. A dead worker's output is read to
+ * its end first, so every record it wrote counts and its first unreturned
+ * replicate is the one it was running. Then:
+ * - a worker that announces its death (`Deno.exit`, `close()`) names the
+ *   replicate it was running: that one is failed;
+ * - a replicate past the time limit is failed as "timed out";
+ * - a worker that dies without a word (its heap limit, a crash) or passes its
+ *   memory cap gives no sure culprit: every replicate it held is rerun alone,
+ *   one at a time, in a fresh worker, while no other worker runs; one that
+ *   takes that worker down too is failed.
+ *
+ * @module
+ */
+
+import type { ReplicateRecord } from "../store/records.ts";
+import { conditionKey } from "./design_grid.ts";
+import { failedReplicate } from "./_failure.ts";
+import { type FromWorker, type LostTask, type ToWorker, type WorkerTask } from "./worker.ts";
+import { spawnWorker, type WorkerProcess } from "./_worker_process.ts";
+
+/** Replicates a worker is sent at a time. */
+export const CHUNK = 8;
+
+/** Options of {@linkcode runPool}. */
+export interface PoolOptions {
+  /** The study module's URL. */
+  readonly studyUrl: string;
+  /** The study seed. */
+  readonly seed: number | string;
+  /** Workers to run at once. */
+  readonly workers: number;
+  /** Per-replicate time limit in seconds. */
+  readonly timeout: number;
+  /** Per-worker memory limit in MiB: its JavaScript heap; its resident memory may reach twice it. */
+  readonly memoryLimit: number;
+  /** Receives every record, in completion order; a throw stops the pool with that error. */
+  readonly onRecord: (record: ReplicateRecord) => void;
+  /** Stops the pool: what finished was handed over, the rest is left undone. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs every task of `tasks` (consumed lazily) in a pool of workers and
+ * hands each record to `options.onRecord`. Resolves true when stopped by
+ * the signal, false when every task was handed over; rejects when the study
+ * cannot be loaded in a worker or a record cannot be taken.
+ */
+export function runPool(tasks: Iterator<WorkerTask>, options: PoolOptions): Promise<boolean> {
+  return new Pool(tasks, options).run();
+}
+
+/** One worker and the tasks it holds. */
+interface Slot {
+  readonly worker: WorkerProcess;
+  inFlight: WorkerTask[];
+  ready: boolean;
+  dead: boolean;
+  /** Running one suspect task alone. */
+  isolated: boolean;
+  /** Bumped on every record: a timeout fires only without progress. */
+  progress: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Why the pool killed it: decided when its output has been read to the end. */
+  killed: { reason: string; blame: "first" | "suspects" } | null;
+}
+
+const taskId = (t: { condition: WorkerTask["condition"] | string; rep: number }) =>
+  `${typeof t.condition === "string" ? t.condition : conditionKey(t.condition)}:${t.rep}`;
+const MIB = 1024 * 1024;
+const WATCH_MS = 200;
+
+class Pool {
+  readonly #source: Iterator<WorkerTask>;
+  readonly #o: PoolOptions;
+  #exhausted = false;
+  /** Tasks handed back by a worker that died of another task: rerun normally. */
+  readonly #retry: WorkerTask[] = [];
+  /** Tasks of a worker that died without a culprit: rerun one at a time, alone. */
+  readonly #suspects: WorkerTask[] = [];
+  readonly #slots = new Set<Slot>();
+  readonly #parked = new Set<Slot>();
+  #stopped = false;
+  #watch: ReturnType<typeof setInterval> | undefined;
+  #resolve!: (interrupted: boolean) => void;
+  #reject!: (error: Error) => void;
+
+  constructor(source: Iterator<WorkerTask>, options: PoolOptions) {
+    this.#source = source;
+    this.#o = options;
+  }
+
+  run(): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+      const { signal } = this.#o;
+      if (signal?.aborted) return this.#finish(true);
+      signal?.addEventListener("abort", this.#onAbort, { once: true });
+      this.#watch = setInterval(() => this.#checkMemory(), WATCH_MS);
+      for (let i = 0; i < this.#o.workers; i++) this.#spawn();
+    });
+  }
+
+  #onAbort = () => this.#finish(true);
+
+  #finish(value: boolean | Error): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearInterval(this.#watch);
+    for (const slot of this.#slots) this.#retire(slot);
+    this.#o.signal?.removeEventListener("abort", this.#onAbort);
+    if (value instanceof Error) this.#reject(value);
+    else this.#resolve(value);
+  }
+
+  #spawn(): void {
+    if (this.#stopped) return;
+    const slot: Slot = {
+      worker: spawnWorker({
+        memoryLimit: this.#o.memoryLimit,
+        onMessage: (msg) => this.#onMessage(slot, msg),
+        onEnd: (reason) => this.#ended(slot, reason),
+      }),
+      inFlight: [],
+      ready: false,
+      dead: false,
+      isolated: false,
+      progress: 0,
+      timer: undefined,
+      killed: null,
+    };
+    this.#slots.add(slot);
+    this.#post(slot, { type: "init", studyUrl: this.#o.studyUrl, seed: this.#o.seed });
+  }
+
+  #post(slot: Slot, message: ToWorker): void {
+    slot.worker.send(message);
+  }
+
+  /** Stops using `slot` and kills its process. */
+  #retire(slot: Slot): void {
+    slot.dead = true;
+    clearTimeout(slot.timer);
+    this.#slots.delete(slot);
+    this.#parked.delete(slot);
+    slot.worker.kill();
+  }
+
+  /** Kills `slot`'s process for `reason`; blame is decided once its output is read. */
+  #kill(slot: Slot, reason: string, blame: "first" | "suspects"): void {
+    if (slot.killed) return;
+    slot.killed = { reason, blame };
+    clearTimeout(slot.timer);
+    slot.worker.kill();
+  }
+
+  #onMessage(slot: Slot, msg: FromWorker): void {
+    if (slot.dead || this.#stopped) return;
+    // Records of a killed worker still count; nothing else it says does.
+    if (slot.killed && msg.type !== "record") return;
+    if (msg.type === "ready") {
+      slot.ready = true;
+      this.#feed(slot);
+    } else if (msg.type === "record") {
+      const id = taskId(msg.record);
+      slot.inFlight = slot.inFlight.filter((t) => taskId(t) !== id);
+      slot.progress++;
+      this.#arm(slot);
+      this.#take(msg.record);
+    } else if (msg.type === "idle") {
+      clearTimeout(slot.timer);
+      this.#feed(slot);
+      this.#wakeParked();
+    } else if (msg.type === "exit") this.#announcedDeath(slot, msg.reason, msg.lost);
+    else if (msg.type === "fatal") {
+      this.#finish(new Error(`the study could not be loaded in a worker: ${msg.message}`));
+    }
+  }
+
+  /** Hands a record over; a throw stops the pool. */
+  #take(record: ReplicateRecord): boolean {
+    try {
+      this.#o.onRecord(record);
+      return true;
+    } catch (error) {
+      this.#finish(error instanceof Error ? error : new Error(String(error)));
+      return false;
+    }
+  }
+
+  /** The next tasks for `slot`: a suspect alone while no one else runs, else a chunk. */
+  #feed(slot: Slot): void {
+    if (this.#stopped || slot.dead) return;
+    if (this.#suspects.length > 0) {
+      const others = [...this.#slots].some((s) => s !== slot && s.inFlight.length > 0);
+      if (others) {
+        this.#parked.add(slot);
+        return;
+      }
+      this.#parked.delete(slot);
+      this.#send(slot, [this.#suspects.shift()!], { isolated: true });
+      return;
+    }
+    this.#parked.delete(slot);
+    const chunk = this.#retry.splice(0, CHUNK);
+    while (chunk.length < CHUNK && !this.#exhausted) {
+      const next = this.#source.next();
+      if (next.done) this.#exhausted = true;
+      else chunk.push(next.value);
+    }
+    if (chunk.length > 0) return this.#send(slot, chunk, { isolated: false });
+    this.#retire(slot);
+    if ([...this.#slots].every((s) => s.inFlight.length === 0)) {
+      for (const s of this.#slots) this.#retire(s);
+      this.#finish(false);
+    }
+  }
+
+  #send(slot: Slot, tasks: WorkerTask[], how: { isolated: boolean }): void {
+    slot.inFlight = tasks;
+    slot.isolated = how.isolated;
+    this.#arm(slot);
+    this.#post(slot, { type: "run", tasks });
+  }
+
+  #wakeParked(): void {
+    for (const slot of [...this.#parked]) this.#feed(slot);
+  }
+
+  /** (Re)starts the time limit of the replicate `slot` is on now. */
+  #arm(slot: Slot): void {
+    clearTimeout(slot.timer);
+    if (slot.inFlight.length === 0) return;
+    const progress = slot.progress;
+    slot.timer = setTimeout(() => {
+      // A record may be queued behind this timer: look again after one turn.
+      setTimeout(() => {
+        if (!slot.dead && !this.#stopped && slot.progress === progress) this.#timedOut(slot);
+      }, 0);
+    }, this.#o.timeout * 1000);
+  }
+
+  #timedOut(slot: Slot): void {
+    this.#kill(slot, `timed out after ${this.#o.timeout} s`, "first");
+  }
+
+  /** Retires `slot`, stores `culprit` (if any) as failed with `reason`, starts a new worker. */
+  #replace(slot: Slot, culprit: WorkerTask | undefined, reason: string): void {
+    slot.inFlight = [];
+    this.#retire(slot);
+    if (culprit) {
+      const key = conditionKey(culprit.condition);
+      if (!this.#take(failedReplicate({ condition: key, rep: culprit.rep }, reason))) return;
+    }
+    this.#spawn();
+    this.#wakeParked();
+  }
+
+  /** The worker said it is dying while running `lost` (null: between replicates). */
+  #announcedDeath(slot: Slot, reason: string, lost: LostTask | null): void {
+    if (!slot.ready) return this.#loadFailure(slot, reason);
+    const culprit = lost ? slot.inFlight.find((t) => taskId(t) === taskId(lost)) : undefined;
+    this.#retry.unshift(...slot.inFlight.filter((t) => t !== culprit));
+    this.#replace(slot, culprit, `worker died: ${reason}`);
+  }
+
+  /** The worker's output has ended (it died, or was killed): decide what it cost. */
+  #ended(slot: Slot, reason: string): void {
+    if (slot.dead || this.#stopped) return;
+    if (slot.killed?.blame === "first") {
+      const [culprit, ...rest] = slot.inFlight;
+      this.#retry.unshift(...rest);
+      return this.#replace(slot, culprit, slot.killed.reason);
+    }
+    const why = slot.killed?.reason ?? reason;
+    if (!slot.ready) return this.#loadFailure(slot, why);
+    if (slot.isolated) return this.#replace(slot, slot.inFlight[0], `worker died: ${why}`);
+    this.#suspects.push(...slot.inFlight);
+    this.#replace(slot, undefined, why);
+  }
+
+  #loadFailure(slot: Slot, reason: string): void {
+    // Dying while loading would die again in every replacement.
+    this.#retire(slot);
+    this.#finish(new Error(`a worker died while loading the study: ${reason}`));
+  }
+
+  /** A worker over its memory cap is killed; what it held is rerun alone. */
+  #checkMemory(): void {
+    const cap = 2 * this.#o.memoryLimit * MIB;
+    for (const slot of this.#slots) {
+      if (slot.killed || slot.inFlight.length === 0) continue;
+      const rss = slot.worker.residentBytes();
+      if (rss !== null && rss > cap) {
+        this.#kill(
+          slot,
+          `out of memory (the worker passed ${2 * this.#o.memoryLimit} MiB)`,
+          "suspects",
+        );
+      }
+    }
+  }
+}
