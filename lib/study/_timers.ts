@@ -12,14 +12,9 @@
 export interface TimerTracker {
   /** Starts tracking the timers of a new replicate. */
   open(): void;
-  /** Resolves after one macrotask turn (timers of delay 0 it set have fired). */
+  /** Resolves after one macrotask turn (and the replicate's timers of delay 0 have fired). */
   turn(): Promise<void>;
-  /**
-   * Runs `body` in a timer callback of its own and resolves to its result
-   * (a worker's heap limit stops code run there, but not code run in a
-   * message handler or a promise continuation, which then hangs).
-   */
-  run<T>(body: () => T): Promise<T>;
+
   /** Cancels the tracked replicate's pending timers and stops tracking. */
   close(): void;
 }
@@ -37,16 +32,27 @@ export function trackTimers(): TimerTracker {
   const setI = (g.setInterval as SetTimer).bind(globalThis);
   const clearT = (g.clearTimeout as ClearTimer).bind(globalThis);
   const clearI = (g.clearInterval as ClearTimer).bind(globalThis);
+  // Pending timers of the open replicate (one-shot ones leave when they fire).
   let open: Set<number> | null = null;
   const intervals = new Set<number>();
-  const wrap = (set: SetTimer, repeating: boolean): SetTimer => (handler, delay, ...args) => {
-    const id = set(handler, delay, ...args);
-    if (open) open.add(id);
-    if (repeating) intervals.add(id);
+  g.setTimeout = (handler: unknown, delay?: number, ...args: unknown[]) => {
+    const owner = open;
+    const fire = typeof handler === "function"
+      ? (...a: unknown[]) => {
+        owner?.delete(id);
+        return (handler as (...a: unknown[]) => unknown)(...a);
+      }
+      : handler;
+    const id = setT(fire, delay, ...args);
+    owner?.add(id);
     return id;
   };
-  g.setTimeout = wrap(setT, false);
-  g.setInterval = wrap(setI, true);
+  g.setInterval = (handler: unknown, delay?: number, ...args: unknown[]) => {
+    const id = setI(handler, delay, ...args);
+    open?.add(id);
+    intervals.add(id);
+    return id;
+  };
   g.clearTimeout = (id?: number) => {
     open?.delete(id!);
     clearT(id);
@@ -56,21 +62,24 @@ export function trackTimers(): TimerTracker {
     intervals.delete(id!);
     clearI(id);
   };
+  // A macrotask hop without a timer (timers of delay 0 still take about a millisecond).
+  const channel = new MessageChannel();
+  const hops: (() => void)[] = [];
+  channel.port1.onmessage = () => hops.shift()?.();
+  const hop = () =>
+    new Promise<void>((resolve) => {
+      hops.push(resolve);
+      channel.port2.postMessage(0);
+    });
   return {
     open() {
       open = new Set();
     },
-    turn: () => new Promise<void>((resolve) => void setT(resolve, 0)),
-    run: <T>(body: () => T) =>
-      new Promise<T>((resolve, reject) =>
-        void setT(() => {
-          try {
-            resolve(body());
-          } catch (e) {
-            reject(e);
-          }
-        }, 0)
-      ),
+    async turn() {
+      await hop();
+      // Timers it set are still pending: give those due now one timer turn.
+      if (open && open.size > 0) await new Promise<void>((resolve) => void setT(resolve, 0));
+    },
     close() {
       if (!open) return;
       for (const id of open) {

@@ -5,8 +5,8 @@
  * writes each record back as soon as it is done, so a worker that dies
  * loses only the replicate it was working on.
  *
- * Each replicate runs in a timer callback of its own and then gets one
- * more macrotask turn before its record is written: an unhandled rejection
+ * Each replicate gets a macrotask turn of its own before its record is
+ * written: an unhandled rejection
  * or an uncaught error that its code leaves behind surfaces in that turn
  * and fails exactly that replicate, whatever the timing. Timers it leaves
  * pending are cancelled, so nothing it started can fire during another
@@ -115,9 +115,7 @@ async function runOne(task: WorkerTask): Promise<ReplicateRecord | null> {
   const { study, seed } = state;
   let record: ReplicateRecord;
   try {
-    record = await timers.run(() =>
-      runReplicate(study!, { condition: task.condition, rep: task.rep, seed })
-    );
+    record = runReplicate(study!, { condition: task.condition, rep: task.rep, seed });
   } catch (e) {
     // runReplicate turns study errors into records; this catches the rest.
     record = failedReplicate(
