@@ -48,10 +48,14 @@ export const integerArg = (text: string): number => {
 /** Option parser for a finite number. */
 export const numberArg = (text: string): number => parseNumber(text, "a number");
 
-/** A seed: a number when it reads as one, else the text itself. */
+/**
+ * A seed: a number when it reads as one that a double holds exactly, else
+ * the text itself (so `12345678901234567890` is kept digit for digit).
+ */
 export const seedArg = (text: string): number | string => {
   const n = Number(text);
-  return text.trim() !== "" && Number.isFinite(n) ? n : text;
+  if (text.trim() === "" || !Number.isFinite(n)) return text;
+  return Number.isInteger(n) && !Number.isSafeInteger(n) ? text.trim() : n;
 };
 
 /**

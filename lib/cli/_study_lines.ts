@@ -34,7 +34,8 @@ export function startLines(s: RunStart): string {
   const head = `study ${s.study}: ${s.conditions} conditions x ${s.reps} reps${shard}, ` +
     `${s.workers} worker${s.workers === 1 ? "" : "s"}, store ${s.storePath}, ` +
     `${s.alreadyStored} already stored, ${s.total} to run`;
-  return [head, ...s.notes.map((n) => `note: ${n}`)].join("\n") + "\n";
+  const notes = [...s.notes.map((n) => `note: ${n}`), ...s.warnings.map((w) => `warning: ${w}`)];
+  return [head, ...notes].join("\n") + "\n";
 }
 
 /** One line per --target-mcse round: replicates, the largest coverage MCSE, what comes next. */

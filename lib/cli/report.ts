@@ -21,7 +21,7 @@ import { reportJson } from "../report/export_json.ts";
 import { markdownReport } from "../report/export_markdown.ts";
 import { htmlReport } from "../report/html.ts";
 import { formatReplicatesNeeded, replicatesNeeded } from "../report/planning.ts";
-import type { MeasureRow } from "../report/measure_row.ts";
+import type { MeasureRow, NonconvergedRule } from "../report/measure_row.ts";
 
 /** Output formats, in the order they are produced. */
 const FORMATS = ["table", "csv", "json", "md", "html"] as const;
@@ -36,7 +36,8 @@ function makeCommand() {
     .addArgument(new Argument("<store>", "a results store (.sqlite) or a results directory"))
     .option("--out <dir>", "directory for the files (default: the store's directory)")
     .option("--format <list>", `comma-separated formats of ${FORMATS.join(",")}`, FORMATS.join(","))
-    .option("--target-mcse <x>", "print the replicates needed for this Monte Carlo SE", numberArg);
+    .option("--target-mcse <x>", "print the replicates needed for this Monte Carlo SE", numberArg)
+    .option("--exclude-nonconverged", "leave non-converged fits out of the measures");
 }
 
 /** The store file a path names: the file itself, or a directory's results.sqlite. */
@@ -74,6 +75,12 @@ function nominalLevel(store: ResultStore): number {
   return typeof level === "number" && level > 0 && level < 1 ? level : 0.95;
 }
 
+/** The warnings the study gave when it was run (e.g. parameters without a truth). */
+export function manifestWarnings(store: ResultStore): string[] {
+  const warnings = (store.readManifest() as { warnings?: unknown } | null)?.warnings;
+  return Array.isArray(warnings) ? warnings.map(String) : [];
+}
+
 /** The warning about replicates the store lacks, or null when none is missing. */
 function missingWarning(store: ResultStore, missing: readonly MissingReplicate[]): string | null {
   if (missing.length === 0) return null;
@@ -86,9 +93,14 @@ function missingWarning(store: ResultStore, missing: readonly MissingReplicate[]
 async function writeFiles(
   store: ResultStore,
   rows: MeasureRow[],
-  options: { formats: Set<Format>; outDir: string; missing: readonly MissingReplicate[] },
+  options: {
+    formats: Set<Format>;
+    outDir: string;
+    missing: readonly MissingReplicate[];
+    nonconverged: NonconvergedRule;
+  },
 ): Promise<string[]> {
-  const { formats, outDir } = options;
+  const { formats, outDir, nonconverged } = options;
   Deno.mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
   const write = (name: string, text: string) => {
@@ -105,9 +117,10 @@ async function writeFiles(
   if (formats.has("json")) {
     write("report.json", reportJson(store, rows, { missing: options.missing }));
   }
-  if (formats.has("md")) write("report.md", markdownReport(store, rows));
+  if (formats.has("md")) write("report.md", markdownReport(store, rows, { nonconverged }));
   if (formats.has("html")) {
-    write("report.html", await htmlReport(store, rows, { ademp: store.readManifest()?.ademp }));
+    const ademp = store.readManifest()?.ademp;
+    write("report.html", await htmlReport(store, rows, { ademp, nonconverged }));
   }
   return written;
 }
@@ -129,7 +142,9 @@ export async function main(args: string[]): Promise<number> {
       const missing = missingReplicates(store);
       const warning = missingWarning(store, missing);
       if (warning) writeSync(Deno.stderr, warning + "\n");
-      const rows = performanceMeasures(store);
+      for (const w of manifestWarnings(store)) writeSync(Deno.stderr, `warning: ${w}\n`);
+      const nonconverged: NonconvergedRule = o.excludeNonconverged ? "exclude" : "use";
+      const rows = performanceMeasures(store, { nonconverged });
       if (formats.has("table")) {
         writeSync(
           Deno.stdout,
@@ -143,6 +158,7 @@ export async function main(args: string[]): Promise<number> {
         formats,
         outDir: o.out ?? dirname(file),
         missing,
+        nonconverged,
       });
       for (const w of written) writeSync(Deno.stderr, `wrote ${w}\n`);
     } finally {

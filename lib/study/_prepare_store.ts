@@ -32,10 +32,12 @@ export interface PrepareOptions {
   readonly fresh: boolean;
   readonly allowVersionChange: boolean;
   readonly target?: TargetPlan;
+  /** Warnings about the study (parameters without a truth), kept for reports. */
+  readonly warnings: readonly string[];
 }
 
 /** A manifest with the target-MCSE plan of the run that wrote it, if any. */
-type RunManifest = Manifest & { target?: TargetPlan };
+type RunManifest = Manifest & { target?: TargetPlan; warnings?: readonly string[] };
 
 const storedVersion = (config: unknown): string =>
   String(((config as { versions?: { vcsim?: unknown } })?.versions?.vcsim) ?? "unknown");
@@ -100,6 +102,7 @@ export async function prepareStore(
     createdAt: previous?.createdAt ?? new Date().toISOString(),
     timings: previous?.timings ?? {},
     ...(options.study.ademp ? { ademp: { ...options.study.ademp } } : {}),
+    ...(options.warnings.length > 0 ? { warnings: options.warnings } : {}),
   };
   const target = options.target ?? previous?.target;
   store.writeManifest(target ? { ...manifest, target } : manifest);

@@ -13,7 +13,7 @@ import type { ResultStore } from "../store/store.ts";
 import { acquireStoreLock } from "../store/store_lock.ts";
 import { VERSION } from "../version.ts";
 import type { Shard } from "./shard.ts";
-import { studyConditions, type StudyDefinition } from "./study.ts";
+import { studyConditions, type StudyDefinition, studyWarnings } from "./study.ts";
 import { loadStudy } from "./load_study.ts";
 import { studyConfig } from "./study_config.ts";
 import { completeReps, planRun, storedReps } from "./run_plan.ts";
@@ -77,6 +77,8 @@ export interface RunStart {
   readonly memoryLimit: number;
   /** Things the user should know (a capped worker count, a version change). */
   readonly notes: readonly string[];
+  /** Warnings about the study (e.g. parameters without a truth), also kept in the manifest. */
+  readonly warnings: readonly string[];
 }
 
 /** Progress of a run. */
@@ -185,6 +187,7 @@ export async function runStudy(studyUrl: string, options: RunOptions = {}): Prom
   const shard = options.shard ?? null;
   const path = storePath(options.outDir ?? join("results", study.name), shard);
   const { config, hash } = studyConfig(study, { seed, moduleUrl: studyUrl });
+  const warnings = studyWarnings(study);
   const lock = acquireStoreLock(path);
   let store: ResultStore | null = null;
   try {
@@ -197,6 +200,7 @@ export async function runStudy(studyUrl: string, options: RunOptions = {}): Prom
       fresh: options.fresh ?? false,
       allowVersionChange: options.allowVersionChange ?? false,
       target: options.target,
+      warnings,
     });
     store = prepared.store;
     limits.notes.push(...prepared.notes);
@@ -207,6 +211,7 @@ export async function runStudy(studyUrl: string, options: RunOptions = {}): Prom
       shard,
       path,
       limits,
+      warnings,
       options,
       started,
     });
@@ -224,6 +229,7 @@ interface Execution {
   readonly shard: Shard | null;
   readonly path: string;
   readonly limits: Limits;
+  readonly warnings: readonly string[];
   readonly options: RunOptions;
   readonly started: number;
 }
@@ -255,6 +261,7 @@ async function execute(store: ResultStore, x: Execution): Promise<RunResult> {
     timeout: x.limits.timeout,
     memoryLimit: x.limits.memoryLimit,
     notes: x.limits.notes,
+    warnings: x.warnings,
   });
   const progress = (c: { done: number; failed: number }): RunProgress => ({
     total: plan.total,

@@ -28,8 +28,9 @@ async function checkFault(name: string, expected: Expected): Promise<string> {
   );
   const dir = await tempDir();
   const run = await runStudy(studyUrl(name), { outDir: dir, workers: 2 });
-  assert.deepEqual([run.interrupted, run.done, run.failed], [false, 24, 1], name);
   const stored = records(storeIn(dir));
+  const failures = stored.filter((r) => r.status !== "ok").map((r) => `${r.rep}: ${r.message}`);
+  assert.deepEqual([run.interrupted, run.done, run.failed], [false, 24, 1], failures.join("; "));
   assert.equal(stored.length, 24);
   for (const r of stored) {
     const id = `${r.condition}:${r.rep}`;

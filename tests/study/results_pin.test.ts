@@ -1,0 +1,27 @@
+// Reproducibility across versions: the results of a small study are pinned.
+// Any change to streams, generators, fitters or intervals that alters a
+// stored number fails this test. A deliberate change updates PIN and the
+// version in deno.json together, and the README's list of versions that
+// give identical results.
+import assert from "node:assert";
+import { createHash } from "node:crypto";
+import { runStudy } from "../../lib/study/runner.ts";
+import { canonicalReplicate, openStore } from "../../lib/store/mod.ts";
+import { storeIn, studyUrl, tempDir } from "./_tiny.ts";
+
+/** SHA-256 of the canonical records (no timings, no manifest) of tests/fixtures/studies/pin.ts, vcsim 0.1.0. */
+const PIN = "998f9db9efac511a9cc31dae184cb64329e416fcd272698810ea80808b7c2da4";
+
+Deno.test("the pinned study's stored results are unchanged", async () => {
+  const dir = await tempDir();
+  const run = await runStudy(studyUrl("pin"), { outDir: dir, workers: 2 });
+  assert.deepEqual([run.done, run.failed], [20, 0]);
+  const store = openStore(storeIn(dir), { readOnly: true });
+  const hash = createHash("sha256");
+  try {
+    for (const record of store.iterateReplicates()) hash.update(canonicalReplicate(record) + "\n");
+  } finally {
+    store.close();
+  }
+  assert.equal(hash.digest("hex"), PIN);
+});
