@@ -106,6 +106,8 @@ function guard(): void {
   });
   // Ctrl-C reaches the whole process group: the runner decides what stops.
   Deno.addSignalListener("SIGINT", () => {});
+  // If the runner dies (kill -9), end this process even while study code hangs.
+  new Worker(new URL("./_orphan_guard.ts", import.meta.url), { type: "module" });
 }
 
 async function runOne(task: WorkerTask): Promise<ReplicateRecord | null> {
