@@ -185,13 +185,103 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
     }
     if (!converged) messages.push(`the optimizer did not converge in ${iterations} iterations`);
   }
+  return finishFit(frame, {
+    cp,
+    factor,
+    method,
+    theta,
+    criterion,
+    evaluations,
+    iterations,
+    converged,
+    messages,
+    // ANOVA reports the raw moment estimates, negative ones included.
+    moments: method === "anova" ? moments : null,
+  });
+}
+
+/**
+ * The fit record of variances estimated elsewhere (a user's estimator):
+ * GLS fixed effects and their covariance at `variances` (negative ones
+ * taken as 0 for the weights, reported as given), everything else as for
+ * an ANOVA fit, so the interval methods treat the estimates as they treat
+ * ANOVA's. `variances` must name every random term and `Residual`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { fitAtVariances, fitVarComp } from "./fit.ts";
+ * const frame = {
+ *   response: "y", y: new Float64Array([1, 2, 5, 6, 2, 4]), X: new Float64Array(6).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1, 2, 2]), levels: ["a", "b", "c"] }],
+ * };
+ * const anova = fitVarComp(frame, { method: "anova" });
+ * const same = fitAtVariances(frame, { variances: anova.variances });
+ * assert.deepEqual(same.fixed, anova.fixed);
+ * ```
+ */
+export function fitAtVariances(
+  frame: ModelFrame,
+  options: { variances: Readonly<Record<string, number>>; crossProducts?: CrossProducts },
+): VarCompFit {
+  const cp = options.crossProducts ?? crossProducts(frame);
+  const { variances } = options;
+  const names = [...frame.terms.map((t) => t.name), "Residual"];
+  for (const name of names) {
+    if (typeof variances[name] !== "number" || !Number.isFinite(variances[name])) {
+      throw new TypeError(
+        `variance of ${name} must be a finite number, got ${String(variances[name])}`,
+      );
+    }
+  }
+  const s0 = variances.Residual;
+  if (!(s0 > 0)) throw new RangeError(`the residual variance must be positive, got ${s0}`);
+  const termVariances = cp.order.map((i) => variances[frame.terms[i].name]);
+  const theta = Float64Array.from(termVariances, (s) => s > 0 ? Math.sqrt(s / s0) : 0);
+  return finishFit(frame, {
+    cp,
+    factor: blockedFactor(cp),
+    method: "anova",
+    theta,
+    criterion: null,
+    evaluations: 0,
+    iterations: 0,
+    converged: true,
+    messages: [],
+    moments: { variances: termVariances, residual: s0 },
+  });
+}
+
+/** Where a fit's optimisation (or moment step) ended; see {@linkcode finishFit}. */
+interface FitEnd {
+  readonly cp: CrossProducts;
+  readonly factor: BlockedFactor;
+  readonly method: EstimationMethod;
+  readonly theta: Float64Array;
+  criterion: number | null;
+  readonly evaluations: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly messages: string[];
+  /** The moment estimates an ANOVA fit reports; null for REML and ML. */
+  readonly moments: { variances: Float64Array | readonly number[]; residual: number } | null;
+}
+
+/** The fit record at `end.theta`: variances, GLS fixed effects and their covariance. */
+function finishFit(frame: ModelFrame, end: FitEnd): VarCompFit {
+  const { cp, factor, method, theta, evaluations, iterations, converged, messages } = end;
+  const { n, p, order } = cp;
+  const K = order.length;
+  const reml = method === "reml";
+  let criterion = end.criterion;
   if (!factor.update(theta)) {
     throw new RangeError(
       "the model cannot be factored at the estimates: the response is fitted exactly or X is rank deficient",
     );
   }
   if (criterion !== null) criterion = profiledCriterion(factor, n, p, reml);
-  const sigma2 = method === "anova" ? moments.residual : factor.r2 / (reml ? n - p : n);
+  const sigma2 = end.moments ? end.moments.residual : factor.r2 / (reml ? n - p : n);
 
   const P = p + 1, C = factor.trailing;
   const lxx = new Float64Array(p * p);
@@ -213,7 +303,7 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
   frame.terms.forEach((term, i) => {
     const t = order.indexOf(i);
     thetaByTerm[i] = theta[t];
-    variances[term.name] = method === "anova" ? moments.variances[t] : theta[t] * theta[t] * sigma2;
+    variances[term.name] = end.moments ? end.moments.variances[t] : theta[t] * theta[t] * sigma2;
     groups[term.name] = term.levels.length;
     const counts = cp.counts[t];
     let min = Infinity, max = 0;

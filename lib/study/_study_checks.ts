@@ -7,6 +7,7 @@
  */
 
 import { INTERVAL_METHODS } from "../inference/intervals.ts";
+import { methodPlugin } from "../fit/methods/registry.ts";
 import { type Condition, conditionKey, designGrid } from "./design_grid.ts";
 import type { Ademp, StudyDefinition } from "./study.ts";
 
@@ -40,8 +41,6 @@ const ADEMP_FIELDS = [
   "methods",
   "performance",
 ] as const satisfies readonly (keyof Ademp)[];
-
-const ESTIMATION_METHODS = ["reml", "ml", "anova"] as const;
 
 /** A value as a message shows it: strings quoted, objects by kind. */
 export function _show(value: unknown): string {
@@ -121,12 +120,18 @@ export function _checkMembers(study: StudyDefinition): void {
       `${label} needs at least one estimation method, got ${_show(study.methods)}`,
     );
   }
+  const names = new Set<string>();
   for (const m of study.methods) {
-    if (!(ESTIMATION_METHODS as readonly unknown[]).includes(m)) {
-      throw new TypeError(
-        `unknown estimation method ${_show(m)} in ${label}: expected reml, ml or anova`,
-      );
+    let name: string;
+    try {
+      name = methodPlugin(m).name;
+    } catch (e) {
+      throw new TypeError(`${(e as Error).message} (in ${label})`);
     }
+    if (names.has(name)) {
+      throw new TypeError(`estimation method "${name}" appears twice in ${label}`);
+    }
+    names.add(name);
   }
   if (!Array.isArray(study.intervals)) {
     throw new TypeError(`intervals of ${label} must be an array, got ${_show(study.intervals)}`);

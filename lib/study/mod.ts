@@ -10,3 +10,4 @@ export * from "./shard.ts";
 export * from "./study_config.ts";
 export * from "./load_study.ts";
 export * from "./runner.ts";
+export * from "./replay.ts";

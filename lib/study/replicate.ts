@@ -9,11 +9,9 @@
 import { deriveStream } from "../rng/derive_stream.ts";
 import { modelFrame } from "../model/model_frame.ts";
 import { crossProducts } from "../model/cross_products.ts";
-import { fitVarComp, type VarCompFit } from "../fit/fit.ts";
-import { confidenceIntervals } from "../inference/intervals.ts";
-import type { FitRecord, ParameterRecord, ReplicateRecord } from "../store/records.ts";
-import type { ModelFrame } from "../model/frame.ts";
+import type { ReplicateRecord } from "../store/records.ts";
 import type { StudyDefinition } from "./study.ts";
+import { fitMethod, type FitSetup } from "./_method_fit.ts";
 import { type Condition, conditionKey } from "./design_grid.ts";
 import { errorText as message, failedReplicate } from "./_failure.ts";
 import { finiteFit, finiteTime } from "./_finite.ts";
@@ -45,12 +43,15 @@ export interface ReplicateTask {
  *   truth: () => ({ group1: 1, "group1:group2": 1, Residual: 1 }),
  *   formula: "y ~ 1 + (1|group1/group2)", methods: ["reml"], intervals: ["wald"],
  * });
- * const record = runReplicate(study, { condition: { n: 4 }, rep: 0, seed: 1 });
+ * const record = await runReplicate(study, { condition: { n: 4 }, rep: 0, seed: 1 });
  * assert.equal(record.status, "ok");
  * assert.equal(record.fits[0].method, "REML");
  * ```
  */
-export function runReplicate(study: StudyDefinition, task: ReplicateTask): ReplicateRecord {
+export async function runReplicate(
+  study: StudyDefinition,
+  task: ReplicateTask,
+): Promise<ReplicateRecord> {
   const { condition, rep, seed } = task;
   const key = conditionKey(condition);
   const start = performance.now();
@@ -69,7 +70,9 @@ export function runReplicate(study: StudyDefinition, task: ReplicateTask): Repli
     const ms = finiteTime(performance.now() - start);
     return failedReplicate({ condition: key, rep }, message(e), { generateMs: ms, totalMs: ms });
   }
-  const fits = study.methods.map((method) => finiteFit(fitOne(method, setup)));
+  // One method after another: each sees the same frame, and a slow one delays only itself.
+  const fits = [];
+  for (const method of study.methods) fits.push(finiteFit(await fitMethod(method, setup)));
   return {
     condition: key,
     rep,
@@ -79,89 +82,4 @@ export function runReplicate(study: StudyDefinition, task: ReplicateTask): Repli
     totalMs: finiteTime(performance.now() - start),
     fits,
   };
-}
-
-/** What every method's fit of one replicate shares. */
-interface FitSetup {
-  readonly study: StudyDefinition;
-  readonly frame: ModelFrame;
-  readonly truth: Readonly<Record<string, number>>;
-  readonly cp: ReturnType<typeof crossProducts>;
-  readonly seed: number | string;
-  readonly key: string;
-  readonly rep: number;
-}
-
-/** One method's fit record: estimates, SEs and intervals, or an error. */
-function fitOne(method: StudyDefinition["methods"][number], setup: FitSetup): FitRecord {
-  const { study, frame, truth, cp } = setup;
-  const t0 = performance.now();
-  let fit: VarCompFit;
-  try {
-    fit = fitVarComp(frame, { method, crossProducts: cp });
-  } catch (e) {
-    return {
-      method: method.toUpperCase(),
-      status: "error",
-      converged: false,
-      singular: false,
-      evaluations: 0,
-      fitMs: performance.now() - t0,
-      message: message(e),
-      parameters: [],
-    };
-  }
-  let inference: ReturnType<typeof confidenceIntervals> | null = null;
-  let note: string | null = fit.messages.length > 0 ? fit.messages.join("; ") : null;
-  try {
-    inference = confidenceIntervals(frame, fit, {
-      methods: study.intervals,
-      level: study.level,
-      crossProducts: cp,
-      bootstrap: {
-        stream: deriveStream(setup.seed, [setup.key, setup.rep, "bootstrap", method]),
-        replicates: study.bootstrapReplicates,
-      },
-    });
-  } catch (e) {
-    note = [note, `intervals failed: ${message(e)}`].filter(Boolean).join("; ");
-  }
-  const names = [...frame.terms.map((t) => t.name), "Residual"];
-  const parameters: ParameterRecord[] = [
-    ...names.map((name, a) => ({
-      parameter: name,
-      truth: truth[name] ?? null,
-      estimate: fit.variances[name],
-      se: inference?.variance.se[a] ?? null,
-      intervals: collect(inference, name),
-    })),
-    ...fit.fixed.map((f) => ({
-      parameter: f.name,
-      truth: truth[f.name] ?? null,
-      estimate: f.estimate,
-      se: Number.isFinite(f.se) ? f.se : null,
-      intervals: collect(inference, f.name),
-    })),
-  ];
-  const negativeAnova = fit.method === "ANOVA" && names.some((n) => fit.variances[n] < 0);
-  return {
-    method: fit.method,
-    status: fit.converged ? "ok" : "nonconverged",
-    converged: fit.converged,
-    singular: fit.method === "ANOVA" ? negativeAnova : fit.singular,
-    evaluations: fit.evaluations,
-    fitMs: performance.now() - t0,
-    message: note,
-    parameters,
-  };
-}
-
-function collect(inference: ReturnType<typeof confidenceIntervals> | null, parameter: string) {
-  if (!inference) return [];
-  return inference.intervals.filter((i) => i.parameter === parameter).map((i) => ({
-    interval: i.method,
-    lower: i.lower,
-    upper: i.upper,
-    status: i.status,
-  }));
 }

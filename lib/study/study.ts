@@ -9,6 +9,7 @@
 import type { Dataset } from "../data/dataset.ts";
 import type { RandomStream } from "../rng/stream.ts";
 import type { EstimationMethod } from "../fit/fit.ts";
+import type { MethodPlugin } from "../fit/method_plugin.ts";
 import type { IntervalMethod } from "../inference/intervals.ts";
 import { type Condition, designGrid, type FactorValue } from "./design_grid.ts";
 import {
@@ -54,8 +55,12 @@ export interface StudyDefinition {
   truth: (condition: Condition) => Readonly<Record<string, number>>;
   /** Model formula (lme4 syntax), or one per condition. */
   formula: string | ((condition: Condition) => string);
-  /** Estimation methods; every one sees the same dataset. */
-  methods: readonly EstimationMethod[];
+  /**
+   * Estimation methods: built-ins by name (`reml`, `ml`, `anova`) and plug-in
+   * objects (`{ name, fit(frame, context) }`, see MethodPlugin) side by side;
+   * every one sees the same dataset.
+   */
+  methods: readonly (EstimationMethod | MethodPlugin)[];
   /** Interval methods computed for every fit. */
   intervals: readonly IntervalMethod[];
   /**

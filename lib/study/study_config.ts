@@ -112,7 +112,7 @@ export function studyConfig(
     conditions: studyConditions(study).map(conditionKey),
     factors: study.factors,
     formula: typeof study.formula === "string" ? study.formula : "(per condition)",
-    methods: study.methods,
+    methods: study.methods.map((m) => typeof m === "string" ? m : m.name),
     intervals: study.intervals,
     level: study.level ?? 0.95,
     bootstrapReplicates: study.bootstrapReplicates ?? 999,

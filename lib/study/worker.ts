@@ -117,7 +117,7 @@ async function runOne(task: WorkerTask): Promise<ReplicateRecord | null> {
   const { study, seed } = state;
   let record: ReplicateRecord;
   try {
-    record = runReplicate(study!, { condition: task.condition, rep: task.rep, seed });
+    record = await runReplicate(study!, { condition: task.condition, rep: task.rep, seed });
   } catch (e) {
     // runReplicate turns study errors into records; this catches the rest.
     record = failedReplicate(
