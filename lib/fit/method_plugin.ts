@@ -24,6 +24,8 @@ export interface MethodContext {
   stream(): RandomStream;
   /** vcsim's own fitters on this replicate's frame. */
   fitBuiltIn(method: EstimationMethod): VarCompFit;
+  /** The condition's key and the replicate index, for diagnostics (draw from `stream`). */
+  readonly replicate: { readonly condition: string; readonly rep: number };
 }
 
 /** A fixed effect as a method reports it: the estimate, or the estimate and its SE. */

@@ -33,6 +33,10 @@ export interface FitSetup {
   readonly seed: number | string;
   readonly key: string;
   readonly rep: number;
+  /** Methods not to run, by name, with the reason their fit is stored as failed. */
+  readonly skip?: Readonly<Record<string, string>>;
+  /** Told each method's name before it runs. */
+  readonly onMethod?: (name: string) => void;
 }
 
 type Entry = StudyDefinition["methods"][number];
@@ -68,6 +72,7 @@ function context(plugin: MethodPlugin, setup: FitSetup): MethodContext {
   return {
     crossProducts: setup.cp,
     level: setup.study.level ?? 0.95,
+    replicate: { condition: setup.key, rep: setup.rep },
     stream: () => deriveStream(setup.seed, [setup.key, setup.rep, "method", plugin.name]),
     fitBuiltIn: (method) => {
       if (!builtIn.has(method)) {
@@ -103,6 +108,9 @@ export async function fitMethod(entry: Entry, setup: FitSetup): Promise<FitRecor
   } catch (e) {
     return failedFit(String(entry), errorText(e), t0);
   }
+  const skipped = setup.skip?.[plugin.name];
+  if (skipped !== undefined) return failedFit(plugin.name, skipped, t0);
+  setup.onMethod?.(plugin.name);
   try {
     result = await plugin.fit(setup.frame, context(plugin, setup));
     fit = isVarCompFit(result) ? result : fitAtVariances(setup.frame, {

@@ -24,6 +24,10 @@ export interface ReplicateTask {
   readonly rep: number;
   /** The study seed. */
   readonly seed: number | string;
+  /** Methods not to run, by name, with the reason their fit is stored as failed. */
+  readonly skip?: Readonly<Record<string, string>>;
+  /** Called before each method runs, with its name (so a runner knows which one is slow). */
+  readonly onMethod?: (name: string) => void;
 }
 
 /**
@@ -72,7 +76,11 @@ export async function runReplicate(
   }
   // One method after another: each sees the same frame, and a slow one delays only itself.
   const fits = [];
-  for (const method of study.methods) fits.push(finiteFit(await fitMethod(method, setup)));
+  for (const method of study.methods) {
+    fits.push(
+      finiteFit(await fitMethod(method, { ...setup, skip: task.skip, onMethod: task.onMethod })),
+    );
+  }
   return {
     condition: key,
     rep,

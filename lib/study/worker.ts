@@ -15,7 +15,8 @@
  * Protocol: JSON lines. In, on stdin: `{ type: "init", studyUrl, seed }`,
  * then `{ type: "run", tasks }`. Out, on stdout, each line prefixed with
  * {@linkcode FRAME} (other stdout lines are study output, passed on):
- * `{ type: "ready" }`, `{ type: "record", record }`, `{ type: "idle" }`,
+ * `{ type: "ready" }`, `{ type: "method", name }` (before each method of a
+ * replicate), `{ type: "record", record }`, `{ type: "idle" }`,
  * `{ type: "fatal", message }`, and `{ type: "exit", reason, lost }` when
  * study code ends the process (`Deno.exit`, `close()`), `lost` naming the
  * replicate it was running. End of stdin ends the worker.
@@ -38,6 +39,8 @@ export const FRAME = "\u001e@vcsim ";
 export interface WorkerTask {
   readonly condition: Condition;
   readonly rep: number;
+  /** Methods whose fit is stored as failed without running them (they timed out before). */
+  readonly skip?: Readonly<Record<string, string>>;
 }
 
 /** Messages the runner sends. */
@@ -56,6 +59,7 @@ export type FromWorker =
   | { type: "ready" }
   | { type: "fatal"; message: string }
   | { type: "record"; record: ReplicateRecord }
+  | { type: "method"; name: string }
   | { type: "idle" }
   | { type: "exit"; reason: string; lost: LostTask | null };
 
@@ -117,7 +121,13 @@ async function runOne(task: WorkerTask): Promise<ReplicateRecord | null> {
   const { study, seed } = state;
   let record: ReplicateRecord;
   try {
-    record = await runReplicate(study!, { condition: task.condition, rep: task.rep, seed });
+    record = await runReplicate(study!, {
+      condition: task.condition,
+      rep: task.rep,
+      seed,
+      skip: task.skip,
+      onMethod: (name) => post({ type: "method", name }),
+    });
   } catch (e) {
     // runReplicate turns study errors into records; this catches the rest.
     record = failedReplicate(

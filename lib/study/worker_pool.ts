@@ -66,6 +66,8 @@ interface Slot {
   isolated: boolean;
   /** Bumped on every record: a timeout fires only without progress. */
   progress: number;
+  /** The method the current replicate is running, as the worker said; null before the first. */
+  method: string | null;
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Why the pool killed it: decided when its output has been read to the end. */
   killed: { reason: string; blame: "first" | "suspects" } | null;
@@ -133,6 +135,7 @@ class Pool {
       dead: false,
       isolated: false,
       progress: 0,
+      method: null,
       timer: undefined,
       killed: null,
     };
@@ -168,7 +171,9 @@ class Pool {
     if (msg.type === "ready") {
       slot.ready = true;
       this.#feed(slot);
-    } else if (msg.type === "record") {
+    } else if (msg.type === "method") slot.method = msg.name;
+    else if (msg.type === "record") {
+      slot.method = null;
       const id = taskId(msg.record);
       slot.inFlight = slot.inFlight.filter((t) => taskId(t) !== id);
       slot.progress++;
@@ -276,6 +281,12 @@ class Pool {
     if (slot.dead || this.#stopped) return;
     if (slot.killed?.blame === "first") {
       const [culprit, ...rest] = slot.inFlight;
+      if (culprit && slot.method !== null) {
+        // A method was running: only its fit fails; the replicate reruns without it.
+        const skip = { ...culprit.skip, [slot.method]: slot.killed.reason };
+        this.#retry.unshift({ ...culprit, skip }, ...rest);
+        return this.#replace(slot, undefined, slot.killed.reason);
+      }
       this.#retry.unshift(...rest);
       return this.#replace(slot, culprit, slot.killed.reason);
     }

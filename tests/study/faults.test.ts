@@ -106,3 +106,30 @@ Deno.test("the unhandled-rejection study gives one store digest in 20 runs", asy
   }
   assert.equal(digests.size, 1);
 });
+
+Deno.test("a method past the time limit fails only its own fit of that replicate", async () => {
+  const ref = new Map(
+    records(storeIn((await reference("tiny")).dir)).map((r) => [`${r.condition}:${r.rep}`, r]),
+  );
+  const dir = await tempDir();
+  const run = await runStudy(studyUrl("tiny_slow_method"), { outDir: dir, workers: 2 });
+  assert.deepEqual([run.interrupted, run.done, run.failed], [false, 24, 1]);
+  for (const r of records(storeIn(dir))) {
+    const id = `${r.condition}:${r.rep}`;
+    const clean = ref.get(id)!;
+    assert.equal(r.status, "ok", id);
+    const stuck = r.fits.find((f) => f.method === "stuck")!;
+    if (id === "n_group1=4:4") {
+      assert.deepEqual([stuck.status, stuck.message], ["error", "timed out after 3 s"]);
+    } else assert.equal(stuck.status, "ok", id);
+    for (const m of ["REML", "ANOVA"]) {
+      const mine = r.fits.find((f) => f.method === m)!,
+        theirs = clean.fits.find((f) => f.method === m)!;
+      assert.equal(
+        canonicalReplicate({ ...r, fits: [mine] }),
+        canonicalReplicate({ ...clean, fits: [theirs] }),
+        `${id} ${m}`,
+      );
+    }
+  }
+});
