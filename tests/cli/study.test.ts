@@ -118,6 +118,21 @@ Deno.test("study --replay reruns one replicate exactly as stored, writing nothin
   );
 });
 
+Deno.test("study --replay of a replicate that kills or hangs its worker prints what happened", async () => {
+  for (
+    const [fixture, key, message] of [
+      ["tiny_exit", "n_group1=6:7", /^worker died: Deno\.exit in study code/],
+      ["tiny_hang", "n_group1=4:4", /^timed out after 3 s/],
+    ] as const
+  ) {
+    const r = await study(`tests/fixtures/studies/${fixture}.ts`, "--replay", key);
+    assert.equal(r.code, 0, r.stderr);
+    const record = JSON.parse(r.stdout) as ReplicateRecord;
+    assert.equal(record.status, "error");
+    assert.match(record.message ?? "", message);
+  }
+});
+
 Deno.test("study: bad inputs are one-line errors with status 1", async () => {
   assertOneLineError(
     await study("no-such-study"),
