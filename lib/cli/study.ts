@@ -14,7 +14,7 @@
  */
 
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Argument } from "@commander-js/extra-typings";
 import { integerArg, numberArg, runCommand, seedArg, vcsimCommand, writeSync } from "./_command.ts";
 import { loadStudy, resolveStudy } from "../study/load_study.ts";
@@ -208,6 +208,7 @@ export async function main(args: string[]): Promise<number> {
 
 /** Runs the study (in target-MCSE rounds when asked) and prints its table. */
 async function runRounds(url: string, o: Options, at: { name: string; shard: Shard | null }) {
+  const started = performance.now();
   const target = o.targetMcse;
   const rounds = target === undefined ? [] : await recordedRounds(url, o, target);
   // Resuming a search: rerun its last recorded round, whose replicates may be partly stored.
@@ -250,8 +251,18 @@ async function runRounds(url: string, o: Options, at: { name: string; shard: Sha
         ? JSON.stringify({ study, storePath: result.storePath, run: result, rows }, null, 2) + "\n"
         : terminalTable(rows, { nominal: level, color: Deno.stdout.isTerminal() }),
     );
+    writeSync(Deno.stderr, closingLine(result, performance.now() - started));
     return 0;
   }
+}
+
+/** Where the results are and how to get the full report. */
+function closingLine(result: RunResult, elapsedMs: number): string {
+  const dir = dirname(result.storePath);
+  const next = /\.shard-\d+-of-\d+\.sqlite$/.test(result.storePath)
+    ? `when every shard is done: deno task merge ${dir}/results.shard-*.sqlite --out ${dir}/results.sqlite`
+    : `CSV, JSON, Markdown and HTML report: deno task report ${dir}`;
+  return `done in ${(elapsedMs / 1000).toFixed(1)} s: store ${result.storePath}; ${next}\n`;
 }
 
 if (import.meta.main) {

@@ -37,7 +37,7 @@ Deno.test("study --json runs, then a rerun does no work and prints the same rows
   assert.equal(r.code, 0, r.stderr);
   assert.match(
     r.stderr,
-    /^study tiny: 2 conditions x 12 reps, 2 workers, store .*results\.sqlite, 0 already stored, 24 to run\n$/,
+    /^study tiny: 2 conditions x 12 reps, 2 workers, store .*results\.sqlite, 0 already stored, 24 to run\ndone in \d+\.\d s: store .*results\.sqlite; CSV, JSON, Markdown and HTML report: deno task report \S+\n$/,
   );
   const out = JSON.parse(r.stdout);
   assert.equal(out.study, "tiny");
