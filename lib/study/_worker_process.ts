@@ -22,6 +22,11 @@ export interface WorkerProcess {
 export interface SpawnOptions {
   /** The worker's JavaScript heap limit in MiB. */
   readonly memoryLimit: number;
+  /**
+   * Programs the worker may run (`--allow-run=<these>`; no other permission is
+   * needed to spawn them). @default none: the worker may only read files
+   */
+  readonly programs?: readonly string[];
   /** Every protocol message, in order. */
   readonly onMessage: (message: FromWorker) => void;
   /** Called once, after the last message, with why the process ended. */
@@ -33,12 +38,13 @@ const CONFIG = new URL("../../deno.json", import.meta.url);
 const TAIL = 4096;
 
 /** The arguments of `deno` that run a worker. */
-function workerArgs(memoryLimit: number): string[] {
+function workerArgs(memoryLimit: number, programs: readonly string[]): string[] {
   const args = [
     "run",
     "--quiet",
     "--no-prompt",
     "--allow-read",
+    ...(programs.length > 0 ? [`--allow-run=${programs.join(",")}`] : []),
     `--v8-flags=--max-old-space-size=${memoryLimit}`,
   ];
   if (CONFIG.protocol === "file:") args.push("--config", decodeURIComponent(CONFIG.pathname));
@@ -78,7 +84,7 @@ const passOn = (text: string) => {
 /** Starts a worker process. */
 export function spawnWorker(options: SpawnOptions): WorkerProcess {
   const child = new Deno.Command(Deno.execPath(), {
-    args: workerArgs(options.memoryLimit),
+    args: workerArgs(options.memoryLimit, options.programs ?? []),
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
@@ -93,9 +99,17 @@ export function spawnWorker(options: SpawnOptions): WorkerProcess {
     tail = (tail + text + "\n").slice(-TAIL);
     passOn(text);
   });
+  // Its stdin must be closed too, or the open pipe keeps this process alive.
+  const closeInput = () => input.close().catch(() => {});
   Promise.all([child.status, stdout, stderr]).then(
-    ([status]) => options.onEnd(describeEnd(status, tail, options.memoryLimit)),
-    (e) => options.onEnd(`the worker's output could not be read: ${e?.message ?? e}`),
+    ([status]) => {
+      closeInput();
+      options.onEnd(describeEnd(status, tail, options.memoryLimit));
+    },
+    (e) => {
+      closeInput();
+      options.onEnd(`the worker's output could not be read: ${e?.message ?? e}`);
+    },
   );
   let ended = false;
   child.status.then(() => ended = true);

@@ -78,7 +78,9 @@ const state = {
   stray: null as string | null,
   exiting: false,
 };
-const timers = trackTimers();
+// Made when the worker starts serving: its message channel would keep any other
+// process that imports this module alive.
+let timers: ReturnType<typeof trackTimers>;
 
 /** Study code ending the process: say which replicate it was running. */
 function announceExit(reason: string): void {
@@ -164,6 +166,7 @@ async function handle(msg: ToWorker): Promise<void> {
 
 /** Reads JSON lines from stdin and handles them in order, until end of input. */
 async function serve(): Promise<void> {
+  timers = trackTimers();
   guard();
   let buffered = "";
   for await (const text of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {

@@ -237,3 +237,27 @@ Deno.test("Ctrl-C: stored work is kept, exit 130 with how to resume", async () =
   assert.ok(stored < 300);
   assert.equal(new TextDecoder().decode(out.stdout), "");
 });
+
+Deno.test("a script that calls runStudy exits by itself when the run is done", async () => {
+  const dir = await tempDir();
+  const script = `
+    import { runStudy } from ${
+    JSON.stringify(new URL("../../lib/study/runner.ts", import.meta.url).href)
+  };
+    const run = await runStudy(${JSON.stringify(TINY)}, { outDir: ${
+    JSON.stringify(dir)
+  }, reps: 2 });
+    console.log(run.done);
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // Nothing may keep the script's event loop alive (an open pipe, a message port).
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  const out = await child.output();
+  clearTimeout(timer);
+  assert.equal(out.signal, null, "the script did not exit by itself");
+  assert.equal(new TextDecoder().decode(out.stdout).trim(), "4");
+});
