@@ -6,7 +6,7 @@
  * @module
  */
 
-import { INTERVAL_METHODS } from "../inference/intervals.ts";
+import { intervalPlugin } from "../inference/intervals/registry.ts";
 import { methodPlugin } from "../fit/methods/registry.ts";
 import { type Condition, conditionKey, designGrid } from "./design_grid.ts";
 import type { Ademp, StudyDefinition } from "./study.ts";
@@ -136,14 +136,16 @@ export function _checkMembers(study: StudyDefinition): void {
   if (!Array.isArray(study.intervals)) {
     throw new TypeError(`intervals of ${label} must be an array, got ${_show(study.intervals)}`);
   }
+  const kinds = new Set<string>();
   for (const m of study.intervals) {
-    if (!(INTERVAL_METHODS as readonly unknown[]).includes(m)) {
-      throw new TypeError(
-        `unknown interval method ${_show(m)} in ${label}: expected one of ${
-          INTERVAL_METHODS.join(", ")
-        }`,
-      );
+    let name: string;
+    try {
+      name = intervalPlugin(m).name;
+    } catch (e) {
+      throw new TypeError(`${(e as Error).message} (in ${label})`);
     }
+    if (kinds.has(name)) throw new TypeError(`interval method "${name}" appears twice in ${label}`);
+    kinds.add(name);
   }
 }
 

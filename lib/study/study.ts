@@ -11,6 +11,7 @@ import type { RandomStream } from "../rng/stream.ts";
 import type { EstimationMethod } from "../fit/fit.ts";
 import type { MethodPlugin } from "../fit/method_plugin.ts";
 import type { IntervalMethod } from "../inference/intervals.ts";
+import type { IntervalPlugin } from "../inference/intervals/interval_plugin.ts";
 import { type Condition, designGrid, type FactorValue } from "./design_grid.ts";
 import {
   _checkFactors,
@@ -62,7 +63,7 @@ export interface StudyDefinition {
    */
   methods: readonly (EstimationMethod | MethodPlugin)[];
   /** Interval methods computed for every fit. */
-  intervals: readonly IntervalMethod[];
+  intervals: readonly (IntervalMethod | IntervalPlugin)[];
   /**
    * Confidence level.
    * @default 0.95

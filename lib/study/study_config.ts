@@ -113,7 +113,7 @@ export function studyConfig(
     factors: study.factors,
     formula: typeof study.formula === "string" ? study.formula : "(per condition)",
     methods: study.methods.map((m) => typeof m === "string" ? m : m.name),
-    intervals: study.intervals,
+    intervals: study.intervals.map((i) => typeof i === "string" ? i : i.name),
     level: study.level ?? 0.95,
     bootstrapReplicates: study.bootstrapReplicates ?? 999,
     code,

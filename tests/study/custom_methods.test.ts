@@ -41,10 +41,27 @@ Deno.test("custom methods: built-ins unchanged, own fits stored, failures cost o
       "nan",
       "unknown-term",
     ]);
-    // The same data: REML and ANOVA exactly as in the study without custom methods.
+    // The same data: REML and ANOVA exactly as in the study without custom methods
+    // (leaving out the custom interval kind, which the plain study does not have).
     for (const m of ["REML", "ANOVA"]) {
-      assert.equal(withoutTime(fitOf(r, m)), withoutTime(fitOf(clean, m)));
+      const mine = fitOf(r, m);
+      const wald = {
+        ...mine,
+        parameters: mine.parameters.map((p) => ({
+          ...p,
+          intervals: p.intervals.filter((i) => i.interval === "wald"),
+        })),
+      };
+      assert.equal(withoutTime(wald), withoutTime(fitOf(clean, m)));
+      // Its own interval kind, on every variance of every method's fit.
+      for (const p of mine.parameters.filter((p) => !p.parameter.startsWith("("))) {
+        const own = p.intervals.find((i) => i.interval === "plus-minus-one")!;
+        assert.deepEqual([own.lower, own.upper], [p.estimate! - 1, p.estimate! + 1]);
+      }
     }
+    const ownOnTruncated = fitOf(r, "truncated-anova").parameters[0].intervals
+      .find((i) => i.interval === "plus-minus-one")!;
+    assert.equal(ownOnTruncated.lower, fitOf(r, "truncated-anova").parameters[0].estimate! - 1);
     const anova = fitOf(r, "ANOVA"), truncated = fitOf(r, "truncated-anova");
     for (const p of truncated.parameters.filter((p) => !p.parameter.startsWith("("))) {
       const raw = anova.parameters.find((q) => q.parameter === p.parameter)!.estimate!;
