@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Command, CommanderError, InvalidArgumentError } from "@commander-js/extra-typings";
+import { Command, CommanderError, InvalidArgumentError } from "../_deps/commander.ts";
 
 /** Writes all of `text` to a file synchronously. */
 export function writeSync(file: { writeSync(p: Uint8Array): number }, text: string): void {

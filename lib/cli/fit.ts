@@ -7,7 +7,7 @@
  * @module
  */
 
-import { Argument, Option } from "@commander-js/extra-typings";
+import { Argument, Option } from "../_deps/commander.ts";
 import { integerArg, numberArg, runCommand, seedArg, vcsimCommand, writeSync } from "./_command.ts";
 import { readCsvFile } from "../data/csv_read.ts";
 import { modelFrame } from "../model/model_frame.ts";

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { Argument, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { Argument, InvalidArgumentError, Option } from "../_deps/commander.ts";
 import { integerArg, numberArg, runCommand, vcsimCommand } from "./_command.ts";
 import { deriveStream } from "../rng/derive_stream.ts";
 import { NumpyRandomState } from "../rng/numpy_random_state.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { Argument } from "@commander-js/extra-typings";
+import { Argument } from "../_deps/commander.ts";
 import { runCommand, vcsimCommand, writeSync } from "./_command.ts";
 import { mergeStores } from "../store/merge.ts";
 

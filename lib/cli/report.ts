@@ -10,7 +10,7 @@
 
 import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Argument } from "@commander-js/extra-typings";
+import { Argument } from "../_deps/commander.ts";
 import { numberArg, runCommand, vcsimCommand, writeSync } from "./_command.ts";
 import { openStore, type ResultStore } from "../store/store.ts";
 import { type MissingReplicate, missingReplicates } from "../store/missing_replicates.ts";

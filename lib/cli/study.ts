@@ -15,7 +15,7 @@
 
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Argument } from "@commander-js/extra-typings";
+import { Argument } from "../_deps/commander.ts";
 import { integerArg, numberArg, runCommand, seedArg, vcsimCommand, writeSync } from "./_command.ts";
 import { loadStudy, resolveStudy } from "../study/load_study.ts";
 import { type RunProgress, type RunResult, runStudy, storePath } from "../study/runner.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { parse } from "csv-parse/sync";
+import { parse } from "../_deps/csv_parse.ts";
 import type { Column, Dataset } from "./dataset.ts";
 import { sortLabels } from "./sort_labels.ts";
 

@@ -6,8 +6,8 @@
  * @module
  */
 
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import * as vega from "../_deps/vega.ts";
+import { compile, type TopLevelSpec } from "../_deps/vega_lite.ts";
 import type { MeasureRow } from "./measure_row.ts";
 import { type EstimateRow, label, same, type StudyData, type ZipRow } from "./_report_data.ts";
 

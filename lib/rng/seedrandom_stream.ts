@@ -5,8 +5,7 @@
  * @module
  */
 
-// @ts-types="@types/seedrandom"
-import seedrandom from "seedrandom";
+import seedrandom from "../_deps/seedrandom.ts";
 import type { RandomStream } from "./stream.ts";
 import { _zigguratSampler } from "./_ziggurat.ts";
 import { _PolarGaussian } from "./_polar.ts";

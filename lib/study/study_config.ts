@@ -7,7 +7,7 @@
  */
 
 import { createHash } from "node:crypto";
-import project from "../../deno.json" with { type: "json" };
+import { SEEDRANDOM_VERSION } from "../_deps/seedrandom.ts";
 import { VERSION } from "../version.ts";
 import type { StudyDefinition } from "./study.ts";
 import { conditionKey } from "./design_grid.ts";
@@ -48,21 +48,14 @@ export interface StudyConfigOptions {
   seed?: number | string;
 }
 
-/** npm packages whose version changes vcsim's numbers (the random streams). */
-const NUMERIC_PACKAGES = ["seedrandom"] as const;
-
-function dependencyVersions(): Record<string, string> {
-  const imports: Record<string, string> = project.imports;
-  const versions: Record<string, string> = { vcsim: VERSION };
-  for (const name of NUMERIC_PACKAGES) {
-    const target = imports[name] ?? "";
-    versions[name] = /^npm:(?:@[^/@]+\/)?[^@]+@(.+)$/.exec(target)?.[1] ?? (target || "unknown");
-  }
-  return versions;
-}
-
-/** Versions of vcsim and its numeric dependencies, read from deno.json. */
-const VERSIONS: Readonly<Record<string, string>> = Object.freeze(dependencyVersions());
+/**
+ * Versions of vcsim and of the npm packages whose version changes its
+ * numbers (seedrandom: the random streams).
+ */
+const VERSIONS: Readonly<Record<string, string>> = Object.freeze({
+  vcsim: VERSION,
+  seedrandom: SEEDRANDOM_VERSION,
+});
 
 /** JSON with object keys sorted at every level, so equal configurations give equal text. */
 function canonicalJson(value: unknown): string {

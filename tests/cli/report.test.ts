@@ -1,7 +1,7 @@
 // Runs lib/cli/report.ts as `deno task report` does, on the fixed store of tests/report.
 import assert from "node:assert";
 import { join } from "node:path";
-import { parse } from "csv-parse/sync";
+import { parse } from "../../lib/_deps/csv_parse.ts";
 import { assertOneLineError, runCli } from "./_run_cli.ts";
 import { fixedRecords, fixedStore } from "../report/_fixed_store.ts";
 import { openStore } from "../../lib/store/store.ts";

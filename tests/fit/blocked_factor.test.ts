@@ -2,7 +2,7 @@
 // with ml-matrix, at arbitrary theta, for every layout: nested chains,
 // crossed, partially crossed and three-term designs, with covariates.
 import assert from "node:assert";
-import { CholeskyDecomposition, Matrix } from "ml-matrix";
+import { CholeskyDecomposition, Matrix } from "../../lib/_deps/ml_matrix.ts";
 import { crossProducts } from "../../lib/model/cross_products.ts";
 import { blockedFactor } from "../../lib/fit/blocked_factor.ts";
 import { profiledCriterion } from "../../lib/fit/fit.ts";

@@ -2,7 +2,7 @@
 // JSON and Markdown contents.
 import assert from "node:assert";
 import { join } from "node:path";
-import { parse } from "csv-parse/sync";
+import { parse } from "../../lib/_deps/csv_parse.ts";
 import { performanceMeasures } from "../../lib/report/measures.ts";
 import { longCsv, measuresCsv, writeLines } from "../../lib/report/export_csv.ts";
 import { reportJson } from "../../lib/report/export_json.ts";

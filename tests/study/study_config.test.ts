@@ -3,7 +3,6 @@ import assert from "node:assert";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import project from "../../deno.json" with { type: "json" };
 import { VERSION } from "../../lib/version.ts";
 import { loadStudy } from "../../lib/study/load_study.ts";
 import { compareConfigs, studyConfig } from "../../lib/study/study_config.ts";
@@ -113,10 +112,12 @@ Deno.test("the seed enters the hash", async () => {
 Deno.test("versions of vcsim and seedrandom are recorded and hashed", async () => {
   const { url } = await makeStudy();
   const { config, hash } = await configOf(url);
-  // Reference: deno.json's version and its import map entry for seedrandom.
+  // Reference: deno.json's version and the seedrandom version deno.lock resolves.
   assert.deepEqual(Object.keys(config.versions), ["vcsim", "seedrandom"]);
   assert.equal(config.versions.vcsim, VERSION);
-  assert.equal(`npm:seedrandom@${config.versions.seedrandom}`, project.imports.seedrandom);
+  const lock = JSON.parse(Deno.readTextFileSync(new URL("../../deno.lock", import.meta.url)));
+  const locked = Object.entries(lock.specifiers).filter(([s]) => s.startsWith("npm:seedrandom@"));
+  assert.deepEqual(locked.map(([, v]) => v), [config.versions.seedrandom]);
   // The hash is the SHA-256 of the configuration's JSON with sorted keys, versions included.
   const sorted = (v: unknown): unknown =>
     v && typeof v === "object" && !Array.isArray(v)
