@@ -158,3 +158,115 @@ Deno.test("the README's library example runs from an empty folder", async () => 
     assert.equal(checked.code, 0, checked.stderr);
   });
 });
+
+/** A user's study with an estimator and an interval kind of its own (`custom`), or without. */
+const methodsStudy = (custom: boolean) =>
+  `import { defineStudy, type IntervalPlugin, type MethodPlugin, nested } from ${
+    JSON.stringify(MOD)
+  };
+
+/** ANOVA with negative estimates set to 0; it also takes 10 ms, so a run can be killed midway. */
+const truncated: MethodPlugin = {
+  name: "truncated",
+  fit: (_frame, context) => {
+    const until = performance.now() + 10;
+    while (performance.now() < until) { /* work */ }
+    const { variances } = context.fitBuiltIn("anova");
+    return { variances: Object.fromEntries(Object.entries(variances).map(([k, v]) => [k, Math.max(0, v)])) };
+  },
+};
+
+/** Estimate plus or minus 10%. */
+const tenPercent: IntervalPlugin = {
+  name: "ten-percent",
+  intervals: (_frame, fit) =>
+    Object.entries(fit.variances).map(([parameter, v]) => ({
+      parameter, method: "ten-percent", lower: 0.9 * v, upper: 1.1 * v, status: "ok" as const,
+    })),
+};
+
+export default defineStudy({
+  name: "user-methods",
+  factors: { n_group1: [4, 6] },
+  generate: (c, stream) => nested(stream, { nGroup1: Number(c.n_group1), nGroup2: 3, nRep: 4 }),
+  truth: () => ({ group1: 4, "group1:group2": 9, Residual: 16 }),
+  formula: "y ~ 1 + (1|group1/group2)",
+  methods: ${custom ? '["reml", truncated]' : '["reml"]'},
+  intervals: ${custom ? '["wald", tenPercent]' : '["wald"]'},
+  reps: 150,
+  seed: 7,
+});
+`;
+
+/** The REML fit records (timings and the custom interval left out) of the store under `out`. */
+function remlFits(out: string): string[] {
+  const store = openStore(join(out, "results.sqlite"), { readOnly: true });
+  try {
+    return [...store.iterateReplicates()].map((r) => {
+      const { fitMs: _t, parameters, ...fit } = r.fits.find((f) => f.method === "REML")!;
+      const wald = parameters.map((p) => ({
+        ...p,
+        intervals: p.intervals.filter((i) => i.interval === "wald"),
+      }));
+      return JSON.stringify({ rep: r.rep, condition: r.condition, fit, wald });
+    });
+  } finally {
+    store.close();
+  }
+}
+
+Deno.test("a user's own estimator and interval: checked, same store for 1 and 2 workers and after kill -9", async () => {
+  const files = { "my_study.ts": methodsStudy(true), "plain.ts": methodsStudy(false) };
+  await inFolder(files, async (dir) => {
+    assert.equal((await deno(["check", "my_study.ts"], dir)).code, 0);
+    const cli = join(ROOT, "lib", "cli", "study.ts");
+    const run = (study: string, out: string, workers: number) =>
+      deno(["run", ...PERMISSIONS, cli, study, "--out", out, "--workers", String(workers)], dir);
+    for (const [out, workers] of [["one", 1], ["two", 2]] as const) {
+      const r = await run("my_study.ts", join(dir, out), workers);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const digest = await storeDigest(join(dir, "one", "results.sqlite"));
+    assert.equal(await storeDigest(join(dir, "two", "results.sqlite")), digest);
+    // kill -9 once something is stored, then resume.
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        ...PERMISSIONS,
+        cli,
+        "my_study.ts",
+        "--out",
+        join(dir, "cut"),
+        "--workers",
+        "1",
+      ],
+      cwd: dir,
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const path = join(dir, "cut", "results.sqlite");
+    const deadline = Date.now() + 60_000;
+    const count = () => {
+      try {
+        const s = openStore(path, { readOnly: true });
+        try {
+          return s.replicateCount();
+        } finally {
+          s.close();
+        }
+      } catch {
+        return 0;
+      }
+    };
+    while (count() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill("SIGKILL");
+    await child.status;
+    const before = count();
+    assert.ok(before > 0 && before < 300, `${before} stored before the kill`);
+    assert.equal((await run("my_study.ts", join(dir, "cut"), 2)).code, 0);
+    assert.equal(await storeDigest(path), digest);
+    // REML is the same with and without the user's method and interval in the study.
+    assert.equal((await run("plain.ts", join(dir, "plain"), 2)).code, 0);
+    assert.deepEqual(remlFits(join(dir, "one")), remlFits(join(dir, "plain")));
+  });
+});
