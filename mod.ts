@@ -17,4 +17,5 @@ export * from "./lib/inference/mod.ts";
 export * from "./lib/study/mod.ts";
 export * from "./lib/store/mod.ts";
 export * from "./lib/report/mod.ts";
+export * from "./lib/external/mod.ts";
 export { VERSION } from "./lib/version.ts";

@@ -1,7 +1,10 @@
 /**
  * Estimation methods are plug-ins: an object with a `name` and a `fit`
  * function. vcsim's own REML, ML and ANOVA are entries of the same
- * registry (lib/fit/methods/) as a researcher's estimator is.
+ * registry (lib/fit/methods/) as a researcher's estimator is. A method that
+ * runs another program lists it in `programs` (workers may run nothing
+ * else) and may give a `check` the runner calls once before the run, as
+ * the external methods of lib/external/ do.
  *
  * @module
  */
@@ -39,7 +42,7 @@ export interface MethodResult {
   readonly varianceSe?: Readonly<Record<string, number | null>>;
   /** Fixed effects by name. @default GLS at the estimated variances */
   readonly fixed?: Readonly<Record<string, MethodFixed>> | VarCompFit["fixed"];
-  /** @default true */
+  /** Whether the fit converged (else it is stored as `nonconverged`). @default true */
   readonly converged?: boolean;
   /** Boundary fit. @default some variance is 0 or less */
   readonly singular?: boolean;
@@ -55,6 +58,21 @@ export interface MethodPlugin {
   readonly name: string;
   /** Fits one replicate's frame; may be async (e.g. a call to another program). */
   fit(frame: ModelFrame, context: MethodContext): MethodResult | Promise<MethodResult>;
+  /**
+   * Programs `fit` runs (names as found on PATH, or paths, exactly as it
+   * spawns them). Workers may only read files; the runner starts them with
+   * `--allow-run=<every method's programs>` when some method lists any
+   * (no `--allow-env` is needed: the program inherits the environment).
+   * @default []
+   */
+  readonly programs?: readonly string[];
+  /**
+   * Called once by the runner, in its own process, after loading the study
+   * and before any replicate runs (e.g. to see that another program is
+   * installed). A rejection stops the run with its message, so a missing
+   * dependency costs one line at the start, not a failed fit per replicate.
+   */
+  check?(): Promise<void>;
 }
 
 /** True for vcsim's own fit records (which carry theta and the fixed-effect covariance). */

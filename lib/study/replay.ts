@@ -9,7 +9,7 @@
 import { conditionKey } from "./design_grid.ts";
 import { loadStudy } from "./load_study.ts";
 import { studyConditions } from "./study.ts";
-import { DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT } from "./runner.ts";
+import { DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, prepareMethods } from "./runner.ts";
 import { runPool } from "./worker_pool.ts";
 import type { ReplicateRecord } from "../store/records.ts";
 
@@ -55,7 +55,9 @@ export async function replayReplicate(
     );
   }
   let record: ReplicateRecord | null = null;
+  const programs = await prepareMethods(study);
   await runPool([{ condition, rep }][Symbol.iterator](), {
+    programs,
     studyUrl,
     seed: options.seed ?? study.seed,
     workers: 1,

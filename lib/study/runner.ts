@@ -20,6 +20,7 @@ import { completeReps, planRun, storedReps } from "./run_plan.ts";
 import { RecordWriter } from "./record_writer.ts";
 import { CHUNK, runPool } from "./worker_pool.ts";
 import { prepareStore, type TargetPlan } from "./_prepare_store.ts";
+import { methodPlugin } from "../fit/methods/registry.ts";
 
 export type { TargetPlan } from "./_prepare_store.ts";
 
@@ -172,6 +173,32 @@ function checkSeed(seed: number | string): number | string {
 }
 
 /**
+ * Runs every method's `check` (at once; the first rejection in method order
+ * stops the run with its message) and returns the programs the methods run,
+ * which the workers are allowed to start.
+ */
+export async function prepareMethods(study: StudyDefinition): Promise<string[]> {
+  const programs = new Set<string>();
+  const plugins = study.methods.map(methodPlugin);
+  for (const plugin of plugins) {
+    for (const p of plugin.programs ?? []) {
+      if (typeof p !== "string" || p === "" || p.includes(",")) {
+        throw new TypeError(
+          `programs of estimation method "${plugin.name}" must be program names or paths without commas, got ${
+            JSON.stringify(p)
+          }`,
+        );
+      }
+      programs.add(p);
+    }
+  }
+  const checks = await Promise.allSettled(plugins.map((plugin) => plugin.check?.()));
+  const failed = checks.find((c) => c.status === "rejected");
+  if (failed) throw failed.reason;
+  return [...programs];
+}
+
+/**
  * Runs the study at `studyUrl` (a module URL; see resolveStudy). Results
  * are bit-identical whatever the worker count, shard layout or number of
  * interruptions, because each replicate's stream depends only on (seed,
@@ -184,6 +211,8 @@ export async function runStudy(studyUrl: string, options: RunOptions = {}): Prom
   const limits = runLimits(study, options);
   const seed = checkSeed(options.seed ?? study.seed);
   if (options.reps !== undefined) positiveNumber(options.reps, "reps", { integer: true });
+  // Before the store is touched: a missing program is one line, not a failed fit per replicate.
+  const programs = await prepareMethods(study);
   const shard = options.shard ?? null;
   const path = storePath(options.outDir ?? join("results", study.name), shard);
   const { config, hash } = studyConfig(study, { seed, moduleUrl: studyUrl });
@@ -207,6 +236,7 @@ export async function runStudy(studyUrl: string, options: RunOptions = {}): Prom
     return await execute(store, {
       study,
       studyUrl,
+      programs,
       seed,
       shard,
       path,
@@ -225,6 +255,7 @@ export async function runStudy(studyUrl: string, options: RunOptions = {}): Prom
 interface Execution {
   readonly study: StudyDefinition;
   readonly studyUrl: string;
+  readonly programs: readonly string[];
   readonly seed: number | string;
   readonly shard: Shard | null;
   readonly path: string;
@@ -278,6 +309,7 @@ async function execute(store: ResultStore, x: Execution): Promise<RunResult> {
         workers,
         timeout: x.limits.timeout,
         memoryLimit: x.limits.memoryLimit,
+        programs: x.programs,
         onRecord: (record) => writer.accept(record),
         signal: x.options.signal,
       });

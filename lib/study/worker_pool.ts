@@ -40,6 +40,8 @@ export interface PoolOptions {
   readonly timeout: number;
   /** Per-worker memory limit in MiB: its JavaScript heap; its resident memory may reach twice it. */
   readonly memoryLimit: number;
+  /** Programs the workers may run (the study's methods' `programs`). @default none */
+  readonly programs?: readonly string[];
   /** Receives every record, in completion order; a throw stops the pool with that error. */
   readonly onRecord: (record: ReplicateRecord) => void;
   /** Stops the pool: what finished was handed over, the rest is left undone. */
@@ -127,6 +129,7 @@ class Pool {
     const slot: Slot = {
       worker: spawnWorker({
         memoryLimit: this.#o.memoryLimit,
+        programs: this.#o.programs,
         onMessage: (msg) => this.#onMessage(slot, msg),
         onEnd: (reason) => this.#ended(slot, reason),
       }),
