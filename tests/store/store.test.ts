@@ -1,8 +1,8 @@
 import assert from "node:assert";
 import { join } from "node:path";
+import { toyManifest } from "./_records.ts";
 import {
   type FitRecord,
-  type Manifest,
   mergeStores,
   openStore,
   type ReplicateRecord,
@@ -14,20 +14,7 @@ const CONDITIONS = [
   { condition: "n=10;sd=1", params: { n: 10, sd: 1 } },
 ];
 
-function manifest(overrides: Partial<Manifest> = {}): Manifest {
-  return {
-    study: "toy",
-    config: { design: { n: [5, 10] }, methods: ["REML", "ML"] },
-    configHash: "abc123",
-    seed: 42,
-    reps: 3,
-    shard: null,
-    versions: { vcsim: "0.1.0" },
-    createdAt: "2024-01-01T00:00:00.000Z",
-    timings: {},
-    ...overrides,
-  };
-}
+const manifest = toyManifest;
 
 function fit(method: string, seed: number): FitRecord {
   return {
