@@ -7,7 +7,7 @@
  * @module
  */
 
-import { errorText } from "../study/_failure.ts";
+import { errorText } from "../_error_text.ts";
 
 /** Stderr characters kept for messages. */
 const TAIL = 2048;

@@ -33,7 +33,7 @@
 
 import type { ModelFrame } from "../model/frame.ts";
 import type { MethodPlugin, MethodResult } from "../fit/method_plugin.ts";
-import { errorText } from "../study/_failure.ts";
+import { errorText } from "../_error_text.ts";
 import { adapterRequest, GarbageReplyError, parseReply, replyResult } from "./adapter_protocol.ts";
 import { type AdapterProcess, commandLine, startAdapter } from "./_adapter_process.ts";
 

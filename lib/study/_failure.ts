@@ -29,12 +29,4 @@ export function failedReplicate(
   };
 }
 
-/** The message of a thrown value, whatever was thrown. */
-export function errorText(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  try {
-    return String(e);
-  } catch {
-    return "a value that cannot be printed";
-  }
-}
+export { errorText } from "../_error_text.ts";
