@@ -6,13 +6,20 @@
  * @module
  */
 
-import * as vega from "../_deps/vega.ts";
-import { compile, type TopLevelSpec } from "../_deps/vega_lite.ts";
+import type { TopLevelSpec } from "../_deps/vega_lite.ts";
 import type { MeasureRow } from "./measure_row.ts";
 import { type EstimateRow, label, same, type StudyData, type ZipRow } from "./_report_data.ts";
 
-/** A Vega-Lite specification rendered to an SVG string, headless (no canvas, no DOM). */
+/**
+ * A Vega-Lite specification rendered to an SVG string, headless (no canvas,
+ * no DOM). Vega is loaded on the first call, not when vcsim is imported:
+ * every worker process and study imports the library, and only reports draw.
+ */
 export async function vegaLiteSvg(spec: TopLevelSpec): Promise<string> {
+  const [vega, { compile }] = await Promise.all([
+    import("../_deps/vega.ts"),
+    import("../_deps/vega_lite.ts"),
+  ]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
   try {
     return await view.toSVG();
