@@ -11,6 +11,7 @@ import type { ModelFrame } from "../model/frame.ts";
 import { type CrossProducts, crossProducts, withResponse } from "../model/cross_products.ts";
 import { fitVarComp, type VarCompFit } from "../fit/fit.ts";
 import type { RandomStream } from "../rng/stream.ts";
+import { _responseSimulator } from "./_simulate_response.ts";
 
 /** Options of {@linkcode bootstrapIntervals}. */
 export interface BootstrapOptions {
@@ -93,28 +94,12 @@ export function bootstrapIntervals(
   if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
   const cp = options.crossProducts ?? crossProducts(frame);
   const method = fit.method === "REML" ? "reml" : fit.method === "ML" ? "ml" : "anova";
-  const n = frame.y.length, p = frame.fixedNames.length;
-  const mean = new Float64Array(n);
-  for (let c = 0; c < p; c++) {
-    const b = fit.fixed[c].estimate, x = frame.X.subarray(c * n, (c + 1) * n);
-    for (let r = 0; r < n; r++) mean[r] += b * x[r];
-  }
-  const sds = frame.terms.map((t) => Math.sqrt(Math.max(fit.variances[t.name], 0)));
-  const sigma = Math.sqrt(Math.max(fit.variances.Residual, 0));
+  const simulate = _responseSimulator(frame, fit);
   const names = [...frame.terms.map((t) => t.name), "Residual", ...frame.fixedNames];
   const draws = names.map(() => new Float64Array(B));
-  const y = new Float64Array(n);
   let used = 0, failed = 0;
   for (let rep = 0; rep < B; rep++) {
-    y.set(mean);
-    frame.terms.forEach((term, k) => {
-      const effects = Float64Array.from(
-        { length: term.levels.length },
-        () => sds[k] * stream.normal(),
-      );
-      for (let r = 0; r < n; r++) y[r] += effects[term.codes[r]];
-    });
-    for (let r = 0; r < n; r++) y[r] += sigma * stream.normal();
+    const y = simulate(stream);
     try {
       const star = { ...frame, y };
       const refit = fitVarComp(star, { method, crossProducts: withResponse(cp, frame, y) });

@@ -24,3 +24,4 @@ export * from "./balanced_anova.ts";
 export * from "./bootstrap.ts";
 export * from "./satterthwaite_df.ts";
 export * from "./variance_deviance.ts";
+export * from "./tests/mod.ts";

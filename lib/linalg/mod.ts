@@ -5,3 +5,4 @@
  */
 export * from "./cholesky.ts";
 export * from "./solve.ts";
+export * from "./symmetric_eigenvalues.ts";

@@ -19,6 +19,22 @@ export interface IntervalRecord {
   readonly status: IntervalStatus;
 }
 
+/** Outcome of a hypothesis test. */
+export type TestStatus = "ok" | "undefined" | "not-applicable" | "failed";
+
+/** One test that a variance component is 0, for one parameter of one fit. */
+export interface TestRecord {
+  /** Test name, e.g. `lrt`, `rlrt-exact`, `f`. */
+  readonly test: string;
+  /** The test statistic; null unless status is `ok`. */
+  readonly statistic: number | null;
+  /** The p-value, in [0, 1]; null unless status is `ok`. */
+  readonly pValue: number | null;
+  /** Whether the test rejects at the study's `alpha` (p-value <= alpha); null unless `ok`. */
+  readonly reject: boolean | null;
+  readonly status: TestStatus;
+}
+
 /** One estimated parameter of one fit. */
 export interface ParameterRecord {
   /** Variance names as the fit reports them (`group1`, `Residual`) or fixed-effect names. */
@@ -30,6 +46,12 @@ export interface ParameterRecord {
   /** Model-based standard error; null when not available. */
   readonly se: number | null;
   readonly intervals: readonly IntervalRecord[];
+  /**
+   * Tests that this variance component is 0, one per test of the study;
+   * absent when the study has no tests (and for fixed effects and the
+   * residual, which are not tested).
+   */
+  readonly tests?: readonly TestRecord[];
 }
 
 /** One estimation method applied to one replicate's dataset. */

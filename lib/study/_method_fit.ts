@@ -20,7 +20,9 @@ import {
 } from "../fit/method_plugin.ts";
 import { methodPlugin } from "../fit/methods/registry.ts";
 import { confidenceIntervals } from "../inference/intervals.ts";
-import type { FitRecord, IntervalRecord, ParameterRecord } from "../store/records.ts";
+import type { TestContext } from "../inference/tests/test_plugin.ts";
+import { varianceTests } from "../inference/tests/variance_tests.ts";
+import type { FitRecord, IntervalRecord, ParameterRecord, TestRecord } from "../store/records.ts";
 import type { StudyDefinition } from "./study.ts";
 import { errorText } from "./_failure.ts";
 
@@ -37,6 +39,8 @@ export interface FitSetup {
   readonly skip?: Readonly<Record<string, string>>;
   /** Told each method's name before it runs. */
   readonly onMethod?: (name: string) => void;
+  /** The context of the replicate's tests, shared by every method; absent without tests. */
+  readonly tests?: TestContext;
 }
 
 type Entry = StudyDefinition["methods"][number];
@@ -150,17 +154,22 @@ interface Fitted {
 function fitRecord(x: Fitted): FitRecord {
   const { plugin, result, fit, names, setup } = x;
   const { inference, note } = intervalsOf(x);
+  const tests = testsOf(x);
   const seOf = (name: string, a: number) =>
     result.varianceSe?.[name] ?? inference?.variance.se[a] ?? null;
   const fixed = fixedEffects(result, fit);
   const parameters: ParameterRecord[] = [
-    ...names.map((name, a) => ({
-      parameter: name,
-      truth: setup.truth[name] ?? null,
-      estimate: result.variances[name],
-      se: seOf(name, a),
-      intervals: collect(inference, name, x),
-    })),
+    ...names.map((name, a) => {
+      const p: ParameterRecord = {
+        parameter: name,
+        truth: setup.truth[name] ?? null,
+        estimate: result.variances[name],
+        se: seOf(name, a),
+        intervals: collect(inference, name, x),
+      };
+      const own = tests?.get(name);
+      return own ? { ...p, tests: own } : p;
+    }),
     ...fixed.map((f) => ({
       parameter: f.name,
       truth: setup.truth[f.name] ?? null,
@@ -228,4 +237,24 @@ function collect(
     found.push({ interval: "bootstrap", lower: null, upper: null, status: "not-applicable" });
   }
   return found;
+}
+
+/** The study's tests of every random term of this fit, by term; null without tests. */
+function testsOf(x: Fitted): Map<string, TestRecord[]> | null {
+  const context = x.setup.tests;
+  const list = x.setup.study.tests ?? [];
+  if (!context || list.length === 0) return null;
+  const alpha = context.alpha;
+  const byTerm = new Map<string, TestRecord[]>();
+  for (const term of x.setup.frame.terms) byTerm.set(term.name, []);
+  for (const r of varianceTests(x.setup.frame, x.fit, { tests: list, context })) {
+    byTerm.get(r.parameter)!.push({
+      test: r.test,
+      statistic: r.statistic,
+      pValue: r.pValue,
+      reject: r.pValue === null ? null : r.pValue <= alpha,
+      status: r.status,
+    });
+  }
+  return byTerm;
 }

@@ -7,6 +7,7 @@
  */
 
 import { intervalPlugin } from "../inference/intervals/registry.ts";
+import { testPlugin } from "../inference/tests/registry.ts";
 import { methodPlugin } from "../fit/methods/registry.ts";
 import { type Condition, conditionKey, designGrid } from "./design_grid.ts";
 import type { Ademp, StudyDefinition } from "./study.ts";
@@ -22,6 +23,8 @@ const KNOWN_FIELDS = [
   "formula",
   "methods",
   "intervals",
+  "tests",
+  "alpha",
   "level",
   "bootstrapReplicates",
   "reps",
@@ -147,6 +150,25 @@ export function _checkMembers(study: StudyDefinition): void {
     if (kinds.has(name)) throw new TypeError(`interval method "${name}" appears twice in ${label}`);
     kinds.add(name);
   }
+  checkTests(study, label);
+}
+
+function checkTests(study: StudyDefinition, label: string): void {
+  if (study.tests === undefined) return;
+  if (!Array.isArray(study.tests)) {
+    throw new TypeError(`tests of ${label} must be an array, got ${_show(study.tests)}`);
+  }
+  const names = new Set<string>();
+  for (const entry of study.tests) {
+    let name: string;
+    try {
+      name = testPlugin(entry).name;
+    } catch (e) {
+      throw new TypeError(`${(e as Error).message} (in ${label})`);
+    }
+    if (names.has(name)) throw new TypeError(`test "${name}" appears twice in ${label}`);
+    names.add(name);
+  }
 }
 
 function checkNumber(
@@ -176,11 +198,12 @@ const LEVEL = {
   ok: (x: number) => x > 0 && x < 1,
 };
 
-/** reps, level, bootstrapReplicates, timeout, memoryLimit and seed. */
+/** reps, level, alpha, bootstrapReplicates, timeout, memoryLimit and seed. */
 export function _checkNumbers(study: StudyDefinition): void {
   const label = _label(study);
   checkNumber(label, "reps", study.reps, POSITIVE_INTEGER);
   if (study.level !== undefined) checkNumber(label, "level", study.level, LEVEL);
+  if (study.alpha !== undefined) checkNumber(label, "alpha", study.alpha, LEVEL);
   if (study.bootstrapReplicates !== undefined) {
     checkNumber(label, "bootstrapReplicates", study.bootstrapReplicates, POSITIVE_INTEGER);
   }

@@ -15,6 +15,10 @@ import { fitMethod, type FitSetup } from "./_method_fit.ts";
 import { type Condition, conditionKey } from "./design_grid.ts";
 import { errorText as message, failedReplicate } from "./_failure.ts";
 import { finiteFit, finiteTime } from "./_finite.ts";
+import { testContext } from "../inference/tests/variance_tests.ts";
+import type { TestContext } from "../inference/tests/test_plugin.ts";
+import type { ModelFrame } from "../model/frame.ts";
+import type { CrossProducts } from "../model/cross_products.ts";
 
 /** Which replicate {@linkcode runReplicate} runs. */
 export interface ReplicateTask {
@@ -69,7 +73,17 @@ export async function runReplicate(
     const frame = modelFrame(data, formula);
     // Inside the try too: a throwing truth function fails this replicate, not the worker.
     const truth = study.truth(condition);
-    setup = { study, frame, truth, cp: crossProducts(frame), seed, key, rep };
+    const cp = crossProducts(frame);
+    setup = {
+      study,
+      frame,
+      truth,
+      cp,
+      seed,
+      key,
+      rep,
+      tests: replicateTests(study, { frame, cp, seed, key, rep }),
+    };
   } catch (e) {
     const ms = finiteTime(performance.now() - start);
     return failedReplicate({ condition: key, rep }, message(e), { generateMs: ms, totalMs: ms });
@@ -90,4 +104,19 @@ export async function runReplicate(
     totalMs: finiteTime(performance.now() - start),
     fits,
   };
+}
+
+/** The context of one replicate's tests (its streams keyed by the replicate); undefined without tests. */
+function replicateTests(
+  study: StudyDefinition,
+  at: { frame: ModelFrame; cp: CrossProducts; seed: number | string; key: string; rep: number },
+): TestContext | undefined {
+  if (!study.tests || study.tests.length === 0) return undefined;
+  return testContext(at.frame, {
+    alpha: study.alpha,
+    seed: at.seed,
+    bootstrapReplicates: study.bootstrapReplicates,
+    crossProducts: at.cp,
+    stream: (name) => deriveStream(at.seed, [at.key, at.rep, "test", name]),
+  });
 }

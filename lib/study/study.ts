@@ -12,6 +12,8 @@ import type { EstimationMethod } from "../fit/fit.ts";
 import type { MethodPlugin } from "../fit/method_plugin.ts";
 import type { IntervalMethod } from "../inference/intervals.ts";
 import type { IntervalPlugin } from "../inference/intervals/interval_plugin.ts";
+import type { TestPlugin } from "../inference/tests/test_plugin.ts";
+import type { TestName } from "../inference/tests/registry.ts";
 import { type Condition, designGrid, type FactorValue } from "./design_grid.ts";
 import {
   _checkFactors,
@@ -65,6 +67,21 @@ export interface StudyDefinition {
   /** Interval methods computed for every fit. */
   intervals: readonly (IntervalMethod | IntervalPlugin)[];
   /**
+   * Tests that each variance component is 0, run for every fit: built-ins
+   * by name (`lrt`, `lrt-chisq`, `rlrt`, `rlrt-chisq`, `rlrt-exact`, `f`,
+   * `bootstrap-lrt`, `wald`) and plug-in objects (`{ name, test(frame,
+   * fit, context) }`, see TestPlugin). Each stores its statistic, p-value
+   * and decision at `alpha`; reports give the rejection rate (size where
+   * the truth is 0, power elsewhere).
+   * @default []
+   */
+  tests?: readonly (TestName | TestPlugin)[];
+  /**
+   * Significance level of the tests.
+   * @default 0.05
+   */
+  alpha?: number;
+  /**
    * Confidence level.
    * @default 0.95
    */
@@ -98,10 +115,10 @@ export interface StudyDefinition {
  * RangeError naming the field and the value when:
  *
  * - a field is unknown (a misspelling is not silently ignored);
- * - a function, the formula, a method or an interval method is missing or
- *   unknown;
+ * - a function, the formula, a method, an interval method or a test is
+ *   missing or unknown;
  * - `reps`, `bootstrapReplicates` or `memoryLimit` is not a positive
- *   integer, `timeout` not a positive number, `level` not in (0, 1), or
+ *   integer, `timeout` not a positive number, `level` or `alpha` not in (0, 1), or
  *   `seed` neither a safe integer nor a non-empty string;
  * - a factor is not a non-empty array of finite numbers, strings and
  *   booleans, or two of its values give the same condition key (`1` and

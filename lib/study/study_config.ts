@@ -25,6 +25,9 @@ export interface StudyConfig {
   readonly intervals: readonly string[];
   readonly level: number;
   readonly bootstrapReplicates: number;
+  /** The study's tests and their level, present only when it has tests. */
+  readonly tests?: readonly string[];
+  readonly alpha?: number;
   /** Source text of the generator, truth, filter and formula functions, for reports. */
   readonly code: Readonly<Record<string, string>>;
   /**
@@ -109,6 +112,13 @@ export function studyConfig(
     intervals: study.intervals.map((i) => typeof i === "string" ? i : i.name),
     level: study.level ?? 0.95,
     bootstrapReplicates: study.bootstrapReplicates ?? 999,
+    // Absent without tests, so the hashes of studies without tests stay as they were.
+    ...(study.tests && study.tests.length > 0
+      ? {
+        tests: study.tests.map((t) => typeof t === "string" ? t : t.name),
+        alpha: study.alpha ?? 0.05,
+      }
+      : {}),
     code,
     sources: _moduleSources(options.moduleUrl),
     versions: VERSIONS,

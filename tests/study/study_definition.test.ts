@@ -42,8 +42,8 @@ Deno.test("an unknown field is an error naming the known fields", () => {
     { interval: ["wald"] },
     TypeError,
     'unknown field "interval" in study "x": known fields are name, ademp, factors, filter, ' +
-      "generate, truth, formula, methods, intervals, level, bootstrapReplicates, reps, seed, " +
-      "timeout, memoryLimit",
+      "generate, truth, formula, methods, intervals, tests, alpha, level, bootstrapReplicates, " +
+      "reps, seed, timeout, memoryLimit",
   );
   fails(
     { ademp: { aim: "why" } },
@@ -309,4 +309,25 @@ Deno.test("every study in the repository loads, with no warning unless made to",
     }
   }
   assert.ok(loaded >= 12, `only ${loaded} studies found`);
+});
+
+Deno.test("tests and alpha are checked like the other fields", () => {
+  fails(
+    { tests: ["lrtt"] },
+    TypeError,
+    'unknown test "lrtt": expected one of lrt, lrt-chisq, rlrt, rlrt-chisq, rlrt-exact, f, ' +
+      'bootstrap-lrt, wald (in study "x")',
+  );
+  fails({ tests: ["f", "f"] }, TypeError, 'test "f" appears twice in study "x"');
+  fails({ tests: "f" }, TypeError, 'tests of study "x" must be an array, got "f"');
+  fails(
+    { alpha: 1.5 },
+    RangeError,
+    'alpha of study "x" must be a number between 0 and 1 (exclusive), got 1.5',
+  );
+  fails(
+    { tests: [{ name: "f", test: () => [] }] },
+    TypeError,
+    'test plug-in name "f" is a built-in test\'s: choose another name (in study "x")',
+  );
 });
