@@ -1,7 +1,7 @@
 /**
  * The HTML report's page pieces other than charts: the ADEMP and facts
- * header, the tables of key measures, number and HTML formatting, and the
- * style sheet.
+ * header, the tables of key measures and of tests, number and HTML
+ * formatting, and the style sheet.
  *
  * @module
  */
@@ -32,6 +32,9 @@ export function headerHtml(
     methods: `${data.methods.join(", ")}` +
       (data.intervals.length
         ? `; intervals ${data.intervals.join(", ")} at level ${pct(config.level ?? 0.95)}`
+        : "") +
+      (data.tests.length
+        ? `; tests ${data.tests.join(", ")} at alpha ${pct(testLevel(config))}`
         : ""),
     performance: [...new Set(rows.map((r) => r.measure))].join(", ") || "none computed",
   };
@@ -144,6 +147,60 @@ export function measureTable(
     `replicates. ${note}</p>`;
 }
 
+/** The tests' level recorded in the config (`alpha`), else 0.05. */
+export function testLevel(config: Config | undefined): number {
+  const alpha = config?.alpha;
+  return typeof alpha === "number" && alpha > 0 && alpha < 1 ? alpha : 0.05;
+}
+
+/**
+ * The table of the tests of `options.parameter`, one row per condition x
+ * method x test: true value, size or power, ok tests, rejection rate and
+ * not-ok share; empty when the parameter has no tests.
+ */
+export function testsTable(
+  rows: readonly MeasureRow[],
+  data: StudyData,
+  options: { parameter: string },
+): string {
+  const mine = rows.filter((r) => r.parameter === options.parameter && r.test !== undefined);
+  if (mine.length === 0) return "";
+  const index = new Map(
+    mine.map((r) => [`${r.condition}\u0000${r.method}\u0000${r.test}\u0000${r.measure}`, r]),
+  );
+  const body: string[] = [];
+  for (const condition of data.conditionOrder) {
+    for (const method of data.methods) {
+      for (const test of data.tests) {
+        const get = (measure: string) =>
+          index.get(`${condition}\u0000${method}\u0000${test}\u0000${measure}`);
+        const rejection = get("rejection");
+        if (!rejection) continue;
+        const cells = [
+          esc(label(condition)),
+          esc(method),
+          esc(test),
+          rejection.truth === null || rejection.truth === undefined
+            ? "&ndash;"
+            : num(rejection.truth),
+          esc(rejection.kind ?? "–"),
+          String(get("tested")?.value ?? "&ndash;"),
+          rateCell(rejection),
+          rateCell(get("not_ok_rate")),
+        ];
+        body.push(`<tr>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`);
+      }
+    }
+  }
+  const head = ["condition", "method", "test", "truth", "rate is", "n", "reject %", "not ok %"];
+  return `<div class="scroll"><table class="measures tests"><thead><tr>${
+    head.map((h) => `<th>${esc(h)}</th>`).join("")
+  }</tr></thead><tbody>${body.join("\n")}</tbody></table></div>
+<p class="note">Rejection rate in percent of the n ok tests, with its Monte Carlo SE in ` +
+    `parentheses: the size when the true value is 0, else the power; not ok %: attempted ` +
+    `replicates without an ok test (undefined, not applicable, failed, or no fit).</p>`;
+}
+
 /** A rate cell in percent with its MCSE, e.g. `20.0 (17.9)`. */
 function rateCell(row: MeasureRow | undefined): string {
   if (!row || row.value === null) return "&ndash;";
@@ -193,6 +250,7 @@ table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
 th, td { border: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: right; }
 th { background: #f4f4f4; } td { white-space: nowrap; }
 td:first-child, td:nth-child(2), th:first-child, th:nth-child(2) { text-align: left; }
+.tests td:nth-child(3), .tests th:nth-child(3), .tests td:nth-child(5) { text-align: left; }
 .facts th { text-align: left; }
 .mcse { color: #777; }
 pre { background: #f6f6f6; padding: 0.5rem; overflow-x: auto; font-size: 0.8rem; }

@@ -1,8 +1,9 @@
 /**
  * What the plots and tables of the HTML report read from the store: the
- * study's conditions, parameters, methods and intervals in design order, the
- * nested-loop order of the conditions, samples of the per-replicate
- * estimates, and the ranked intervals of the zip plots.
+ * study's conditions, parameters, methods, intervals and tests in design
+ * order, the nested-loop order of the conditions, the design factor of the
+ * power curves, samples of the per-replicate estimates, and the ranked
+ * intervals of the zip plots.
  *
  * @module
  */
@@ -17,6 +18,8 @@ export type Config = {
   methods?: string[];
   intervals?: string[];
   level?: number;
+  /** Level of the tests (a test rejects when its p-value is at most alpha). */
+  alpha?: number;
   ademp?: Partial<Ademp>;
   code?: Record<string, string>;
 };
@@ -30,6 +33,8 @@ export interface StudyData {
   parameters: string[];
   methods: string[];
   intervals: string[];
+  /** The tests of the store, in design order; none when the study has no tests. */
+  tests: string[];
   /** The conditions in nested-loop order and the factors that vary. */
   loop: { order: StoredCondition[]; factors: { name: string; levels: unknown[] }[] };
   replicates: { stored: number; failed: number };
@@ -54,6 +59,7 @@ export function readStudy(store: ResultStore): StudyData {
     intervals: names(
       "SELECT interval FROM intervals GROUP BY interval ORDER BY MIN(ordinal), interval",
     ),
+    tests: names("SELECT test FROM tests GROUP BY test ORDER BY MIN(ordinal), test"),
     loop: nestedLoopOrder(conditions, (store.readManifest()?.config as Config)?.factors),
     replicates: { stored: Number(stored?.n ?? 0), failed: Number(stored?.failed ?? 0) },
   };
@@ -88,6 +94,51 @@ function nestedLoopOrder(
     return a.position - b.position;
   });
   return { order, factors: varying };
+}
+
+/**
+ * The design factor a power curve of `parameter` runs along, or null when
+ * no factor varies: the first varying factor (in nested-loop order) that
+ * changes the parameter's true value between conditions alike in every
+ * other factor (sd when the true variance is sd^2), else the first varying
+ * factor (a curve of sizes, e.g. along n, when every true value is 0).
+ * `truths` maps condition keys to the parameter's true value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { powerFactor, readStudy } from "./_report_data.ts";
+ * import { openStore } from "../store/store.ts";
+ * const store = openStore(":memory:");
+ * store.registerConditions(
+ *   [[5, 0], [5, 1], [10, 0], [10, 1]].map(([n, sd]) => ({
+ *     condition: `n=${n};sd=${sd}`, params: { n, sd },
+ *   })),
+ * );
+ * const data = readStudy(store);
+ * const truths = new Map(data.conditions.map((c) => [c.condition, Number(c.params.sd) ** 2]));
+ * assert.equal(powerFactor(data, truths), "sd");
+ * assert.equal(powerFactor(data, new Map()), "n");
+ * store.close();
+ * ```
+ */
+export function powerFactor(
+  data: StudyData,
+  truths: ReadonlyMap<string, number | null>,
+): string | null {
+  const factors = data.loop.factors;
+  const drives = factors.find((f) => {
+    const seen = new Map<string, string>();
+    for (const c of data.conditions) {
+      if (!truths.has(c.condition)) continue;
+      const others = factors.filter((o) => o !== f).map((o) => JSON.stringify(c.params[o.name]));
+      const key = others.join("\u0000"), truth = JSON.stringify(truths.get(c.condition));
+      if (seen.has(key) && seen.get(key) !== truth) return true;
+      seen.set(key, truth);
+    }
+    return false;
+  });
+  return (drives ?? factors[0])?.name ?? null;
 }
 
 /** Whether two factor levels are equal (compared as JSON). */

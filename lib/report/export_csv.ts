@@ -1,8 +1,8 @@
 /**
  * Tidy CSV exports of a study: the performance measures (one row per
  * measure, condition factors as columns) and the long replicate table (one
- * row per replicate x method x parameter), as R's rsimsum and pandas read
- * them. Missing values are `NA`. The long table is generated line by line
+ * row per replicate x method x parameter, with its intervals and tests as
+ * columns), as R's rsimsum and pandas read them. Missing values are `NA`. The long table is generated line by line
  * from SQL cursors, so writing it keeps memory flat.
  *
  * @module
@@ -22,6 +22,16 @@ export const MEASURE_COLUMNS = [
   "value",
   "mcse",
 ] as const;
+
+/**
+ * The columns {@linkcode measuresCsv} adds after `interval` when the rows
+ * have test measures: the test, the parameter's true value and whether the
+ * rejection rate is a `size` or a `power` (`NA` on the other rows).
+ */
+export const TEST_COLUMNS = ["test", "truth", "kind"] as const;
+
+/** The columns of one test in {@linkcode longCsv}, each after `test_<name>_`. */
+export const LONG_TEST_COLUMNS = ["statistic", "p_value", "reject", "status"] as const;
 
 /** The fixed columns of {@linkcode longCsv}, after the factor columns, before the intervals. */
 export const LONG_COLUMNS = [
@@ -70,8 +80,10 @@ function factorColumns(
 
 /**
  * The measures as tidy CSV text: the condition's design factors (from the
- * store's conditions) as columns, then {@linkcode MEASURE_COLUMNS}. A
- * missing interval, value or MCSE is `NA`.
+ * store's conditions) as columns, then {@linkcode MEASURE_COLUMNS}, with
+ * the {@linkcode TEST_COLUMNS} after `interval` when `rows` have test
+ * measures (a study with tests). A missing interval, test, value or MCSE is
+ * `NA`.
  *
  * @example
  * ```ts
@@ -94,9 +106,13 @@ function factorColumns(
  */
 export function measuresCsv(store: ResultStore, rows: readonly MeasureRow[]): string {
   const conditions = conditionList(store);
-  const factors = factorColumns(conditions, MEASURE_COLUMNS);
+  const tested = rows.some((r) => r.test !== undefined);
+  const fixed = tested
+    ? [...MEASURE_COLUMNS.slice(0, 4), ...TEST_COLUMNS, ...MEASURE_COLUMNS.slice(4)]
+    : MEASURE_COLUMNS;
+  const factors = factorColumns(conditions, fixed);
   const params = new Map(conditions.map((c) => [c.condition, c.params]));
-  const lines = [csvLine([...factors.map((f) => f.column), ...MEASURE_COLUMNS])];
+  const lines = [csvLine([...factors.map((f) => f.column), ...fixed])];
   for (const r of rows) {
     const p = params.get(r.condition) ?? {};
     lines.push(
@@ -106,6 +122,7 @@ export function measuresCsv(store: ResultStore, rows: readonly MeasureRow[]): st
         r.method,
         r.parameter,
         r.interval,
+        ...(tested ? [r.test, r.truth, r.kind] : []),
         r.measure,
         r.value,
         r.mcse,
@@ -119,8 +136,11 @@ export function measuresCsv(store: ResultStore, rows: readonly MeasureRow[]): st
  * The long replicate table as CSV lines (each with its newline), header
  * first: per stored replicate (by condition position, then replicate) and
  * per method x parameter the condition has anywhere, the design factors,
- * {@linkcode LONG_COLUMNS} and, per interval method of the store,
- * `<interval>_lower`, `<interval>_upper`, `<interval>_status`. A failed
+ * {@linkcode LONG_COLUMNS}, per interval method of the store
+ * `<interval>_lower`, `<interval>_upper`, `<interval>_status` and, per
+ * test of the store (none without tests), `test_<test>_statistic`,
+ * `test_<test>_p_value`, `test_<test>_reject` (1, 0 or `NA`) and
+ * `test_<test>_status`; an untested parameter has `NA` there. A failed
  * replicate or fit still gets its rows, with `NA` estimates, so the
  * failures are visible to rsimsum and pandas. Lines come from SQL cursors
  * one at a time; consume the generator before writing to the store.
@@ -130,9 +150,13 @@ export function* longCsv(store: ResultStore): Generator<string> {
   const intervals = store.db.prepare(
     "SELECT interval FROM intervals GROUP BY interval ORDER BY MIN(ordinal), interval",
   ).all().map((r) => String(r.interval));
+  const tests = store.db.prepare(
+    "SELECT test FROM tests GROUP BY test ORDER BY MIN(ordinal), test",
+  ).all().map((r) => String(r.test));
   const fixed = [
     ...LONG_COLUMNS,
     ...intervals.flatMap((i) => [`${i}_lower`, `${i}_upper`, `${i}_status`]),
+    ...tests.flatMap((t) => LONG_TEST_COLUMNS.map((c) => `test_${t}_${c}`)),
   ];
   const factors = factorColumns(conditions, fixed);
   yield csvLine([...factors.map((f) => f.column), ...fixed]);
@@ -142,9 +166,16 @@ export function* longCsv(store: ResultStore): Generator<string> {
     `LEFT JOIN intervals i${k} ON i${k}.condition = r.condition AND i${k}.rep = r.rep ` +
     `AND i${k}.method = g.method AND i${k}.parameter = g.parameter AND i${k}.interval = ?`
   ).join("\n");
+  const testJoins = tests.map((_, k) =>
+    `LEFT JOIN tests t${k} ON t${k}.condition = r.condition AND t${k}.rep = r.rep ` +
+    `AND t${k}.method = g.method AND t${k}.parameter = g.parameter AND t${k}.test = ?`
+  ).join("\n");
   const columns = intervals.map((_, k) =>
     `, i${k}.lower AS l${k}, i${k}.upper AS u${k}, ` +
     `i${k}.status AS s${k}`
+  ).join("") + tests.map((_, k) =>
+    `, t${k}.statistic AS ts${k}, t${k}.p_value AS tp${k}, t${k}.reject AS tr${k}, ` +
+    `t${k}.status AS tt${k}`
   ).join("");
   const statement = store.db.prepare(`
     WITH g AS (
@@ -160,11 +191,13 @@ export function* longCsv(store: ResultStore): Generator<string> {
     LEFT JOIN estimates e ON e.condition = r.condition AND e.rep = r.rep
       AND e.method = g.method AND e.parameter = g.parameter
     ${joins}
+    ${testJoins}
     WHERE r.condition = ?
     ORDER BY r.rep, mo.mo, g.po, g.method, g.parameter
   `);
   for (const { condition, params } of conditions) {
-    for (const row of statement.iterate(condition, condition, ...intervals, condition)) {
+    const args = [condition, condition, ...intervals, ...tests, condition];
+    for (const row of statement.iterate(...args)) {
       const values: unknown[] = factors.map((f) => params[f.factor]);
       values.push(
         condition,
@@ -179,6 +212,9 @@ export function* longCsv(store: ResultStore): Generator<string> {
         row.se,
       );
       intervals.forEach((_, k) => values.push(row[`l${k}`], row[`u${k}`], row[`s${k}`]));
+      tests.forEach((_, k) =>
+        values.push(row[`ts${k}`], row[`tp${k}`], row[`tr${k}`], row[`tt${k}`])
+      );
       yield csvLine(values);
     }
   }

@@ -3,7 +3,9 @@
  * notes on the measures, then per condition a table with one row per
  * method x parameter: failure and non-convergence rates (percent), bias
  * (MCSE), empirical SE, model SE, RMSE and the coverage (MCSE) of each
- * interval method.
+ * interval method; and when the study has tests a second table with one
+ * row per method x parameter x test: the true value, size or power, the
+ * number of ok tests, the rejection rate (MCSE) and the not-ok share.
  *
  * @module
  */
@@ -27,9 +29,10 @@ function cell(text: string): string {
   return text.replaceAll("|", "\\|").replaceAll(/\r?\n/g, " ");
 }
 
-function tableLines(header: string[], rows: string[][]): string[] {
+/** A table whose first `left` columns are left-aligned, the others right-aligned. */
+function tableLines(header: string[], rows: string[][], left = 2): string[] {
   const line = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
-  return [line(header), `|${header.map((_, i) => i < 2 ? " --- " : " ---: ").join("|")}|`]
+  return [line(header), `|${header.map((_, i) => i < left ? " --- " : " ---: ").join("|")}|`]
     .concat(rows.map(line));
 }
 
@@ -64,10 +67,44 @@ function conditionTable(group: readonly MeasureRow[]): string[] {
   return tableLines([...header, "RMSE", ...intervals.map((i) => `${i} cov. %`)], body);
 }
 
+/** The tests table of one condition's rows, or nothing when they have no tests. */
+function testsTable(group: readonly MeasureRow[]): string[] {
+  const tests = group.filter((r) => r.test !== undefined);
+  if (tests.length === 0) return [];
+  const keys = [...new Set(tests.map((r) => `${r.method}\u0000${r.parameter}\u0000${r.test}`))];
+  const body = keys.map((k) => {
+    const [method, parameter, test] = k.split("\u0000");
+    const get = (measure: MeasureName) =>
+      tests.find((r) =>
+        r.method === method && r.parameter === parameter && r.test === test &&
+        r.measure === measure
+      );
+    const rejection = get("rejection");
+    return [
+      method,
+      parameter,
+      test,
+      short(rejection?.truth ?? null),
+      rejection?.kind ?? "-",
+      String(get("tested")?.value ?? "-"),
+      percent(rejection?.value ?? null, rejection?.mcse ?? null),
+      rate(get("not_ok_rate")?.value),
+    ];
+  });
+  const header = ["method", "parameter", "test", "truth", "kind", "n", "reject % (MCSE)"];
+  return ["", ...tableLines([...header, "not ok %"], body, 3)];
+}
+
+/** The notes' sentence on the tests tables. */
+const TESTS_NOTE = "Tests: the rejection rate in percent of the n ok tests with its Monte " +
+  "Carlo SE, the size when the true value is 0 and the power otherwise; not ok % is the share " +
+  "of attempted replicates without an ok test (undefined, not applicable, failed or no fit).";
+
 /**
  * The report as Markdown text. Coverage cells are percentages with their
  * MCSE in parentheses; a `-` marks a measure that is undefined or an
- * interval method that does not apply. The notes say whether non-converged
+ * interval method that does not apply; tests get a table of their own
+ * under each condition's. The notes say whether non-converged
  * fits were used in the measures or excluded (`options.nonconverged`, which
  * should be the option `rows` were computed with).
  *
@@ -106,7 +143,8 @@ export function markdownReport(
   }
   out.push(
     "Bias and coverage with Monte Carlo SEs in parentheses; fail%, nconv% and coverage in " +
-      "percent of all attempted replicates (an undefined or failed interval is a miss). " + note,
+      "percent of all attempted replicates (an undefined or failed interval is a miss). " + note +
+      (rows.some((r) => r.test !== undefined) ? ` ${TESTS_NOTE}` : ""),
     "",
   );
   for (const condition of new Set(rows.map((r) => r.condition))) {
@@ -120,6 +158,7 @@ export function markdownReport(
         ".",
       "",
       ...conditionTable(group),
+      ...testsTable(group),
       "",
     );
   }

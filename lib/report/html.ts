@@ -2,8 +2,8 @@
  * A self-contained HTML report of a study: the ADEMP description, and per
  * parameter the sampling distributions of the estimators, coverage with
  * Monte Carlo error bars, zip plots (Morris, White & Crowther 2019, Fig. 3),
- * nested-loop plots (Rücker & Schwarzer 2014) and tables of the key
- * measures. The plots are Vega-Lite specifications rendered to inline SVG
+ * nested-loop plots (Rücker & Schwarzer 2014), power curves of the tests
+ * (when the study has tests) and tables of the key measures. The plots are Vega-Lite specifications rendered to inline SVG
  * when the report is built, so the file needs no network and no script to
  * view.
  *
@@ -13,9 +13,31 @@
 import type { ResultStore } from "../store/store.ts";
 import type { Ademp } from "../study/study.ts";
 import type { MeasureRow, NonconvergedRule } from "./measure_row.ts";
-import { type Config, readStudy, sampleEstimates, zipData } from "./_report_data.ts";
-import { ChartSet, coverageSpec, distributionSpec, nestedLoopSpec, zipSpec } from "./_charts.ts";
-import { anchor, CSS, esc, headerHtml, measureTable, pct } from "./_html_page.ts";
+import {
+  type Config,
+  readStudy,
+  sampleEstimates,
+  type StudyData,
+  zipData,
+} from "./_report_data.ts";
+import {
+  ChartSet,
+  coverageSpec,
+  distributionSpec,
+  nestedLoopSpec,
+  powerSpec,
+  zipSpec,
+} from "./_charts.ts";
+import {
+  anchor,
+  CSS,
+  esc,
+  headerHtml,
+  measureTable,
+  pct,
+  testLevel,
+  testsTable,
+} from "./_html_page.ts";
 
 export { vegaLiteSvg } from "./_charts.ts";
 
@@ -36,7 +58,7 @@ export interface HtmlReportOptions {
   zipCondition?: string;
   /** Estimation method of the zip plots. @default the first method */
   zipMethod?: string;
-  /** Half-length of the coverage error bars in Monte Carlo SEs. @default 1.96 */
+  /** Half-length of the coverage error bars and rejection bands in Monte Carlo SEs. @default 1.96 */
   mcseMultiplier?: number;
   /** Time printed as the report's creation time. @default now */
   generatedAt?: Date;
@@ -50,8 +72,8 @@ export interface HtmlReportOptions {
 
 /**
  * The study in `store` as one self-contained HTML page. `rows` are its
- * performance measures (coverage, bias and the table measures are read
- * from them); per-replicate estimates and intervals are read from the
+ * performance measures (coverage, bias, rejection rates and the table
+ * measures are read from them); per-replicate estimates and intervals are read from the
  * store with SQL, sampled to at most `maxEstimates` per condition x method
  * and `maxIntervals` per zip plot (the first replicates by index, which are
  * as random as any).
@@ -137,6 +159,7 @@ export async function htmlReport(
       }
     }
 
+    parts.push(...await testsPart(rows, data, { parameter, charts, mcseK }));
     parts.push(
       `<h3>Key measures</h3>`,
       measureTable(rows, data, { parameter, nonconverged: options.nonconverged }),
@@ -162,6 +185,37 @@ ${sections.join("\n")}
 </body>
 </html>
 `;
+}
+
+/** The power curves and tests table of one parameter; nothing when it has no tests. */
+async function testsPart(
+  rows: readonly MeasureRow[],
+  data: StudyData,
+  options: { parameter: string; charts: ChartSet; mcseK: number },
+): Promise<string[]> {
+  const { parameter, mcseK } = options;
+  const rejection = rows.filter((r) =>
+    r.parameter === parameter && r.measure === "rejection" && r.value !== null &&
+    r.test !== undefined
+  );
+  const table = testsTable(rows, data, { parameter });
+  if (rejection.length === 0 && table === "") return [];
+  const alpha = testLevel(data.manifest?.config as Config | undefined);
+  const parts = [`<h3>Tests: rejection rates</h3>`];
+  if (rejection.length > 0) {
+    const { spec, factor } = powerSpec(rejection, data, { alpha, k: mcseK });
+    parts.push(
+      `<p class="note">Rejection rate (among the ok tests) of each test of H<sub>0</sub>: ` +
+        `${esc(parameter)} = 0 ` +
+        `against ${
+          factor === null ? "the condition" : `the design factor <code>${esc(factor)}</code>`
+        }, with &plusmn;${mcseK} Monte Carlo SE bands; squares: sizes (true value 0), circles: ` +
+        `powers; dashed line: alpha = ${pct(alpha)}.</p>`,
+      await options.charts.add(spec),
+    );
+  }
+  parts.push(table);
+  return parts;
 }
 
 function numberOr(v: unknown, fallback: number): number {

@@ -1,7 +1,7 @@
 /**
  * The tidy result of a study report: one value, with its Monte Carlo SE, of
  * one performance measure for one condition x method x parameter (and
- * interval method, for interval measures). Measures follow Morris, White &
+ * interval method, for interval measures, or test, for test measures). Measures follow Morris, White &
  * Crowther (2019), Table 6 (ALGORITHMS.md section 5).
  *
  * @module
@@ -37,6 +37,38 @@ export const INTERVAL_MEASURES = [
 ] as const;
 
 /**
+ * Measures of a test that a variance component is 0 (test names it,
+ * interval is null): `rejection`, the share of the ok tests that reject,
+ * with MCSE sqrt(p(1 - p)/n); `tested`, their number n; `rejections`, how
+ * many rejected; `not_ok_rate`, the share of attempted replicates without
+ * an ok test (its status undefined, not-applicable or failed, or no test
+ * because the replicate or fit failed or the fit was excluded).
+ */
+export const TEST_MEASURES = ["rejection", "tested", "rejections", "not_ok_rate"] as const;
+
+/**
+ * What a test's rejection rate estimates: its `size` when the parameter's
+ * true value is 0 (the null hypothesis holds), its `power` otherwise.
+ */
+export type RejectionKind = "size" | "power";
+
+/**
+ * The {@linkcode RejectionKind} of a test of a parameter whose true value
+ * is `truth`: `size` for 0, `power` for any other value, null when the
+ * study gives no true value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { rejectionKind } from "./measure_row.ts";
+ * assert.deepEqual([0, 0.25, null].map(rejectionKind), ["size", "power", null]);
+ * ```
+ */
+export function rejectionKind(truth: number | null): RejectionKind | null {
+  return truth === null ? null : truth === 0 ? "size" : "power";
+}
+
+/**
  * What the measures do with the estimates and intervals of non-converged
  * fits (fit status `nonconverged`, estimates kept): `use` them like any
  * other, or `exclude` them (attempted but not used, like failures). Either
@@ -47,7 +79,8 @@ export type NonconvergedRule = "use" | "exclude";
 /** A measure's name. */
 export type MeasureName =
   | typeof ESTIMATOR_MEASURES[number]
-  | typeof INTERVAL_MEASURES[number];
+  | typeof INTERVAL_MEASURES[number]
+  | typeof TEST_MEASURES[number];
 
 /** One measure of one condition x method x parameter (x interval method). */
 export interface MeasureRow {
@@ -57,8 +90,14 @@ export interface MeasureRow {
   readonly method: string;
   /** Variance name (`group1`, `Residual`) or fixed-effect name. */
   readonly parameter: string;
-  /** Interval method for interval measures; null for estimator measures. */
+  /** Interval method for interval measures; null for estimator and test measures. */
   readonly interval: string | null;
+  /** The test, on test measures ({@linkcode TEST_MEASURES}) only: absent on the others. */
+  readonly test?: string;
+  /** On test measures only: the parameter's true value; null when the study gives none. */
+  readonly truth?: number | null;
+  /** On test measures only: `size` when the true value is 0, else `power`; null without one. */
+  readonly kind?: RejectionKind | null;
   readonly measure: MeasureName;
   /** The value; null when undefined (e.g. no usable replicate, no true value). */
   readonly value: number | null;

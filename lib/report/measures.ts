@@ -4,6 +4,7 @@
  * Table 6; ALGORITHMS.md section 5). Two passes per group: means first,
  * then sums of centred squares (a one-pass sum of squares minus n mean^2
  * cancels catastrophically), so memory does not grow with replicates.
+ * Rejection rates of tests are proportions: counts, in one pass.
  *
  * @module
  */
@@ -12,9 +13,10 @@ import type { ResultStore } from "../store/store.ts";
 import {
   ESTIMATOR_MEASURES,
   INTERVAL_MEASURES,
-  type MeasureName,
   type MeasureRow,
   type NonconvergedRule,
+  rejectionKind,
+  TEST_MEASURES,
 } from "./measure_row.ts";
 
 /** Options of {@linkcode performanceMeasures}. */
@@ -169,11 +171,28 @@ WHERE i.condition = ? AND i.method = ? AND i.parameter = ? AND i.interval = ?
   AND i.status = 'ok'${where}
 `;
 
+// Test counts per condition x method x parameter x test, in one pass: a
+// rejection rate is a proportion, so counts suffice and nothing cancels. An
+// excluded fit's test is left out of the counts like an undefined one (not
+// ok); as for intervals, a test that is not applicable in any replicate
+// gets no group. A store without tests has an empty tests table.
+const testsSql = ({ join, used }: FitFilter) => `
+SELECT t.condition, t.method, t.parameter, t.test,
+  MIN(t.ordinal) AS test_ordinal,
+  SUM(t.status = 'ok')${used} AS tested,
+  SUM(t.status = 'ok' AND t.reject = 1)${used} AS rejections
+FROM tests t ${join("t")}
+GROUP BY t.condition, t.method, t.parameter, t.test
+HAVING SUM(t.status <> 'not-applicable') > 0
+ORDER BY test_ordinal, t.test
+`;
+
 /** The statements of one rule. */
 const statements = (filter: FitFilter) => ({
   estimates: estimatesSql(filter),
   intervals: intervalsSql(filter),
   widthSs: widthSsSql(filter),
+  tests: testsSql(filter),
 });
 
 /** The statements of each rule, built once. */
@@ -269,13 +288,36 @@ function intervalValues(
   };
 }
 
+/** The measures of one test of one group, in {@linkcode TEST_MEASURES} order. */
+function testValues(r: SqlRow, attempted: number): Record<string, [number | null, number | null]> {
+  const tested = count(r.tested);
+  const rejections = count(r.rejections);
+  return {
+    rejection: proportion(rejections, tested),
+    tested: [tested, null],
+    rejections: [rejections, null],
+    not_ok_rate: proportion(attempted - tested, attempted),
+  };
+}
+
+/** SQL result rows grouped by condition x method x parameter, in their order. */
+function byGroup(rows: Iterable<SqlRow>): Map<string, SqlRow[]> {
+  const into = new Map<string, SqlRow[]>();
+  for (const row of rows) {
+    let list = into.get(key(row));
+    if (!list) into.set(key(row), list = []);
+    list.push(row);
+  }
+  return into;
+}
+
 /** The interval aggregates by group, with their sums of squared widths. */
 function readIntervals(
   store: ResultStore,
   sql: { intervals: string; widthSs: string },
 ): Map<string, SqlRow[]> {
-  const into = new Map<string, SqlRow[]>();
   const exact = store.db.prepare(sql.widthSs);
+  const rows: SqlRow[] = [];
   for (const row of store.db.prepare(sql.intervals).iterate()) {
     // One-pass sum of squared deviations from an observed width (the shift), so
     // nothing cancels unless that width is far out; then recomputed exactly.
@@ -286,21 +328,61 @@ function readIntervals(
       const args = [row.condition, row.method, row.parameter, row.interval] as string[];
       ss = num(exact.get(mean!, mean!, ...args)?.ss);
     }
-    const withSs = { ...row, ss_width: ss === null ? null : Math.max(0, ss) };
-    let list = into.get(key(row));
-    if (!list) into.set(key(row), list = []);
-    list.push(withSs);
+    rows.push({ ...row, ss_width: ss === null ? null : Math.max(0, ss) });
   }
-  return into;
+  return byGroup(rows);
+}
+
+/** The rows of one condition x method x parameter group `r`: estimator, interval, test. */
+function groupRows(
+  r: SqlRow,
+  intervals: readonly SqlRow[],
+  tests: readonly SqlRow[],
+): MeasureRow[] {
+  const base = {
+    condition: String(r.condition),
+    method: String(r.method),
+    parameter: String(r.parameter),
+  };
+  const rows: MeasureRow[] = [];
+  const values = estimatorValues(r);
+  for (const measure of ESTIMATOR_MEASURES) {
+    const [value, mcse] = values[measure];
+    rows.push({ ...base, interval: null, measure, value, mcse });
+  }
+  for (const i of intervals) {
+    const iv = intervalValues(i, count(r.attempted));
+    for (const measure of INTERVAL_MEASURES) {
+      const [value, mcse] = iv[measure];
+      rows.push({ ...base, interval: String(i.interval), measure, value, mcse });
+    }
+  }
+  const truth = num(r.truth);
+  for (const t of tests) {
+    const tv = testValues(t, count(r.attempted));
+    const own = {
+      ...base,
+      interval: null,
+      test: String(t.test),
+      truth,
+      kind: rejectionKind(truth),
+    };
+    for (const measure of TEST_MEASURES) {
+      const [value, mcse] = tv[measure];
+      rows.push({ ...own, measure, value, mcse });
+    }
+  }
+  return rows;
 }
 
 /**
  * Every performance measure of a store, with its Monte Carlo SE: per
  * condition x method x parameter the {@linkcode ESTIMATOR_MEASURES}, then
- * per interval method the {@linkcode INTERVAL_MEASURES}. Rows are ordered
- * by condition position, method and parameter as stored, interval method
- * as stored; an interval method that is not applicable to a parameter in
- * any replicate gets no rows.
+ * per interval method the {@linkcode INTERVAL_MEASURES}, then per test
+ * the {@linkcode TEST_MEASURES}. Rows are ordered by condition position,
+ * method and parameter as stored, interval method and test as stored; an
+ * interval method or test that is not applicable to a parameter in any
+ * replicate gets no rows, and a store without tests no test rows.
  *
  * Denominators: `attempted` counts the condition's stored replicates; the
  * estimator measures use the `used` replicates (with an estimate, of a fit
@@ -311,6 +393,12 @@ function readIntervals(
  * miss_above + undefined_rate = 1`; `coverage_defined` and `mean_width`
  * are over the defined (status ok) intervals. A measure that cannot be
  * computed (no estimate, no true value, n < 2 for a spread) is null.
+ *
+ * Tests: `rejection` is over the ok tests (`tested` of them), with MCSE
+ * sqrt(p(1 - p)/tested); `not_ok_rate` is over all attempted replicates
+ * (an undefined, not-applicable or failed test, or none because the
+ * replicate or fit failed). Test rows also carry the parameter's `truth`
+ * and `kind`: `size` when it is 0, `power` otherwise.
  *
  * Non-converged fits: `failure_rate` is the share of attempted replicates
  * without an estimate (failed replicate or fit), `nonconvergence_rate`
@@ -374,31 +462,6 @@ export function performanceMeasures(
       "DROP TABLE IF EXISTS temp.vcsim_report_means; DROP TABLE IF EXISTS temp.vcsim_report_shifts",
     );
   }
-  const rows: MeasureRow[] = [];
-  for (const r of groups) {
-    const base = {
-      condition: String(r.condition),
-      method: String(r.method),
-      parameter: String(r.parameter),
-    };
-    const values = estimatorValues(r);
-    for (const measure of ESTIMATOR_MEASURES) {
-      const [value, mcse] = values[measure];
-      rows.push({ ...base, interval: null, measure, value, mcse });
-    }
-    for (const i of intervals.get(key(r)) ?? []) {
-      const iv = intervalValues(i, count(r.attempted));
-      for (const measure of INTERVAL_MEASURES) {
-        const [value, mcse] = iv[measure];
-        rows.push({
-          ...base,
-          interval: String(i.interval),
-          measure: measure as MeasureName,
-          value,
-          mcse,
-        });
-      }
-    }
-  }
-  return rows;
+  const tests = byGroup(store.db.prepare(sql.tests).iterate());
+  return groups.flatMap((r) => groupRows(r, intervals.get(key(r)) ?? [], tests.get(key(r)) ?? []));
 }

@@ -1,8 +1,8 @@
 /**
  * The report's terminal table: per condition an estimator block (failure,
  * non-convergence and boundary rates in percent, bias with its MCSE,
- * empirical and model SE, RMSE) and a coverage block (percent with MCSE per
- * interval method), readable in 100 columns. Coverage further than 2 MCSE
+ * empirical and model SE, RMSE), a coverage block (percent with MCSE per
+ * interval method in 100 columns. Coverage further than 2 MCSE
  * from the nominal level is highlighted: bold red on a terminal, else
  * marked `*` with a legend.
  *
@@ -51,11 +51,53 @@ function layout(
   return [line(header.map((text) => ({ text }))), ...rows.map(line)];
 }
 
+/** The legend of the tests blocks, printed once below the table when it has any. */
+const TESTS_LEGEND = "tests: reject % of the n ok tests with its MCSE, a size when the truth " +
+  "is 0, else a power;\n  not ok%: replicates without an ok test (undefined, not applicable, " +
+  "failed, no fit)";
+
+/** The tests block of one condition's rows: one line per method x parameter x test. */
+function testsBlock(group: readonly MeasureRow[], color: boolean): string[] {
+  const tests = group.filter((r) => r.test !== undefined);
+  if (tests.length === 0) return [];
+  const index = new Map<string, MeasureRow>();
+  for (const r of tests) {
+    index.set(`${r.method}\u0000${r.parameter}\u0000${r.test}\u0000${r.measure}`, r);
+  }
+  const keys = [...new Set(tests.map((r) => `${r.method}\u0000${r.parameter}\u0000${r.test}`))];
+  const rows = keys.map((k) => {
+    const [method, parameter, test] = k.split("\u0000");
+    const get = (measure: MeasureName) => index.get(`${k}\u0000${measure}`);
+    const rejection = get("rejection");
+    return [
+      `  ${method}`,
+      parameter,
+      test,
+      short(rejection?.truth ?? null),
+      rejection?.kind ?? "-",
+      String(get("tested")?.value ?? "-"),
+      percent(rejection?.value ?? null, rejection?.mcse ?? null),
+      rate(get("not_ok_rate")?.value),
+    ].map((text) => ({ text }));
+  });
+  const header = [
+    "  tests",
+    "parameter",
+    "test",
+    "truth",
+    "kind",
+    "n",
+    "reject % (MCSE)",
+    "not ok%",
+  ];
+  return layout(header, rows, 3, color);
+}
+
 /**
  * Formats measure rows (as from `performanceMeasures`) as text, ending in a
  * newline. Per condition: a `<condition>  (<n> replicates)` line, the
- * estimator block and the coverage block, whose interval columns are split
- * to stay within `width`.
+ * estimator block, the coverage block, whose interval columns are split
+ * to stay within `width`, and the tests block when the rows have tests.
  *
  * @example
  * ```ts
@@ -79,7 +121,7 @@ export function terminalTable(
   const color = options.color ?? false;
   const width = options.width ?? 100;
   const out: string[] = [];
-  let flagged = false;
+  let flagged = false, tested = false;
   for (const condition of [...new Set(rows.map((r) => r.condition))]) {
     const group = rows.filter((r) => r.condition === condition);
     const index = new Map<string, MeasureRow>();
@@ -163,8 +205,11 @@ export function terminalTable(
       }
       emit();
     }
-    out.push("");
+    const tests = testsBlock(group, color);
+    tested ||= tests.length > 0;
+    out.push(...tests, "");
   }
+  if (tested) out.push(TESTS_LEGEND, "");
   if (flagged) {
     const level = `${Number((100 * nominal).toPrecision(6))}%`;
     out.push(

@@ -2,7 +2,7 @@
  * The results store: one SQLite file (Deno's built-in `node:sqlite`) per
  * study run or shard, holding a manifest, the condition list and every
  * replicate in normalised tables (`replicates`, `fits`, `estimates`,
- * `intervals`) that SQL reports can aggregate directly.
+ * `intervals`, `tests`) that SQL reports can aggregate directly.
  *
  * @module
  */
@@ -16,10 +16,18 @@ import type {
   IntervalStatus,
   ParameterRecord,
   ReplicateRecord,
+  TestRecord,
+  TestStatus,
 } from "./records.ts";
 
-/** The schema version this module writes, kept in SQLite's `user_version` pragma. */
-export const SCHEMA_VERSION = 1;
+/**
+ * The schema version this module writes, kept in SQLite's `user_version`
+ * pragma. Version 2 added the `tests` table: a store of version 1 opened
+ * for writing gains it (and version 2); opened read-only it reads as a store
+ * without tests. A vcsim that knows only version 1 refuses version 2 stores,
+ * rather than dropping their tests from its reports, merges and resumes.
+ */
+export const SCHEMA_VERSION = 2;
 
 /** What a store says about the run that produced it. */
 export interface Manifest {
@@ -115,10 +123,34 @@ CREATE TABLE IF NOT EXISTS intervals (
   status TEXT NOT NULL,
   PRIMARY KEY (condition, rep, method, parameter, interval)
 ) WITHOUT ROWID;
+${testsTable("tests")}
 `;
 
-/** The tables of the schema; a store lacking any of them is not a vcsim store. */
-const TABLES = ["manifest", "conditions", "replicates", "fits", "estimates", "intervals"];
+/** The `tests` table (schema version 2) as `name`; reject is 0, 1 or null. */
+function testsTable(name: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${name} (
+  condition TEXT NOT NULL,
+  rep INTEGER NOT NULL,
+  method TEXT NOT NULL,
+  parameter TEXT NOT NULL,
+  test TEXT NOT NULL,
+  ordinal INTEGER NOT NULL,
+  statistic,
+  p_value,
+  reject INTEGER,
+  status TEXT NOT NULL,
+  PRIMARY KEY (condition, rep, method, parameter, test)
+) WITHOUT ROWID;`;
+}
+
+/** The tables of schema version 1; a store lacking any of them is not a vcsim store. */
+const TABLES_1 = ["manifest", "conditions", "replicates", "fits", "estimates", "intervals"];
+
+/** The tables of the schema (version 2 added `tests`). */
+const TABLES = [...TABLES_1, "tests"];
+
+/** The statuses a test record may have. */
+const TEST_STATUSES: readonly TestStatus[] = ["ok", "undefined", "not-applicable", "failed"];
 
 type Row = Record<string, SQLInputValue>;
 
@@ -160,7 +192,10 @@ const createdLogFiles = new WeakSet<ResultStore>();
  * it stands (never recovered into the file). The directory must be
  * writable for SQLite to create those files. Refuses a file that is not
  * SQLite, a database without the vcsim tables, a store written by a newer
- * schema version and, read-only, a store without a manifest.
+ * schema version and, read-only, a store without a manifest. A store of
+ * schema version 1 (before tests) is upgraded when opened for writing (its
+ * `tests` table is created) and read as a store without tests when opened
+ * read-only (an empty TEMP table `tests` of this connection stands in).
  *
  * @example
  * ```ts
@@ -243,10 +278,12 @@ export class ResultStore {
   readonly #insertFit: StatementSync;
   readonly #insertEstimate: StatementSync;
   readonly #insertInterval: StatementSync;
+  readonly #insertTest: StatementSync;
   readonly #selectReplicate: StatementSync;
   readonly #selectFits: StatementSync;
   readonly #selectEstimates: StatementSync;
   readonly #selectIntervals: StatementSync;
+  readonly #selectTests: StatementSync;
 
   /**
    * Wraps an open database: checks its schema, and unless `readOnly`
@@ -278,6 +315,10 @@ export class ResultStore {
       "INSERT INTO intervals (condition, rep, method, parameter, interval, ordinal, lower, " +
         "upper, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
+    this.#insertTest = db.prepare(
+      "INSERT INTO tests (condition, rep, method, parameter, test, ordinal, statistic, " +
+        "p_value, reject, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
     this.#selectReplicate = db.prepare(
       "SELECT condition, rep, status, message, generate_ms, total_ms FROM replicates " +
         "WHERE condition = ? AND rep = ?",
@@ -292,6 +333,10 @@ export class ResultStore {
     );
     this.#selectIntervals = db.prepare(
       "SELECT method, parameter, interval, lower, upper, status FROM intervals " +
+        "WHERE condition = ? AND rep = ? ORDER BY method, parameter, ordinal",
+    );
+    this.#selectTests = db.prepare(
+      "SELECT method, parameter, test, statistic, p_value, reject, status FROM tests " +
         "WHERE condition = ? AND rep = ? ORDER BY method, parameter, ordinal",
     );
   }
@@ -312,8 +357,10 @@ export class ResultStore {
       db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()
         .map((row) => String(row.name)).filter((name) => !name.startsWith("sqlite_")),
     );
-    const missing = TABLES.filter((t) => !tables.has(t));
-    if (version === 0 && tables.size > 0 && missing.length === TABLES.length) {
+    // Stores of version 1 have no tests table; reading them, one is lent (below).
+    const required = version >= 2 ? TABLES : TABLES_1;
+    const missing = required.filter((t) => !tables.has(t));
+    if (version === 0 && tables.size > 0 && missing.length === required.length) {
       throw new Error(
         `${this.name} is not a vcsim results store: it holds other tables (${
           [...tables].slice(0, 5).join(", ")
@@ -325,7 +372,7 @@ export class ResultStore {
         db.exec(SCHEMA);
         db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       });
-    } else if (missing.length === TABLES.length) {
+    } else if (missing.length === required.length) {
       throw new Error(`${this.name} is not a vcsim results store: it has no vcsim tables`);
     } else if (missing.length > 0) {
       const [noun, verb] = missing.length === 1 ? ["table", "is"] : ["tables", "are"];
@@ -336,6 +383,9 @@ export class ResultStore {
     if (this.readOnly && !db.prepare("SELECT 1 AS one FROM manifest WHERE id = 1").get()) {
       throw new Error(`${this.name} has no manifest: it was not written by a vcsim study run`);
     }
+    // A TEMP table lives in this connection's temporary database, never in the store file,
+    // and unqualified names find it: every query of `tests` reads an empty table.
+    if (this.readOnly && !tables.has("tests")) db.exec(testsTable("temp.tests"));
   }
 
   /** The manifest, or null when none was written yet. */
@@ -469,6 +519,20 @@ export class ResultStore {
             i.status,
           );
         });
+        p.tests?.forEach((t, testOrdinal) => {
+          this.#insertTest.run(
+            r.condition,
+            r.rep,
+            f.method,
+            p.parameter,
+            t.test,
+            testOrdinal,
+            t.statistic,
+            t.pValue,
+            t.reject === null ? null : t.reject ? 1 : 0,
+            t.status,
+          );
+        });
       });
     });
   }
@@ -538,6 +602,19 @@ export class ResultStore {
   #assemble(row: Row): ReplicateRecord {
     const condition = String(row.condition);
     const rep = Number(row.rep);
+    const tests = new Map<string, TestRecord[]>();
+    for (const t of this.#selectTests.all(condition, rep)) {
+      const key = `${t.method}\u0000${t.parameter}`;
+      let list = tests.get(key);
+      if (!list) tests.set(key, list = []);
+      list.push({
+        test: String(t.test),
+        statistic: t.statistic as number | null,
+        pValue: t.p_value as number | null,
+        reject: t.reject === null ? null : Boolean(t.reject),
+        status: String(t.status) as TestStatus,
+      });
+    }
     const intervals = new Map<string, IntervalRecord[]>();
     for (const i of this.#selectIntervals.all(condition, rep)) {
       const key = `${i.method}\u0000${i.parameter}`;
@@ -555,12 +632,15 @@ export class ResultStore {
       const method = String(p.method);
       let list = parameters.get(method);
       if (!list) parameters.set(method, list = []);
+      const own = tests.get(`${method}\u0000${p.parameter}`);
       list.push({
         parameter: String(p.parameter),
         truth: p.truth as number | null,
         estimate: p.estimate as number | null,
         se: p.se as number | null,
         intervals: intervals.get(`${method}\u0000${p.parameter}`) ?? [],
+        // Only a parameter with tests has the field: one without reads back as written.
+        ...(own ? { tests: own } : {}),
       });
     }
     const fits: FitRecord[] = this.#selectFits.all(condition, rep).map((f) => ({
@@ -665,6 +745,55 @@ function validateReplicate(r: ReplicateRecord): void {
         checkNumber(i.lower, true, () => `lower limit of ${interval}`);
         checkNumber(i.upper, true, () => `upper limit of ${interval}`);
       }
+      if (p.tests !== undefined) validateTests(p.tests, parameter);
+    }
+  }
+}
+
+/**
+ * Throws unless `tests` (of `parameter`, as named in messages) are storable:
+ * a non-empty array (a parameter without tests has no field), unique test
+ * names, a known status, and with status `ok` a finite statistic, a p-value
+ * in [0, 1] and a boolean `reject`, without it null for all three.
+ */
+function validateTests(tests: readonly TestRecord[], parameter: string): void {
+  if (!Array.isArray(tests) || tests.length === 0) {
+    throw new TypeError(
+      `tests of ${parameter} is ${Array.isArray(tests) ? "empty" : JSON.stringify(tests)}: ` +
+        "expected a non-empty array (leave the field out when the parameter has no tests)",
+    );
+  }
+  const names = new Set<string>();
+  for (const t of tests) {
+    const test = `${t.test} test of ${parameter}`;
+    if (typeof t.test !== "string" || t.test === "") {
+      throw new TypeError(`test name ${JSON.stringify(t.test)} of ${parameter} is not a name`);
+    }
+    checkUnique(names, t.test, () => test);
+    if (!TEST_STATUSES.includes(t.status)) {
+      throw new TypeError(
+        `status of ${test} is ${JSON.stringify(t.status)}: expected one of ` +
+          TEST_STATUSES.join(", "),
+      );
+    }
+    checkNumber(t.statistic, true, () => `statistic of ${test}`);
+    checkNumber(t.pValue, true, () => `p-value of ${test}`);
+    if (t.pValue !== null && !(t.pValue >= 0 && t.pValue <= 1)) {
+      throw new RangeError(`p-value of ${test} is ${t.pValue}: expected a value in [0, 1]`);
+    }
+    if (t.reject !== null && typeof t.reject !== "boolean") {
+      throw new TypeError(
+        `reject of ${test} is ${JSON.stringify(t.reject)}: expected true, false or null`,
+      );
+    }
+    const given = [t.statistic, t.pValue, t.reject].filter((v) => v !== null).length;
+    if (t.status === "ok" ? given < 3 : given > 0) {
+      throw new TypeError(
+        t.status === "ok"
+          ? `${test} has status ok but a null statistic, p-value or reject: an ok test has all three`
+          : `${test} has status ${t.status} but a statistic, p-value or reject: only an ok test ` +
+            "has them (use null)",
+      );
     }
   }
 }

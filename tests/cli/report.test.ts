@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parse } from "../../lib/_deps/csv_parse.ts";
 import { assertOneLineError, runCli } from "./_run_cli.ts";
 import { fixedRecords, fixedStore } from "../report/_fixed_store.ts";
+import { testsStore } from "../report/_tests_store.ts";
 import { openStore } from "../../lib/store/store.ts";
 
 const report = (...args: string[]) => runCli("report", ["--allow-read", "--allow-write"], args);
@@ -37,6 +38,31 @@ Deno.test("report: prints the table and writes every format next to the store", 
   assert.match(html, /<html/i);
   // The study's ADEMP text, recorded in the manifest, heads the HTML report.
   assert.match(html, /Check every measure against hand computation\./);
+});
+
+Deno.test("report: a store with tests shows them in the table and every file", async () => {
+  const dir = await Deno.makeTempDir();
+  testsStore(join(dir, "results.sqlite")).close();
+  const r = await report(dir);
+  assert.equal(r.code, 0, r.stderr);
+  for (const line of r.stdout.split("\n")) assert.ok(line.length <= 100, line);
+  // sd=0;n=5 REML lrt (tests/report/rejection.test.ts): 1 of 4 ok tests rejects, 1 of 5 not ok.
+  assert.match(
+    r.stdout,
+    /^ {2}tests +parameter +test +truth +kind +n +reject % \(MCSE\) +not ok%$/m,
+  );
+  assert.match(r.stdout, /^ {2}REML +group1 +lrt +0 +size +4 +25\.0 \(21\.7\) +20\.0$/m);
+  const measures: Record<string, string>[] = parse(
+    await Deno.readTextFile(join(dir, "measures.csv")),
+    { columns: true },
+  );
+  assert.ok(measures.some((m) => m.test === "lrt" && m.kind === "size"));
+  const long = await Deno.readTextFile(join(dir, "replicates.csv"));
+  assert.match(long.split("\n")[0], /,test_lrt_statistic,test_lrt_p_value,test_lrt_reject,/);
+  const json = JSON.parse(await Deno.readTextFile(join(dir, "report.json")));
+  assert.ok(json.rows.some((row: { measure: string }) => row.measure === "rejection"));
+  assert.match(await Deno.readTextFile(join(dir, "report.md")), /\| test \| truth \| kind \|/);
+  assert.match(await Deno.readTextFile(join(dir, "report.html")), /<h3>Tests: rejection rates/);
 });
 
 Deno.test("report: --format and --out choose what is written where", async () => {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DatabaseSync } from "node:sqlite";
 import type { Manifest, ReplicateRecord } from "../../lib/store/mod.ts";
 import { openStore } from "../../lib/store/mod.ts";
 
@@ -75,4 +76,95 @@ export function writeToyStore(
   } finally {
     store.close();
   }
+}
+
+/** Schema version 1 (vcsim 0.1.0 before tests), created by hand. */
+const SCHEMA_1 = `
+CREATE TABLE manifest (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL);
+CREATE TABLE conditions (condition TEXT PRIMARY KEY, position INTEGER NOT NULL,
+  params TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE replicates (condition TEXT NOT NULL, rep INTEGER NOT NULL, status TEXT NOT NULL,
+  message TEXT, generate_ms NOT NULL, total_ms NOT NULL, PRIMARY KEY (condition, rep))
+  WITHOUT ROWID;
+CREATE TABLE fits (condition TEXT NOT NULL, rep INTEGER NOT NULL, method TEXT NOT NULL,
+  ordinal INTEGER NOT NULL, status TEXT NOT NULL, converged INTEGER NOT NULL,
+  singular INTEGER NOT NULL, evaluations NOT NULL, fit_ms NOT NULL, message TEXT,
+  PRIMARY KEY (condition, rep, method)) WITHOUT ROWID;
+CREATE TABLE estimates (condition TEXT NOT NULL, rep INTEGER NOT NULL, method TEXT NOT NULL,
+  parameter TEXT NOT NULL, ordinal INTEGER NOT NULL, truth, estimate, se,
+  PRIMARY KEY (condition, rep, method, parameter)) WITHOUT ROWID;
+CREATE TABLE intervals (condition TEXT NOT NULL, rep INTEGER NOT NULL, method TEXT NOT NULL,
+  parameter TEXT NOT NULL, interval TEXT NOT NULL, ordinal INTEGER NOT NULL, lower, upper,
+  status TEXT NOT NULL, PRIMARY KEY (condition, rep, method, parameter, interval)) WITHOUT ROWID;
+PRAGMA user_version = 1;
+`;
+
+/**
+ * Writes a store of schema version 1 (before the tests table) at `path` by
+ * hand, with SQL alone: `manifest` (default {@linkcode toyManifest}), the
+ * conditions (default those of `records`, without factors) and `records`,
+ * which must have no tests.
+ */
+export function writeSchema1Store(
+  path: string,
+  records: readonly ReplicateRecord[],
+  options: {
+    manifest?: Manifest;
+    conditions?: readonly { condition: string; params: Record<string, unknown> }[];
+  } = {},
+): void {
+  const db = new DatabaseSync(path);
+  try {
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec(SCHEMA_1);
+    db.prepare("INSERT INTO manifest (id, json) VALUES (1, ?)")
+      .run(JSON.stringify(options.manifest ?? toyManifest()));
+    const conditions = options.conditions ??
+      [...new Set(records.map((r) => r.condition))].map((condition) => ({ condition, params: {} }));
+    conditions.forEach(({ condition, params }, position) => {
+      db.prepare("INSERT INTO conditions VALUES (?, ?, ?)")
+        .run(condition, position, JSON.stringify(params));
+    });
+    for (const r of records) insertSchema1(db, r);
+  } finally {
+    db.close();
+  }
+}
+
+/** Inserts `r` into a schema 1 store's tables. */
+function insertSchema1(db: DatabaseSync, r: ReplicateRecord): void {
+  db.prepare("INSERT INTO replicates VALUES (?, ?, ?, ?, ?, ?)")
+    .run(r.condition, r.rep, r.status, r.message, r.generateMs, r.totalMs);
+  r.fits.forEach((f, fo) => {
+    db.prepare("INSERT INTO fits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run(
+      r.condition,
+      r.rep,
+      f.method,
+      fo,
+      f.status,
+      f.converged ? 1 : 0,
+      f.singular ? 1 : 0,
+      f.evaluations,
+      f.fitMs,
+      f.message,
+    );
+    f.parameters.forEach((p, po) => {
+      db.prepare("INSERT INTO estimates VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .run(r.condition, r.rep, f.method, p.parameter, po, p.truth, p.estimate, p.se);
+      if (p.tests) throw new TypeError("a schema 1 store cannot hold tests");
+      p.intervals.forEach((i, io) => {
+        db.prepare("INSERT INTO intervals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").run(
+          r.condition,
+          r.rep,
+          f.method,
+          p.parameter,
+          i.interval,
+          io,
+          i.lower,
+          i.upper,
+          i.status,
+        );
+      });
+    });
+  });
 }

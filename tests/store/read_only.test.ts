@@ -243,9 +243,9 @@ Deno.test("files that are not vcsim stores are refused by name, and left as they
     const newer = join(dir, "newer.sqlite");
     smallStore(newer);
     const bump = new DatabaseSync(newer);
-    bump.exec("PRAGMA user_version = 2");
+    bump.exec("PRAGMA user_version = 3");
     bump.close();
-    const tooNew = `${newer} has store schema version 2, newer than this vcsim supports (1): ` +
+    const tooNew = `${newer} has store schema version 3, newer than this vcsim supports (2): ` +
       "use a newer vcsim";
     refuse(newer, tooNew);
     refuse(newer, tooNew, { readOnly: false });

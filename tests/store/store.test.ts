@@ -6,6 +6,7 @@ import {
   mergeStores,
   openStore,
   type ReplicateRecord,
+  SCHEMA_VERSION,
   storeDigest,
 } from "../../lib/store/mod.ts";
 
@@ -205,7 +206,10 @@ Deno.test("completedReplicates, conditions and the manifest", () =>
       );
       assert.strictEqual(store.readManifest()?.reps, 9);
       assert.strictEqual(store.db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
-      assert.strictEqual(store.db.prepare("PRAGMA user_version").get()?.user_version, 1);
+      assert.strictEqual(
+        store.db.prepare("PRAGMA user_version").get()?.user_version,
+        SCHEMA_VERSION,
+      );
     } finally {
       store.close();
     }
