@@ -11,3 +11,5 @@ export * from "./study_config.ts";
 export * from "./load_study.ts";
 export * from "./runner.ts";
 export * from "./replay.ts";
+export * from "./with_factors.ts";
+export * from "./design_search.ts";

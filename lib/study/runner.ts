@@ -15,6 +15,8 @@ import { VERSION } from "../version.ts";
 import type { Shard } from "./shard.ts";
 import { studyConditions, type StudyDefinition, studyWarnings } from "./study.ts";
 import { loadStudy } from "./load_study.ts";
+import { withFactors } from "./with_factors.ts";
+import type { FactorValue } from "./design_grid.ts";
 import { studyConfig } from "./study_config.ts";
 import { completeReps, planRun, storedReps } from "./run_plan.ts";
 import { RecordWriter } from "./record_writer.ts";
@@ -36,6 +38,11 @@ export interface RunOptions {
   outDir?: string;
   /** Run only this slice of the replicates. @default null (all) */
   shard?: Shard | null;
+  /**
+   * Other values for some design factors (see withFactors): a different
+   * grid, hence a different design for the store. @default the study's
+   */
+  factors?: Readonly<Record<string, readonly FactorValue[]>>;
   /** Discard an existing store whose design differs, instead of refusing. @default false */
   fresh?: boolean;
   /** Extend a store written by another vcsim version (results may differ). @default false */
@@ -207,7 +214,8 @@ export async function prepareMethods(study: StudyDefinition): Promise<string[]> 
  */
 export async function runStudy(studyUrl: string, options: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
-  const study = await loadStudy(studyUrl);
+  const loaded = await loadStudy(studyUrl);
+  const study = options.factors ? withFactors(loaded, options.factors) : loaded;
   const limits = runLimits(study, options);
   const seed = checkSeed(options.seed ?? study.seed);
   if (options.reps !== undefined) positiveNumber(options.reps, "reps", { integer: true });
