@@ -9,7 +9,7 @@ import type { ModelFrame } from "../model/frame.ts";
 import { type CrossProducts, crossProducts } from "../model/cross_products.ts";
 import { inverseFromCholesky } from "../linalg/cholesky.ts";
 import { type BlockedFactor, blockedFactor } from "./blocked_factor.ts";
-import { momentEstimates } from "./moments.ts";
+import { type MomentEstimates, momentEstimates } from "./moments.ts";
 import { minimizeEven } from "./optimize.ts";
 
 /** Estimation methods. */
@@ -37,10 +37,26 @@ export interface FixedEffect {
   readonly se: number;
 }
 
+/**
+ * What produced a fit's variances: the REML or ML optimizer, one of vcsim's
+ * moment estimators (lib/fit/moments.ts), or `given`: variances a caller
+ * passed to {@linkcode fitAtVariances}.
+ */
+export type VarianceEstimator = "REML" | "ML" | MomentEstimates["estimator"] | "given";
+
 /** The result of a fit. */
 export interface VarCompFit {
   /** `REML`, `ML` or `ANOVA`. */
   readonly method: "REML" | "ML" | "ANOVA";
+  /**
+   * What produced `variances`. Method `ANOVA` covers two cases told apart
+   * here: vcsim's moment estimator (`hierarchical` nested ANOVA or
+   * `mivque0`), whose standard errors are its own sampling covariance, and
+   * `given` estimates from elsewhere ({@linkcode fitAtVariances}), which
+   * get the inverse REML information at the estimates since vcsim does not
+   * know their estimator. `REML` and `ML` fits carry their method's name.
+   */
+  readonly estimator: VarianceEstimator;
   /** Observations used. */
   readonly nobs: number;
   /** Rows of the data left out for missing values. */
@@ -197,6 +213,7 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
     messages,
     // ANOVA reports the raw moment estimates, negative ones included.
     moments: method === "anova" ? moments : null,
+    estimator: method === "reml" ? "REML" : method === "ml" ? "ML" : moments.estimator,
   });
 }
 
@@ -205,7 +222,10 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
  * GLS fixed effects and their covariance at `variances` (negative ones
  * taken as 0 for the weights, reported as given), everything else as for
  * an ANOVA fit, so the interval methods treat the estimates as they treat
- * ANOVA's. `variances` must name every random term and `Residual`.
+ * ANOVA's, except for the standard errors: the record's `estimator` is
+ * `given`, so they come from the REML information at the estimates, not
+ * from the ANOVA estimator's sampling covariance. `variances` must name
+ * every random term and `Residual`.
  *
  * @example
  * ```ts
@@ -219,6 +239,7 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
  * const anova = fitVarComp(frame, { method: "anova" });
  * const same = fitAtVariances(frame, { variances: anova.variances });
  * assert.deepEqual(same.fixed, anova.fixed);
+ * assert.deepEqual([same.estimator, anova.estimator], ["given", "hierarchical"]);
  * ```
  */
 export function fitAtVariances(
@@ -250,6 +271,7 @@ export function fitAtVariances(
     converged: true,
     messages: [],
     moments: { variances: termVariances, residual: s0 },
+    estimator: "given",
   });
 }
 
@@ -266,6 +288,8 @@ interface FitEnd {
   readonly messages: string[];
   /** The moment estimates an ANOVA fit reports; null for REML and ML. */
   readonly moments: { variances: Float64Array | readonly number[]; residual: number } | null;
+  /** What produced the variances (VarCompFit.estimator). */
+  readonly estimator: VarianceEstimator;
 }
 
 /** The fit record at `end.theta`: variances, GLS fixed effects and their covariance. */
@@ -320,6 +344,7 @@ function finishFit(frame: ModelFrame, end: FitEnd): VarCompFit {
   }
   return {
     method: method === "reml" ? "REML" : method === "ml" ? "ML" : "ANOVA",
+    estimator: end.estimator,
     nobs: n,
     droppedRows: frame.droppedRows,
     converged,

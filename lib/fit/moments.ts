@@ -52,7 +52,42 @@ export interface MomentEstimates {
  * ```
  */
 export function momentEstimates(cp: CrossProducts): MomentEstimates {
-  return isNestedChain(cp) && isInterceptOnly(cp) ? hierarchicalAnova(cp) : mivque0(cp);
+  return momentEstimator(cp) === "hierarchical" ? hierarchicalAnova(cp) : mivque0(cp);
+}
+
+/**
+ * Which moment estimator {@linkcode momentEstimates} uses for `cp`: the
+ * hierarchical ANOVA for intercept-only nested chains, else MIVQUE0.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { momentEstimator } from "./moments.ts";
+ * const frame = {
+ *   response: "y", y: new Float64Array([1, 2, 5, 6]), fixedNames: ["(Intercept)", "x"],
+ *   X: new Float64Array([1, 1, 1, 1, 0, 1, 0, 2]), droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1]), levels: ["a", "b"] }],
+ * };
+ * assert.equal(momentEstimator(crossProducts(frame)), "mivque0"); // a covariate
+ * ```
+ */
+export function momentEstimator(cp: CrossProducts): MomentEstimates["estimator"] {
+  return isNestedChain(cp) && isInterceptOnly(cp) ? "hierarchical" : "mivque0";
+}
+
+/**
+ * The moment equations C s = q of an estimator: E[q_i] = sum_j C_ij s_j
+ * with q_i = y'Q_i y, unknowns s the sorted terms' variances then the
+ * residual's. The estimate is C^-1 q; its sampling covariance needs the
+ * Q_i, which each estimator's equations function documents (row order).
+ */
+export interface MomentEquations {
+  readonly estimator: MomentEstimates["estimator"];
+  /** C, row-major (K+1) x (K+1). */
+  readonly coefficients: Float64Array;
+  /** q, one quadratic form per row of C. */
+  readonly quadratics: Float64Array;
 }
 
 /**
@@ -88,6 +123,33 @@ export function isInterceptOnly(cp: CrossProducts): boolean {
  * for j finer than t, and n otherwise (Searle et al. 1992, section 3.6 and 5.3).
  */
 export function hierarchicalAnova(cp: CrossProducts): MomentEstimates {
+  const { coefficients, quadratics } = hierarchicalEquations(cp);
+  return fromSolution(solveLinear(coefficients, quadratics, cp.nlevels.length + 1), cp, {
+    estimator: "hierarchical",
+  });
+}
+
+/**
+ * The equations of {@linkcode hierarchicalAnova}: row r is the stratum
+ * t = r - 1 (row 0 the residual, SS_{-1} = y'(I - P_0)y), so that
+ * Q_r = P_{r-1} - P_r.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { hierarchicalEquations } from "./moments.ts";
+ * // One-way, 2 groups of 2: E[SSE] = 2 s0, E[SSA] = 2 s_a + s0.
+ * const eq = hierarchicalEquations(crossProducts({
+ *   response: "y", y: new Float64Array([1, 2, 5, 6]), X: new Float64Array([1, 1, 1, 1]),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1]), levels: ["a", "b"] }],
+ * }));
+ * assert.deepEqual(Array.from(eq.coefficients), [0, 2, 2, 1]);
+ * assert.deepEqual(Array.from(eq.quadratics), [1, 16]);
+ * ```
+ */
+export function hierarchicalEquations(cp: CrossProducts): MomentEquations {
   if (!isNestedChain(cp)) {
     throw new RangeError("the hierarchical ANOVA needs each term nested in the next");
   }
@@ -123,7 +185,7 @@ export function hierarchicalAnova(cp: CrossProducts): MomentEstimates {
     A[row * N + K] = rank(t) - rank(t + 1);
     b[row] = quad(t) - quad(t + 1);
   }
-  return fromSolution(solveLinear(A, b, N), K, "hierarchical");
+  return { estimator: "hierarchical", coefficients: A, quadratics: b };
 }
 
 /**
@@ -133,6 +195,33 @@ export function hierarchicalAnova(cp: CrossProducts): MomentEstimates {
  * that only the nonzero co-occurrence counts and p x p products are touched.
  */
 export function mivque0(cp: CrossProducts): MomentEstimates {
+  const { coefficients, quadratics } = mivque0Equations(cp);
+  return fromSolution(solveLinear(coefficients, quadratics, cp.nlevels.length + 1), cp, {
+    estimator: "mivque0",
+  });
+}
+
+/**
+ * The equations of {@linkcode mivque0}: row i < K is q_i = y'M V_i M y
+ * (sorted term i), row K is q_K = y'My, so that Q_i = M V_i M and Q_K = M.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { mivque0Equations } from "./moments.ts";
+ * // One-way, 2 groups of 2: Z'MZ = [1 -1; -1 1], so tr(M V_1 M V_1) = 4, tr(M V_1) = 2,
+ * // tr(M) = 3; the centered group sums are -4 and 4.
+ * const eq = mivque0Equations(crossProducts({
+ *   response: "y", y: new Float64Array([1, 2, 5, 6]), X: new Float64Array([1, 1, 1, 1]),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1]), levels: ["a", "b"] }],
+ * }));
+ * assert.deepEqual(Array.from(eq.coefficients), [4, 2, 2, 3]);
+ * assert.deepEqual(Array.from(eq.quadratics), [32, 17]);
+ * ```
+ */
+export function mivque0Equations(cp: CrossProducts): MomentEquations {
   const K = cp.nlevels.length, n = cp.n, p = cp.p, P = p + 1;
   const xtx = new Float64Array(p * p);
   for (let c = 0; c < p; c++) for (let d = 0; d < p; d++) xtx[c * p + d] = cp.xyxy[c * P + d];
@@ -202,14 +291,15 @@ export function mivque0(cp: CrossProducts): MomentEstimates {
   let yMy = cp.xyxy[P * P - 1];
   for (let c = 0; c < p; c++) yMy -= xty[c] * beta0[c];
   rhs[K] = yMy;
-  return fromSolution(solveLinear(A, rhs, N), K, "mivque0");
+  return { estimator: "mivque0", coefficients: A, quadratics: rhs };
 }
 
 function fromSolution(
   x: Float64Array | null,
-  K: number,
-  estimator: MomentEstimates["estimator"],
+  cp: CrossProducts,
+  options: { estimator: MomentEstimates["estimator"] },
 ): MomentEstimates {
+  const K = cp.nlevels.length, estimator = options.estimator;
   if (!x) {
     throw new RangeError(
       "the moment equations are singular: a variance component is not identifiable",

@@ -132,10 +132,13 @@ export function formatSummary(fit: VarCompFit, options: SummaryOptions = {}): st
   }
   lines.push("=".repeat(width));
   if (options.varianceSe) {
+    const own = fit.estimator === "hierarchical" || fit.estimator === "mivque0";
     lines.push(
-      `Var Std.Err.: from the ${options.information ?? "expected"} ${
-        fit.method === "ML" ? "ML" : "REML"
-      } information.`,
+      own
+        ? "Var Std.Err.: the ANOVA estimator's sampling variance at the estimates."
+        : `Var Std.Err.: from the ${options.information ?? "expected"} ${
+          fit.method === "ML" ? "ML" : "REML"
+        } information.`,
     );
   }
   if (fit.method === "ANOVA") {

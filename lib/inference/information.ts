@@ -1,18 +1,18 @@
 /**
  * Standard errors of the variance components: the inverse of the expected
  * or observed information in the (sigma_1^2, ..., sigma_K^2, sigma^2)
- * parametrisation (ALGORITHMS.md section 4), from the blocked factor.
+ * parametrisation (ALGORITHMS.md section 4), from the blocked factor; for
+ * vcsim's ANOVA estimates, that estimator's own sampling covariance
+ * (anova_covariance.ts).
  *
  * @module
  */
 
 import type { ModelFrame } from "../model/frame.ts";
 import { type CrossProducts, crossProducts } from "../model/cross_products.ts";
-import { blockedFactor } from "../fit/blocked_factor.ts";
 import type { VarCompFit } from "../fit/fit.ts";
-import { solveLinear } from "../linalg/solve.ts";
-import { VarianceDeviance } from "./variance_deviance.ts";
-import { finiteDifferenceHessian } from "./_hessian.ts";
+import { anovaCovariance } from "./anova_covariance.ts";
+import { _informationCovariance } from "./_information_covariance.ts";
 
 /** Which information matrix to invert. */
 export type InformationKind = "expected" | "observed";
@@ -43,18 +43,31 @@ export interface VarianceCovariance {
   readonly kind: InformationKind;
   /** The likelihood it comes from: REML for REML and ANOVA fits, ML for ML fits. */
   readonly likelihood: "REML" | "ML";
+  /**
+   * What the covariance is. `information`: the inverse `kind` information
+   * of `likelihood`. `anova-estimator`: the sampling covariance of vcsim's
+   * ANOVA estimator ({@linkcode anovaCovariance}), for fits whose
+   * `estimator` is `hierarchical` or `mivque0`; `kind` and `likelihood` are
+   * then what the information would have used, and play no part.
+   */
+  readonly source: "information" | "anova-estimator";
 }
 
 /**
- * Asymptotic covariance of the variance estimates of `fit`. The
- * information is the Hessian of -2 log L (or of its log-determinant terms,
- * for the expected information) in the variances, by finite differences of
- * the blocked factor, so no n x n matrix is formed. An ANOVA fit gets the
- * REML information at its estimates (truncated at 0), which in balanced
- * designs equals the ANOVA estimators' exact variance with the estimates
- * plugged in.
+ * Covariance of the variance estimates of `fit`. For REML and ML fits and
+ * for given variances (`fitAtVariances`, estimator `given`), the
+ * inverse information: the Hessian of -2 log L (or of its log-determinant
+ * terms, for the expected information) in the variances, by finite
+ * differences of the blocked factor, so no n x n matrix is formed; given
+ * variances get the REML information at the estimates (truncated at 0).
+ * For vcsim's own ANOVA fits (estimator `hierarchical` or `mivque0`), the
+ * ANOVA estimator's sampling covariance at its estimates
+ * ({@linkcode anovaCovariance}), whatever `kind`: in unbalanced designs the
+ * inverse REML information is the variance of the efficient estimator, not
+ * of this one. In balanced designs the two agree.
  *
- * Cost: about 2 (K+1)^2 factor updates.
+ * Cost: about 2 (K+1)^2 factor updates (information); see
+ * {@linkcode anovaCovariance} for the ANOVA estimator's.
  *
  * @example
  * ```ts
@@ -74,6 +87,10 @@ export interface VarianceCovariance {
  * const msa = 49 / 6, mse = 1;
  * const exact = Math.sqrt((2 * msa ** 2) / (4 * 2) + (2 * mse ** 2) / (4 * 3));
  * assert.ok(Math.abs(vc.se[0]! - exact) < 1e-6 * exact);
+ * // The ANOVA fit's SE is the estimator's own variance: here the same formula.
+ * const anova = varianceCovariance(frame, fitVarComp(frame, { method: "anova" }));
+ * assert.equal(anova.source, "anova-estimator");
+ * assert.ok(Math.abs(anova.se[0]! - exact) < 1e-12 * exact);
  * ```
  */
 export function varianceCovariance(
@@ -87,15 +104,15 @@ export function varianceCovariance(
   }
   const cp = options.crossProducts ?? crossProducts(frame);
   const reml = fit.method !== "ML";
-  const deviance = new VarianceDeviance(cp, blockedFactor(cp), reml);
   const K = cp.order.length, d = K + 1;
-  const s = new Float64Array(d);
-  cp.order.forEach((i, t) => s[t] = Math.max(fit.variances[frame.terms[i].name], 0));
-  s[K] = fit.variances.Residual;
-  const parts = kind === "expected" ? "log-determinants" : "full";
-  const H = finiteDifferenceHessian((x) => deviance.evaluate(x, parts), s);
-  const info = H.map((v) => (kind === "expected" ? -0.5 : 0.5) * v);
-  const sortedCov = invertSymmetric(info, d);
+  const raw = new Float64Array(d);
+  cp.order.forEach((i, t) => raw[t] = fit.variances[frame.terms[i].name]);
+  raw[K] = fit.variances.Residual;
+  const estimator = fit.method === "ANOVA" ? fit.estimator : null;
+  const moments = estimator === "hierarchical" || estimator === "mivque0";
+  const sortedCov = moments
+    ? anovaCovariance(cp, raw, { estimator })
+    : _informationCovariance(cp, raw.map((v) => Math.max(v, 0)), { kind, reml });
   // Back to frame order: position of frame term i among the sorted terms.
   const pos = [...frame.terms.map((_, i) => cp.order.indexOf(i)), K];
   const covariance = sortedCov && Float64Array.from(
@@ -108,23 +125,11 @@ export function varianceCovariance(
   });
   return {
     parameters: [...frame.terms.map((t) => t.name), "Residual"],
-    estimates: Float64Array.from(pos, (_, a) => a < K ? fit.variances[frame.terms[a].name] : s[K]),
+    estimates: Float64Array.from(pos, (p) => raw[p]),
     covariance,
     se,
     kind,
     likelihood: reml ? "REML" : "ML",
+    source: moments ? "anova-estimator" : "information",
   };
-}
-
-function invertSymmetric(a: Float64Array, d: number): Float64Array | null {
-  if (!a.every(Number.isFinite)) return null;
-  const inv = new Float64Array(d * d);
-  for (let j = 0; j < d; j++) {
-    const e = new Float64Array(d);
-    e[j] = 1;
-    const col = solveLinear(a, e, d);
-    if (!col) return null;
-    for (let i = 0; i < d; i++) inv[i * d + j] = col[i];
-  }
-  return inv;
 }

@@ -19,6 +19,8 @@ export { mls } from "./intervals/mls.ts";
 export { exact } from "./intervals/exact.ts";
 export { bootstrap } from "./intervals/bootstrap.ts";
 export * from "./information.ts";
+export * from "./anova_covariance.ts";
+export * from "./within_cell_residual.ts";
 export * from "./profile.ts";
 export * from "./balanced_anova.ts";
 export * from "./bootstrap.ts";

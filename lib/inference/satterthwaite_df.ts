@@ -12,30 +12,49 @@ import { blockedFactor } from "../fit/blocked_factor.ts";
 import { inverseFromCholesky } from "../linalg/cholesky.ts";
 import { differenceSteps } from "./_difference_steps.ts";
 import type { VarianceCovariance } from "./information.ts";
+import { _informationCovariance } from "./_information_covariance.ts";
+
+// lme4's isSingular tolerance on theta_k = sigma_k / sigma, on the variance scale.
+const BOUNDARY_RATIO = 1e-8;
 
 /**
  * Degrees of freedom of each fixed effect at the estimates of `variance`
  * (negative ANOVA estimates taken as 0), with its covariance as A.
  * Returns null for a coefficient whose gradient term vanishes, and for all
  * when the covariance is not available.
+ *
+ * With the observed information (lmerTest's choice) a component at the
+ * boundary (sigma_k^2 / sigma^2 < 1e-8, lme4's isSingular) is held fixed:
+ * A is the inverse observed information of the other parameters alone and
+ * g has no entry for it. That is what lmerTest computes: its Hessian and
+ * Jacobian are in (theta, sigma), where -2 log L and Var(beta) are even in
+ * each theta_k, so at theta_k = 0 the cross derivatives and dVar(beta) /
+ * dtheta_k vanish and the component drops out (lmerTest 3.1
+ * `as_lmerModLT`, `get_covbeta`). In the variances the boundary is a
+ * corner with one-sided derivatives that would count the component. The
+ * expected information keeps every component, matching the balanced
+ * closed forms at a zero estimate.
  */
 export function satterthwaiteFixedDf(
   cp: CrossProducts,
   variance: VarianceCovariance,
 ): (number | null)[] {
-  const cov = variance.covariance;
   const K = cp.order.length, d = K + 1, p = cp.p, P = p + 1;
-  if (!cov) return new Array(p).fill(null);
   // The factor works in sorted-term order: position t holds frame term order[t].
   const frameIndex = (t: number) => t < K ? cp.order[t] : K;
   const s = Float64Array.from(
     { length: d },
     (_, t) => Math.max(variance.estimates[frameIndex(t)], 0),
   );
-  const covariance = Float64Array.from(
-    { length: d * d },
-    (_, ij) => cov[frameIndex(Math.floor(ij / d)) * d + frameIndex(ij % d)],
-  );
+  const held = heldAtBoundary(variance, s);
+  const covariance = held.some((h) => h)
+    ? _informationCovariance(cp, s, {
+      kind: "observed",
+      reml: variance.likelihood === "REML",
+      fixed: held,
+    })
+    : sortedCovariance(variance, frameIndex);
+  if (!covariance) return new Array(p).fill(null);
   const factor = blockedFactor(cp);
   const theta = new Float64Array(K);
   // Var(beta) = sigma^2 (R_X'R_X)^-1 at s.
@@ -54,6 +73,7 @@ export function satterthwaiteFixedDf(
   const grad = Array.from({ length: p }, () => new Float64Array(d));
   const steps = differenceSteps(s, 1e-4, 0.1);
   for (let k = 0; k < d; k++) {
+    if (held[k]) continue;
     const h = steps[k];
     const up = Float64Array.from(s), down = Float64Array.from(s);
     up[k] += h;
@@ -72,4 +92,23 @@ export function satterthwaiteFixedDf(
     const df = (2 * v0[j] * v0[j]) / q;
     return q > 0 && Number.isFinite(df) ? df : null;
   });
+}
+
+/** Components held at 0: at the boundary, with the observed information of a likelihood. */
+function heldAtBoundary(variance: VarianceCovariance, s: Float64Array): boolean[] {
+  const K = s.length - 1;
+  const applies = variance.source === "information" && variance.kind === "observed";
+  return Array.from(s, (v, k) => applies && k < K && v < BOUNDARY_RATIO * s[K]);
+}
+
+/** The covariance of `variance` in sorted-term order, or null. */
+function sortedCovariance(
+  variance: VarianceCovariance,
+  frameIndex: (t: number) => number,
+): Float64Array | null {
+  const cov = variance.covariance, d = variance.estimates.length;
+  return cov && Float64Array.from(
+    { length: d * d },
+    (_, ij) => cov[frameIndex(Math.floor(ij / d)) * d + frameIndex(ij % d)],
+  );
 }

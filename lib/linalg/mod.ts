@@ -4,5 +4,6 @@
  * @module
  */
 export * from "./cholesky.ts";
+export * from "./pivoted_cholesky.ts";
 export * from "./solve.ts";
 export * from "./symmetric_eigenvalues.ts";

@@ -38,7 +38,7 @@ export const BUILT_IN_INTERVALS = Object.freeze(
  * at 0), `wald-log`, `satterthwaite` (scaled chi-square), `profile` (profile
  * of the fitted criterion), `profile-ml` (ML profile, lme4's confint), `mls`
  * (modified large-sample, balanced designs), `exact` (chi-square, residual
- * variance of a balanced design), `bootstrap` (parametric percentile). For
+ * variance, from the within-cell fit), `bootstrap` (parametric percentile). For
  * fixed effects: `wald` (z), `t` (between-group df), `satterthwaite` (t with
  * Satterthwaite df), `profile-ml`, `bootstrap`.
  */

@@ -12,7 +12,8 @@ import { sharedSatterthwaiteDf, sharedVarianceCovariance } from "./shared_work.t
 const make = intervalMaker("satterthwaite");
 
 /**
- * Satterthwaite: variances as scaled chi-squares with nu = 2 s^2 / SE^2 df;
+ * Satterthwaite: variances as scaled chi-squares with nu = 2 s^2 / SE^2 df
+ * (undefined at a zero or negative estimate, which the note names);
  * fixed effects as t with Satterthwaite df (lmerTest).
  */
 export const satterthwaite: IntervalPlugin = {
@@ -22,7 +23,10 @@ export const satterthwaite: IntervalPlugin = {
     const alpha = 1 - context.level;
     const out = variance.parameters.map((name, a) => {
       const se = variance.se[a], s = variance.estimates[a];
-      if (!(s > 0)) return make.undefined(name, "the estimate is 0");
+      if (!(s > 0)) {
+        const what = s < 0 ? `negative (${s.toPrecision(4)})` : "0";
+        return make.undefined(name, `the estimate is ${what}`);
+      }
       if (se === null) return make.undefined(name, "the information matrix is singular");
       const nu = (2 * s * s) / (se * se);
       return make.ok(name, {

@@ -23,7 +23,10 @@ export const waldLog: IntervalPlugin = {
     const z = normalQuantile(1 - alpha / 2);
     return variance.parameters.map((name, a) => {
       const se = variance.se[a], s = variance.estimates[a];
-      if (!(s > 0)) return make.undefined(name, "the estimate is 0");
+      if (!(s > 0)) {
+        const why = s < 0 ? `the estimate is negative (${s.toPrecision(4)})` : "the estimate is 0";
+        return make.undefined(name, why);
+      }
       if (se === null) return make.undefined(name, "the information matrix is singular");
       return make.ok(name, { lower: s * Math.exp(-z * se / s), upper: s * Math.exp(z * se / s) });
     });
