@@ -32,7 +32,7 @@ export function vcsimCommand(name: string): Command {
 
 function parseNumber(text: string, what: string): number {
   const value = text.trim() === "" ? Number.NaN : Number(text);
-  if (!Number.isFinite(value)) throw new InvalidArgumentError(`expected ${what}, got "${text}".`);
+  if (!Number.isFinite(value)) throw new InvalidArgumentError(`expected ${what}, got "${text}"`);
   return value;
 }
 
@@ -40,7 +40,7 @@ function parseNumber(text: string, what: string): number {
 export const integerArg = (text: string): number => {
   const value = parseNumber(text, "an integer");
   if (!Number.isInteger(value)) {
-    throw new InvalidArgumentError(`expected an integer, got "${text}".`);
+    throw new InvalidArgumentError(`expected an integer, got "${text}"`);
   }
   return value;
 };

@@ -26,7 +26,7 @@ import { writeCsv } from "../data/csv_write.ts";
 const rangeArg = (text: string): [number, number] => {
   const parts = text.split(/[,:]/);
   if (parts.length !== 2) {
-    throw new InvalidArgumentError(`expected MIN,MAX (two integers), got "${text}".`);
+    throw new InvalidArgumentError(`expected MIN,MAX (two integers), got "${text}"`);
   }
   return [integerArg(parts[0]), integerArg(parts[1])];
 };
@@ -42,7 +42,7 @@ const distArg = (text: string) => {
 const covariateArg = (text: string, previous: CovariateSpec[] = []): CovariateSpec[] => {
   const m = /^([^:]+):([^:]+)(?::(.+))?$/.exec(text);
   if (m === null) {
-    throw new InvalidArgumentError(`expected NAME:SLOPE or NAME:SLOPE:DIST, got "${text}".`);
+    throw new InvalidArgumentError(`expected NAME:SLOPE or NAME:SLOPE:DIST, got "${text}"`);
   }
   const spec: CovariateSpec = m[3] === undefined
     ? { name: m[1], slope: numberArg(m[2]) }
@@ -104,7 +104,7 @@ function makeStream(rng: string, seedText: string, design: string): RandomStream
     const seed = Number(seedText);
     if (seedText.trim() === "" || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
       throw new RangeError(
-        `--seed must be an integer in [0, 4294967295] with --rng numpy, got "${seedText}".`,
+        `--seed must be an integer in [0, 4294967295] with --rng numpy, got "${seedText}"`,
       );
     }
     return new NumpyRandomState(seed);
@@ -152,13 +152,13 @@ async function main(args: string[]): Promise<number> {
           o.emptyCellFraction,
         ]] as const
       ) {
-        if (value !== undefined) throw new TypeError(`${flag} applies only to the crossed design.`);
+        if (value !== undefined) throw new TypeError(`${flag} applies only to the crossed design`);
       }
       const options: NestedOptions = { ...common, nGroup2Range: o.nGroup2Range };
       data = nested(stream, options);
     } else {
       if (o.nGroup2Range !== undefined) {
-        throw new TypeError("--n-group2-range applies only to the nested design.");
+        throw new TypeError("--n-group2-range applies only to the nested design");
       }
       const options: CrossedOptions = {
         ...common,

@@ -71,7 +71,7 @@ export function writeCsv(dataset: Dataset, options: WriteCsvOptions = {}): strin
   const missing = options.missing ?? "";
   const eol = options.lineEnding ?? "\n";
   if (eol !== "\n" && eol !== "\r\n") {
-    throw new RangeError(`lineEnding must be "\\n" or "\\r\\n", got ${JSON.stringify(eol)}.`);
+    throw new RangeError(`lineEnding must be "\\n" or "\\r\\n", got ${JSON.stringify(eol)}`);
   }
   const n = dataset.nrow;
   const formatters: ((row: number) => string)[] = [];
@@ -80,7 +80,7 @@ export function writeCsv(dataset: Dataset, options: WriteCsvOptions = {}): strin
       const values = column.values;
       if (values.length !== n) {
         throw new RangeError(
-          `Column "${name}" has ${values.length} values but the dataset has ${n} rows.`,
+          `column "${name}" has ${values.length} values but the dataset has ${n} rows`,
         );
       }
       formatters.push((row) => formatNumber(values[row], missing));
@@ -88,7 +88,7 @@ export function writeCsv(dataset: Dataset, options: WriteCsvOptions = {}): strin
       const codes = column.codes;
       if (codes.length !== n) {
         throw new RangeError(
-          `Column "${name}" has ${codes.length} codes but the dataset has ${n} rows.`,
+          `column "${name}" has ${codes.length} codes but the dataset has ${n} rows`,
         );
       }
       const labels = column.levels.map(quote);
@@ -98,7 +98,7 @@ export function writeCsv(dataset: Dataset, options: WriteCsvOptions = {}): strin
         const label = labels[code];
         if (label === undefined) {
           throw new RangeError(
-            `Column "${name}" row ${row} has code ${code}, outside its ${labels.length} levels.`,
+            `column "${name}" row ${row} has code ${code}, outside its ${labels.length} levels`,
           );
         }
         return label;

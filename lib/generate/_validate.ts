@@ -38,12 +38,12 @@ export function _checkKnownKeys(
   generator: string,
 ): void {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`${generator} options must be an object, got ${show(options)}.`);
+    throw new TypeError(`${generator} options must be an object, got ${show(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       throw new TypeError(
-        `${generator}: unknown option "${key}"; expected one of ${known.join(", ")}.`,
+        `${generator}: unknown option "${key}"; expected one of ${known.join(", ")}`,
       );
     }
   }
@@ -53,13 +53,13 @@ export function _checkKnownKeys(
 export function _count(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number") {
-    throw new TypeError(`${_label(name)} must be a positive integer, got ${show(value)}.`);
+    throw new TypeError(`${_label(name)} must be a positive integer, got ${show(value)}`);
   }
   if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${_label(name)} must be a positive integer, got ${value}.`);
+    throw new RangeError(`${_label(name)} must be a positive integer, got ${value}`);
   }
   if (value > _MAX_ROWS) {
-    throw new RangeError(`${_label(name)} must be at most ${_MAX_ROWS}, got ${value}.`);
+    throw new RangeError(`${_label(name)} must be at most ${_MAX_ROWS}, got ${value}`);
   }
   return value;
 }
@@ -68,10 +68,10 @@ export function _count(value: unknown, name: string, fallback: number): number {
 export function _sd(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number") {
-    throw new TypeError(`${_label(name)} must be a finite number >= 0, got ${show(value)}.`);
+    throw new TypeError(`${_label(name)} must be a finite number >= 0, got ${show(value)}`);
   }
   if (!Number.isFinite(value) || value < 0) {
-    throw new RangeError(`${_label(name)} must be a finite number >= 0, got ${value}.`);
+    throw new RangeError(`${_label(name)} must be a finite number >= 0, got ${value}`);
   }
   return value;
 }
@@ -80,10 +80,10 @@ export function _sd(value: unknown, name: string, fallback: number): number {
 export function _finite(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number") {
-    throw new TypeError(`${_label(name)} must be a finite number, got ${show(value)}.`);
+    throw new TypeError(`${_label(name)} must be a finite number, got ${show(value)}`);
   }
   if (!Number.isFinite(value)) {
-    throw new RangeError(`${_label(name)} must be a finite number, got ${value}.`);
+    throw new RangeError(`${_label(name)} must be a finite number, got ${value}`);
   }
   return value;
 }
@@ -92,10 +92,10 @@ export function _finite(value: unknown, name: string, fallback: number): number 
 export function _fraction(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number") {
-    throw new TypeError(`${_label(name)} must be a number in [0, 1), got ${show(value)}.`);
+    throw new TypeError(`${_label(name)} must be a number in [0, 1), got ${show(value)}`);
   }
   if (!(value >= 0 && value < 1)) {
-    throw new RangeError(`${_label(name)} must be a number in [0, 1), got ${value}.`);
+    throw new RangeError(`${_label(name)} must be a number in [0, 1), got ${value}`);
   }
   return value;
 }
@@ -104,19 +104,19 @@ export function _fraction(value: unknown, name: string, fallback: number): numbe
 export function _range(value: unknown, name: string): [number, number] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.length !== 2) {
-    throw new TypeError(`${_label(name)} must be an array [min, max], got ${show(value)}.`);
+    throw new TypeError(`${_label(name)} must be an array [min, max], got ${show(value)}`);
   }
   const [min, max] = value;
   if (typeof min !== "number" || typeof max !== "number") {
-    throw new TypeError(`${_label(name)} must hold two numbers [min, max], got ${show(value)}.`);
+    throw new TypeError(`${_label(name)} must hold two numbers [min, max], got ${show(value)}`);
   }
   if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || min > max) {
     throw new RangeError(
-      `${_label(name)} must be integers [min, max] with 1 <= min <= max, got ${show(value)}.`,
+      `${_label(name)} must be integers [min, max] with 1 <= min <= max, got ${show(value)}`,
     );
   }
   if (max > _MAX_ROWS) {
-    throw new RangeError(`${_label(name)} max must be at most ${_MAX_ROWS}, got ${max}.`);
+    throw new RangeError(`${_label(name)} max must be at most ${_MAX_ROWS}, got ${max}`);
   }
   return [min, max];
 }
@@ -132,24 +132,24 @@ export function _covariates(
 ): { name: string; slope: number; dist: DistributionSpec }[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
-    throw new TypeError(`covariates must be an array of { name, slope }, got ${show(value)}.`);
+    throw new TypeError(`covariates must be an array of { name, slope }, got ${show(value)}`);
   }
   const seen = new Set(["y", "group1", "group2"]);
   return value.map((c: CovariateSpec, i) => {
     if (typeof c !== "object" || c === null) {
-      throw new TypeError(`covariates[${i}] must be an object { name, slope }, got ${show(c)}.`);
+      throw new TypeError(`covariates[${i}] must be an object { name, slope }, got ${show(c)}`);
     }
     if (typeof c.name !== "string" || c.name.length === 0) {
-      throw new TypeError(`covariates[${i}].name must be a non-empty string, got ${show(c.name)}.`);
+      throw new TypeError(`covariates[${i}].name must be a non-empty string, got ${show(c.name)}`);
     }
     if (seen.has(c.name)) {
       throw new RangeError(
-        `covariates[${i}].name "${c.name}" is already a column; names must differ from y, group1, group2 and each other.`,
+        `covariates[${i}].name "${c.name}" is already a column; names must differ from y, group1, group2 and each other`,
       );
     }
     seen.add(c.name);
     if (c.slope === undefined) {
-      throw new TypeError(`covariates[${i}].slope is required: a finite number.`);
+      throw new TypeError(`covariates[${i}].slope is required: a finite number`);
     }
     return {
       name: c.name,
@@ -163,7 +163,7 @@ export function _covariates(
 export function _checkRows(rows: number, what: string): void {
   if (rows > _MAX_ROWS) {
     throw new RangeError(
-      `The ${what} design has ${rows} rows; at most ${_MAX_ROWS} are supported.`,
+      `the ${what} design has ${rows} rows; at most ${_MAX_ROWS} are supported`,
     );
   }
 }

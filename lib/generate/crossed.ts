@@ -150,20 +150,20 @@ export function crossed(stream: RandomStream, options: CrossedOptions = {}): Dat
   const layout = options.layout ?? "permuted";
   if (layout !== "permuted" && layout !== "balanced") {
     throw new TypeError(
-      `crossed: unknown layout ${JSON.stringify(layout)}; expected "permuted" or "balanced".`,
+      `crossed: unknown layout ${JSON.stringify(layout)}; expected "permuted" or "balanced"`,
     );
   }
   if (layout === "permuted") {
     for (const key of ["nRepRange", "emptyCellFraction"] as const) {
       if (options[key] !== undefined) {
         throw new TypeError(
-          `crossed: ${key} applies only to layout "balanced", not to the permuted layout.`,
+          `crossed: ${key} applies only to layout "balanced", not to the permuted layout`,
         );
       }
     }
   }
   if (options.nRep !== undefined && options.nRepRange !== undefined) {
-    throw new TypeError("crossed: give either nRep (n_rep) or nRepRange, not both.");
+    throw new TypeError("crossed: give either nRep (n_rep) or nRepRange, not both");
   }
   const n1 = _count(options.nGroup1, "nGroup1", 100);
   const n2 = _count(options.nGroup2, "nGroup2", 100);
@@ -269,7 +269,7 @@ function emptyCells(
   }
   if (emptied < count) {
     throw new RangeError(
-      `emptyCellFraction: could empty only ${emptied} of the ${count} requested cells of a ${n1} x ${n2} grid while keeping every level observed; use a smaller fraction.`,
+      `emptyCellFraction: could empty only ${emptied} of the ${count} requested cells of a ${n1} x ${n2} grid while keeping every level observed; use a smaller fraction`,
     );
   }
 }

@@ -119,10 +119,10 @@ const KNOWN = [
 export function nested(stream: RandomStream, options: NestedOptions = {}): Dataset {
   _checkKnownKeys(options, KNOWN, "nested");
   if (options.nGroup2 !== undefined && options.nGroup2Range !== undefined) {
-    throw new TypeError("nested: give either nGroup2 (n_group2) or nGroup2Range, not both.");
+    throw new TypeError("nested: give either nGroup2 (n_group2) or nGroup2Range, not both");
   }
   if (options.nRep !== undefined && options.nRepRange !== undefined) {
-    throw new TypeError("nested: give either nRep (n_rep) or nRepRange, not both.");
+    throw new TypeError("nested: give either nRep (n_rep) or nRepRange, not both");
   }
   const n1 = _count(options.nGroup1, "nGroup1", 200);
   const n2 = _count(options.nGroup2, "nGroup2", 20);

@@ -138,7 +138,7 @@ function splitTop(tokens: readonly Token[], ops: readonly string[]): Token[][] {
  */
 export function parseFormula(text: string): Formula {
   const fail = (problem: string): never => {
-    throw new Error(`${problem} in formula "${text.trim()}"`);
+    throw new TypeError(`${problem} in formula "${text.trim()}"`);
   };
   const tokens = tokenize(text, fail);
   let depth = 0;

@@ -48,7 +48,7 @@ function markMissing(name: string, column: Column, complete: Uint8Array): void {
     const v = values[i];
     if (v !== v) complete[i] = 0;
     else if (v === Infinity || v === -Infinity) {
-      throw new Error(`column "${name}" has an infinite value in row ${i + 1}`);
+      throw new RangeError(`column "${name}" has an infinite value in row ${i + 1}`);
     }
   }
 }
@@ -132,12 +132,12 @@ function interactPair(a: Factor, b: Factor): Factor {
 /** Checks a grouping factor can carry a variance component. */
 function checkGrouping(name: string, levels: number, n: number): void {
   if (levels < 2) {
-    throw new Error(
+    throw new RangeError(
       `grouping factor "${name}" has only ${levels} level; a variance component needs at least 2`,
     );
   }
   if (levels === n) {
-    throw new Error(
+    throw new RangeError(
       `grouping factor "${name}" has as many levels as observations (${n}); ` +
         "its variance is not identifiable from the residual",
     );
@@ -172,7 +172,7 @@ function checkFullRank(X: Float64Array, n: number, names: readonly string[]): vo
       r = Math.sqrt(norm);
     }
     if (!(r > RANK_TOLERANCE)) {
-      throw new Error(
+      throw new RangeError(
         `fixed effects are rank deficient: column "${
           names[j]
         }" is a linear combination of the others`,
@@ -222,7 +222,7 @@ function fixedDesign(
     const factor = asFactor(v.column, rows);
     // As R: contrasts need two levels, and one level is only an intercept.
     if (factor.levels.length < 2) {
-      throw new Error(
+      throw new RangeError(
         `factor "${v.name}" has only 1 level (${factor.levels[0]}) in the rows used; ` +
           "it cannot enter the fixed effects",
       );
@@ -330,14 +330,14 @@ export function modelFrame(
   ];
   for (const name of used) {
     if (!data.columns.has(name)) {
-      throw new Error(
+      throw new TypeError(
         `unknown column "${name}" in formula; columns are: ${[...data.columns.keys()].join(", ")}`,
       );
     }
   }
   const response = data.columns.get(f.response)!;
   if (response.kind !== "numeric") {
-    throw new Error(
+    throw new TypeError(
       `response ${f.response} is not numeric (a factor with levels ${listSome(response.levels)})`,
     );
   }
@@ -347,7 +347,7 @@ export function modelFrame(
   let n = 0;
   for (let i = 0; i < data.nrow; i++) n += complete[i];
   if (n === 0) {
-    throw new Error(
+    throw new RangeError(
       `no rows left: every row has a missing value in a used column (${used.join(", ")})`,
     );
   }

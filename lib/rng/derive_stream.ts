@@ -17,12 +17,12 @@ function checkPart(value: unknown, what: string): void {
   if (typeof value === "string") return;
   if (typeof value === "number") {
     if (!Number.isFinite(value)) {
-      throw new RangeError(`${what} must be a finite number or a string, got ${value}.`);
+      throw new RangeError(`${what} must be a finite number or a string, got ${value}`);
     }
     return;
   }
   throw new TypeError(
-    `${what} must be a string or a finite number, got ${typeof value} ${String(value)}.`,
+    `${what} must be a string or a finite number, got ${typeof value} ${String(value)}`,
   );
 }
 
@@ -51,7 +51,7 @@ function checkPart(value: unknown, what: string): void {
 export function deriveSeed(seed: StreamKeyPart, key: readonly StreamKeyPart[]): string {
   checkPart(seed, "The stream seed");
   if (!Array.isArray(key)) {
-    throw new TypeError(`The stream key must be an array, got ${typeof key} ${String(key)}.`);
+    throw new TypeError(`the stream key must be an array, got ${typeof key} ${String(key)}`);
   }
   key.forEach((part, i) => checkPart(part, `Stream key part ${i}`));
   return createHash("sha256").update(JSON.stringify(["vcsim/stream/v1", seed, ...key]), "utf8")

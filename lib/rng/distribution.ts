@@ -62,7 +62,7 @@ export function checkDistribution(
   const name = options.name ?? "distribution";
   if (typeof spec !== "object" || spec === null) {
     throw new TypeError(
-      `${name} must be an object such as { kind: "normal" }, got ${String(spec)}.`,
+      `${name} must be an object such as { kind: "normal" }, got ${String(spec)}`,
     );
   }
   const { kind, df } = spec as { kind?: unknown; df?: unknown };
@@ -72,7 +72,7 @@ export function checkDistribution(
     case "t":
       if (typeof df !== "number" || !Number.isFinite(df) || !(df > 2)) {
         throw new RangeError(
-          `${name}: the t distribution needs finite df > 2 (unit variance), got ${String(df)}.`,
+          `${name}: the t distribution needs finite df > 2 (unit variance), got ${String(df)}`,
         );
       }
       return { kind: "t", df };
@@ -81,7 +81,7 @@ export function checkDistribution(
         throw new RangeError(
           `${name}: the skewed (standardised chi-square) distribution needs finite df > 0, got ${
             String(df)
-          }.`,
+          }`,
         );
       }
       return { kind: "skewed", df };
@@ -89,7 +89,7 @@ export function checkDistribution(
       throw new TypeError(
         `${name}: unknown distribution kind ${
           JSON.stringify(kind) ?? String(kind)
-        }; expected ${KINDS}.`,
+        }; expected ${KINDS}`,
       );
   }
 }
@@ -121,7 +121,7 @@ export function drawVariate(stream: RandomStream, spec: DistributionSpec): numbe
     default:
       // Only untyped callers get here; checkDistribution throws the TypeError naming the kind.
       checkDistribution(spec);
-      throw new TypeError(`Unknown distribution spec ${JSON.stringify(spec)}.`);
+      throw new TypeError(`unknown distribution spec ${JSON.stringify(spec)}`);
   }
 }
 
@@ -180,22 +180,22 @@ export function parseDistribution(
   const m = /^\s*([A-Za-z]+)\s*(?::\s*(\S+)\s*)?$/.exec(text);
   if (m === null) {
     throw new TypeError(
-      `${name}: cannot read "${text}"; expected normal, t:DF or skewed:DF.`,
+      `${name}: cannot read "${text}"; expected normal, t:DF or skewed:DF`,
     );
   }
   const kind = m[1].toLowerCase();
   if (kind === "normal") {
     if (m[2] !== undefined) {
-      throw new TypeError(`${name}: "${text}" has a df but the normal takes none.`);
+      throw new TypeError(`${name}: "${text}" has a df but the normal takes none`);
     }
     return { kind: "normal" };
   }
   if (kind !== "t" && kind !== "skewed") {
-    throw new TypeError(`${name}: unknown distribution kind "${m[1]}"; expected ${KINDS}.`);
+    throw new TypeError(`${name}: unknown distribution kind "${m[1]}"; expected ${KINDS}`);
   }
   const df = m[2] === undefined ? Number.NaN : Number(m[2]);
   if (Number.isNaN(df)) {
-    throw new TypeError(`${name}: "${text}" needs a number of degrees of freedom, as ${kind}:5.`);
+    throw new TypeError(`${name}: "${text}" needs a number of degrees of freedom, as ${kind}:5`);
   }
   return checkDistribution({ kind, df }, { name });
 }

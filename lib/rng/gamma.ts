@@ -31,7 +31,7 @@ import type { RandomStream } from "./stream.ts";
  */
 export function standardGamma(stream: RandomStream, shape: number): number {
   if (!(shape > 0) || !Number.isFinite(shape)) {
-    throw new RangeError(`The gamma shape must be a finite number > 0, got ${shape}.`);
+    throw new RangeError(`the gamma shape must be a finite number > 0, got ${shape}`);
   }
   if (shape < 1) {
     const g = standardGamma(stream, shape + 1);
@@ -72,7 +72,7 @@ export function standardGamma(stream: RandomStream, shape: number): number {
  */
 export function chiSquare(stream: RandomStream, df: number): number {
   if (!(df > 0) || !Number.isFinite(df)) {
-    throw new RangeError(`Chi-square degrees of freedom must be a finite number > 0, got ${df}.`);
+    throw new RangeError(`degrees of freedom of the chi-square must be a finite number > 0, got ${df}`);
   }
   return 2 * standardGamma(stream, 0.5 * df);
 }

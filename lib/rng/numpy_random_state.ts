@@ -56,12 +56,12 @@ export class NumpyRandomState implements RandomStream {
   constructor(seed: number) {
     if (typeof seed !== "number") {
       throw new TypeError(
-        `NumpyRandomState seed must be a number, got ${typeof seed} ${String(seed)}.`,
+        `NumpyRandomState seed must be a number, got ${typeof seed} ${String(seed)}`,
       );
     }
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
       throw new RangeError(
-        `NumpyRandomState seed must be an integer in [0, 4294967295], got ${seed}.`,
+        `NumpyRandomState seed must be an integer in [0, 4294967295], got ${seed}`,
       );
     }
     this.#mt = new _Mt19937(seed);

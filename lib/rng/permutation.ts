@@ -33,7 +33,7 @@ import { uniformInteger } from "./uniform_integer.ts";
  */
 export function permutation(stream: RandomStream, n: number): Int32Array {
   if (!Number.isInteger(n) || n < 0 || n > 0x7fffffff) {
-    throw new RangeError(`permutation length must be an integer in [0, 2147483647], got ${n}.`);
+    throw new RangeError(`permutation length must be an integer in [0, 2147483647], got ${n}`);
   }
   const a = new Int32Array(n);
   for (let i = 0; i < n; i++) a[i] = i;

@@ -86,21 +86,21 @@ export class SeedrandomStream implements RandomStream {
   constructor(seed: string, options: SeedrandomStreamOptions = {}) {
     if (typeof seed !== "string") {
       throw new TypeError(
-        `SeedrandomStream seed must be a string, got ${typeof seed} ${String(seed)}.`,
+        `SeedrandomStream seed must be a string, got ${typeof seed} ${String(seed)}`,
       );
     }
     const algorithm = options.algorithm ?? "xor4096";
     if (!ALGORITHMS.includes(algorithm)) {
       throw new TypeError(
-        `Unknown seedrandom algorithm "${String(algorithm)}"; expected one of ${
+        `unknown seedrandom algorithm "${String(algorithm)}"; expected one of ${
           ALGORITHMS.join(", ")
-        }.`,
+        }`,
       );
     }
     const method = options.normalMethod ?? "ziggurat";
     if (method !== "ziggurat" && method !== "polar") {
       throw new TypeError(
-        `Unknown normal method "${String(method)}"; expected "ziggurat" or "polar".`,
+        `unknown normal method "${String(method)}"; expected "ziggurat" or "polar"`,
       );
     }
     const next = seedrandom[algorithm](seed).int32;

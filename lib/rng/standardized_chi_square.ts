@@ -30,7 +30,7 @@ import { chiSquare } from "./gamma.ts";
 export function standardizedChiSquare(stream: RandomStream, df: number): number {
   if (!(df > 0) || !Number.isFinite(df)) {
     throw new RangeError(
-      `Standardised chi-square degrees of freedom must be a finite number > 0, got ${df}.`,
+      `degrees of freedom of the standardised chi-square must be a finite number > 0, got ${df}`,
     );
   }
   return (chiSquare(stream, df) - df) / Math.sqrt(2 * df);

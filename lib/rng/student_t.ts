@@ -27,7 +27,7 @@ import { chiSquare } from "./gamma.ts";
  */
 export function studentT(stream: RandomStream, df: number): number {
   if (!(df > 0) || !Number.isFinite(df)) {
-    throw new RangeError(`Student-t degrees of freedom must be a finite number > 0, got ${df}.`);
+    throw new RangeError(`degrees of freedom of Student-t must be a finite number > 0, got ${df}`);
   }
   const z = stream.normal();
   return z / Math.sqrt(chiSquare(stream, df) / df);
@@ -55,7 +55,7 @@ export function studentT(stream: RandomStream, df: number): number {
 export function standardizedT(stream: RandomStream, df: number): number {
   if (!(df > 2) || !Number.isFinite(df)) {
     throw new RangeError(
-      `Unit-variance Student-t needs finite degrees of freedom > 2, got ${df}.`,
+      `unit-variance Student-t needs finite degrees of freedom > 2, got ${df}`,
     );
   }
   return studentT(stream, df) * Math.sqrt((df - 2) / df);

@@ -28,7 +28,7 @@ import type { RandomStream } from "./stream.ts";
  */
 export function uniformInteger(stream: RandomStream, max: number): number {
   if (!Number.isInteger(max) || max < 0 || max > 0xffffffff) {
-    throw new RangeError(`uniformInteger max must be an integer in [0, 4294967295], got ${max}.`);
+    throw new RangeError(`uniformInteger max must be an integer in [0, 4294967295], got ${max}`);
   }
   if (max === 0) return 0;
   let mask = max;
