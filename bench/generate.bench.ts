@@ -5,6 +5,7 @@ import { crossed } from "../lib/generate/crossed.ts";
 import { deriveStream } from "../lib/rng/derive_stream.ts";
 import { NumpyRandomState } from "../lib/rng/numpy_random_state.ts";
 import { writeCsv } from "../lib/data/csv_write.ts";
+import { readCsv } from "../lib/data/csv_read.ts";
 
 let sink = 0;
 let rep = 0;
@@ -47,6 +48,12 @@ Deno.bench("crossed 100/100/4 balanced, 20% empty cells", { group: "crossed" }, 
 const data = nested(new NumpyRandomState(3123));
 Deno.bench("writeCsv of the nested data (40,000 rows)", { group: "csv" }, () => {
   sink += writeCsv(data).length;
+});
+
+// What `deno task fit` reads: the text of the notebook's nested data.
+const text = writeCsv(data);
+Deno.bench("readCsv of the nested data (40,000 rows)", { group: "csv" }, () => {
+  sink += readCsv(text).nrow;
 });
 
 globalThis.addEventListener("unload", () => {

@@ -1,6 +1,6 @@
 /**
- * csv-parse's synchronous parser, pinned: reads CSV datasets (and, in the
- * tests, checks written CSV).
+ * csv-parse's synchronous parser, pinned: the reference the tests check
+ * vcsim's own CSV scanner and writer against (vcsim itself does not use it).
  *
  * @module
  */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { parse } from "../_deps/csv_parse.ts";
+import { _CsvSyntaxError, _scanCsv } from "./_csv_scan.ts";
 import type { Column, Dataset } from "./dataset.ts";
 import { sortLabels } from "./sort_labels.ts";
 
@@ -33,10 +33,26 @@ const INFINITE = new Map([
 
 const isMissing = (cell: string): boolean => MISSING_MARKERS.includes(cell.trim());
 
+/** True when every character of `t` is a digit, sign, point or exponent letter. */
+function decimalCharacters(t: string): boolean {
+  for (let k = 0; k < t.length; k++) {
+    const c = t.charCodeAt(k);
+    // 0-9 + - . e E
+    if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c === 101 || c === 69)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** The number a cell holds, or undefined when it is not a number. */
 function toNumber(cell: string): number | undefined {
   const t = cell.trim();
-  if (DECIMAL.test(t)) return Number(t);
+  // On these characters Number() accepts exactly the strings DECIMAL matches.
+  if (decimalCharacters(t)) {
+    const v = Number(t);
+    return Number.isNaN(v) || !DECIMAL.test(t) ? undefined : v;
+  }
   return INFINITE.get(t);
 }
 
@@ -45,11 +61,20 @@ function buildColumn(cells: readonly string[]): Column {
   const values = new Float64Array(n);
   let numeric = true;
   for (let i = 0; i < n && numeric; i++) {
-    if (isMissing(cells[i])) {
+    const cell = cells[i];
+    // The common case first: an unpadded decimal number.
+    const fast = cell.length > 0 && cell.length < 24 && decimalCharacters(cell)
+      ? Number(cell)
+      : NaN;
+    if (!Number.isNaN(fast) && DECIMAL.test(cell)) {
+      values[i] = fast;
+      continue;
+    }
+    if (isMissing(cell)) {
       values[i] = NaN;
       continue;
     }
-    const v = toNumber(cells[i]);
+    const v = toNumber(cell);
     if (v === undefined) numeric = false;
     else values[i] = v;
   }
@@ -61,11 +86,6 @@ function buildColumn(cells: readonly string[]): Column {
   const codes = new Int32Array(n);
   for (let i = 0; i < n; i++) codes[i] = isMissing(cells[i]) ? -1 : index.get(cells[i])!;
   return { kind: "factor", codes, levels };
-}
-
-interface ParsedRecord {
-  record: string[];
-  info: { lines: number };
 }
 
 /**
@@ -105,36 +125,37 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): Dataset {
   if (text.replace(/^\uFEFF/, "").trim() === "") {
     throw new Error(`${where} is empty`);
   }
-  let records: ParsedRecord[];
+  let scan;
   try {
-    records = parse(text, {
-      relax_column_count: true,
-      info: true,
-      bom: true,
-    }) as unknown as ParsedRecord[];
+    scan = _scanCsv(text);
   } catch (e) {
-    return fail(e instanceof Error ? e.message : String(e));
+    if (e instanceof _CsvSyntaxError) return fail(e.message);
+    throw e;
   }
-  if (records.length === 0) throw new Error(`${where} is empty`);
-  const names = records[0].record;
+  const { names, fields, lines } = scan;
+  if (names.length === 0) throw new Error(`${where} is empty`);
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name)) fail(`duplicate column name "${name}" in the header`);
     seen.add(name);
   }
   const ncol = names.length;
-  const rows: string[][] = [];
-  for (const { record, info } of records.slice(1)) {
-    if (ncol > 1 && record.length === 1 && record[0] === "") continue;
-    if (record.length !== ncol) {
-      fail(`line ${info.lines} has ${record.length} fields; the header has ${ncol}`);
+  const keep: number[] = [];
+  for (let r = 0; r < scan.records; r++) {
+    if (ncol > 1 && fields[r] === 1 && scan.columns[0][r] === "") continue;
+    if (fields[r] !== ncol) {
+      fail(`line ${lines[r]} has ${fields[r]} fields; the header has ${ncol}`);
     }
-    rows.push(record);
+    keep.push(r);
   }
-  if (rows.length === 0) fail("has a header but no data rows");
+  if (keep.length === 0) fail("has a header but no data rows");
+  const all = keep.length === scan.records;
   const columns = new Map<string, Column>();
-  names.forEach((name, j) => columns.set(name, buildColumn(rows.map((r) => r[j]))));
-  return { nrow: rows.length, columns };
+  names.forEach((name, j) => {
+    const cells = scan.columns[j] as string[];
+    columns.set(name, buildColumn(all ? cells : keep.map((r) => cells[r])));
+  });
+  return { nrow: keep.length, columns };
 }
 
 /**
