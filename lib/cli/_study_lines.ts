@@ -7,6 +7,7 @@
 
 import type { RunProgress, RunStart } from "../study/runner.ts";
 import type { TargetRound } from "../report/target_mcse.ts";
+import { type McseTargets, type ReplicatesNeededRow, scaleUnit } from "../report/planning.ts";
 import type { FailureGroup } from "../report/failure_summary.ts";
 
 /** One line: done/total, percent, rate, ETA. */
@@ -38,12 +39,40 @@ export function startLines(s: RunStart): string {
   return [head, ...notes].join("\n") + "\n";
 }
 
-/** One line per --target-mcse round: replicates, the largest coverage MCSE, what comes next. */
-export function roundLine(round: number, reps: number, target: number, t: TargetRound): string {
-  const head = `target MCSE ${target}: round ${round}, ${reps} reps`;
-  if (t.worst === null) return `${head}, no coverage with an MCSE: stopping`;
-  const worst = `max coverage MCSE ${Number(t.maxMcse!.toPrecision(3))} (${t.worst.condition} ` +
-    `${t.worst.method} ${t.worst.parameter} ${t.worst.interval})`;
+/** How a target search is named in its lines: `target MCSE 0.06` for coverage alone. */
+function targetHead(targets: McseTargets): string {
+  if (targets.bias === undefined) return `target MCSE ${targets.coverage}`;
+  const bias = `bias ${targets.bias} x |truth|`;
+  return targets.coverage === undefined
+    ? `target MCSE ${bias}`
+    : `target MCSE coverage ${targets.coverage}, ${bias}`;
+}
+
+/** The worst row of one kind: its MCSE on its scale and where it is. */
+function worstText(r: ReplicatesNeededRow): string {
+  const where = [r.condition, r.method, r.parameter, ...(r.interval ? [r.interval] : [])];
+  const unit = r.measure === "bias" ? ` ${scaleUnit(r.scale)}` : "";
+  return `max ${r.measure} MCSE ${Number(r.mcse!.toPrecision(3))}${unit} (${where.join(" ")})`;
+}
+
+/**
+ * One line per target-MCSE round: replicates, the largest MCSE of each kind
+ * targeted (coverage as a proportion; bias relative to |truth| or in
+ * empirical SEs), what comes next.
+ */
+export function roundLine(
+  t: TargetRound,
+  at: { round: number; reps: number; targets: McseTargets },
+): string {
+  const head = `${targetHead(at.targets)}: round ${at.round}, ${at.reps} reps`;
+  if (t.worst.length === 0) {
+    const kinds = [
+      ...(at.targets.coverage !== undefined ? ["coverage"] : []),
+      ...(at.targets.bias !== undefined ? ["bias"] : []),
+    ];
+    return `${head}, no ${kinds.join(" or ")} with an MCSE: stopping`;
+  }
+  const worst = t.worst.map(worstText).join(", ");
   if (t.stop === "met") return `${head}, ${worst}: target met`;
   if (t.stop === "cap") return `${head}, ${worst}: replicate cap reached, stopping`;
   return `${head}, ${worst} -> ${t.next} reps`;

@@ -1,9 +1,14 @@
 /**
  * `deno task report <store.sqlite | results dir> [--out DIR]
- * [--format table,csv,json,md,html] [--target-mcse X]`: the performance
- * measures of a study's store, printed as a table and written as
- * measures.csv, replicates.csv (long), report.json, report.md and
- * report.html; `--target-mcse` adds the replicates each measure needs.
+ * [--format table,csv,json,md,html] [--target-mcse X] [--target-bias-mcse R]
+ * [--reference METHOD] [--exclude-nonconverged]`: the performance measures
+ * of a study's store and, with two or more methods, their paired
+ * comparisons with the reference method, printed as a table and written as
+ * measures.csv, comparisons.csv, replicates.csv (long), report.json,
+ * report.md and report.html; `--target-mcse` adds the replicates each coverage needs
+ * for an MCSE of X (a proportion), `--target-bias-mcse` those each bias
+ * needs for an MCSE of R x |truth| (R x the empirical SE where the truth
+ * is 0).
  *
  * @module
  */
@@ -16,11 +21,14 @@ import { openStore, type ResultStore } from "../store/store.ts";
 import { type MissingReplicate, missingReplicates } from "../store/missing_replicates.ts";
 import { performanceMeasures } from "../report/measures.ts";
 import { terminalTable } from "../report/terminal_table.ts";
-import { longCsv, measuresCsv, writeLines } from "../report/export_csv.ts";
+import { comparisonsCsv, longCsv, measuresCsv, writeLines } from "../report/export_csv.ts";
+import { type ComparisonRow, pairedComparisons } from "../report/paired_comparisons.ts";
+import { comparisonTable } from "../report/comparison_table.ts";
 import { reportJson } from "../report/export_json.ts";
 import { markdownReport } from "../report/export_markdown.ts";
 import { htmlReport } from "../report/html.ts";
-import { formatReplicatesNeeded, replicatesNeeded } from "../report/planning.ts";
+import { failureSummary } from "../report/failure_summary.ts";
+import { formatReplicatesNeeded, type McseTargets, replicatesNeeded } from "../report/planning.ts";
 import type { MeasureRow, NonconvergedRule } from "../report/measure_row.ts";
 
 /** Output formats, in the order they are produced. */
@@ -36,8 +44,22 @@ function makeCommand() {
     .addArgument(new Argument("<store>", "a results store (.sqlite) or a results directory"))
     .option("--out <dir>", "directory for the files (default: the store's directory)")
     .option("--format <list>", `comma-separated formats of ${FORMATS.join(",")}`, FORMATS.join(","))
-    .option("--target-mcse <x>", "print the replicates needed for this Monte Carlo SE", numberArg)
-    .option("--exclude-nonconverged", "leave non-converged fits out of the measures");
+    .option(
+      "--target-mcse <x>",
+      "print the replicates needed for a coverage MCSE of x\n(a proportion: 0.01 is 1 percentage point)",
+      numberArg,
+    )
+    .option(
+      "--target-bias-mcse <r>",
+      "print the replicates needed for a bias MCSE of r x |truth|\n" +
+        "(r x the empirical SE where the truth is 0)",
+      numberArg,
+    )
+    .option("--exclude-nonconverged", "leave non-converged fits out of the measures")
+    .option(
+      "--reference <method>",
+      "method the others are compared with, on the same replicates (default: the study's first)",
+    );
 }
 
 /** The store file a path names: the file itself, or a directory's results.sqlite. */
@@ -98,9 +120,10 @@ async function writeFiles(
     outDir: string;
     missing: readonly MissingReplicate[];
     nonconverged: NonconvergedRule;
+    comparisons: readonly ComparisonRow[];
   },
 ): Promise<string[]> {
-  const { formats, outDir, nonconverged } = options;
+  const { formats, outDir, nonconverged, comparisons } = options;
   Deno.mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
   const write = (name: string, text: string) => {
@@ -110,19 +133,54 @@ async function writeFiles(
   };
   if (formats.has("csv")) {
     write("measures.csv", measuresCsv(store, rows));
+    if (comparisons.length > 0) write("comparisons.csv", comparisonsCsv(store, comparisons));
     const path = join(outDir, "replicates.csv");
     writeLines(path, longCsv(store));
     written.push(path);
   }
   if (formats.has("json")) {
-    write("report.json", reportJson(store, rows, { missing: options.missing }));
+    write("report.json", reportJson(store, rows, { missing: options.missing, comparisons }));
   }
-  if (formats.has("md")) write("report.md", markdownReport(store, rows, { nonconverged }));
+  if (formats.has("md")) {
+    write("report.md", markdownReport(store, rows, { nonconverged, comparisons }));
+  }
   if (formats.has("html")) {
     const ademp = store.readManifest()?.ademp;
     write("report.html", await htmlReport(store, rows, { ademp, nonconverged }));
   }
   return written;
+}
+
+/** The `--target-mcse` and `--target-bias-mcse` targets, checked; null without either. */
+function mcseTargets(o: { targetMcse?: number; targetBiasMcse?: number }): McseTargets | null {
+  for (
+    const [value, name] of [[o.targetMcse, "--target-mcse"], [
+      o.targetBiasMcse,
+      "--target-bias-mcse",
+    ]] as const
+  ) {
+    if (value !== undefined && !(value > 0)) {
+      throw new RangeError(`${name} must be a positive number, got ${value}`);
+    }
+  }
+  if (o.targetMcse === undefined && o.targetBiasMcse === undefined) return null;
+  return {
+    ...(o.targetMcse !== undefined ? { coverage: o.targetMcse } : {}),
+    ...(o.targetBiasMcse !== undefined ? { bias: o.targetBiasMcse } : {}),
+  };
+}
+
+/**
+ * The command replaying a replicate of the store's study: by name for a
+ * built-in study, else with a placeholder for the study file (the
+ * manifest records no path).
+ */
+function replayCommand(store: ResultStore): (key: string) => string {
+  const name = store.readManifest()?.study ?? "";
+  const builtIn = /^[\w-]+$/.test(name) &&
+    existsSync(new URL(`../../studies/${name.replaceAll("-", "_")}.ts`, import.meta.url));
+  const study = builtIn ? name : "<study file>";
+  return (key) => `deno task study ${study} --replay '${key}'`;
 }
 
 /** Runs the command on `args` and returns the exit status. */
@@ -132,9 +190,7 @@ export async function main(args: string[]): Promise<number> {
     const [path] = program.processedArgs;
     const o = program.opts();
     const formats = parseFormats(o.format);
-    if (o.targetMcse !== undefined && !(o.targetMcse > 0)) {
-      throw new RangeError(`--target-mcse must be a positive number, got ${o.targetMcse}`);
-    }
+    const targets = mcseTargets(o);
     const file = resolveStorePath(path);
     // Read-only: a report never writes to its store, and may run while a study writes it.
     const store = openStore(file, { readOnly: true });
@@ -145,20 +201,27 @@ export async function main(args: string[]): Promise<number> {
       for (const w of manifestWarnings(store)) writeSync(Deno.stderr, `warning: ${w}\n`);
       const nonconverged: NonconvergedRule = o.excludeNonconverged ? "exclude" : "use";
       const rows = performanceMeasures(store, { nonconverged });
+      const comparisons = pairedComparisons(store, { nonconverged, reference: o.reference });
       if (formats.has("table")) {
         writeSync(
           Deno.stdout,
-          terminalTable(rows, { nominal: nominalLevel(store), color: Deno.stdout.isTerminal() }),
+          terminalTable(rows, {
+            nominal: nominalLevel(store),
+            color: Deno.stdout.isTerminal(),
+            failures: rows.length === 0 ? failureSummary(store) : [],
+            replay: replayCommand(store),
+          }) + comparisonTable(comparisons),
         );
       }
-      if (o.targetMcse !== undefined) {
-        writeSync(Deno.stdout, formatReplicatesNeeded(replicatesNeeded(rows, o.targetMcse)));
+      if (targets !== null) {
+        writeSync(Deno.stdout, formatReplicatesNeeded(replicatesNeeded(rows, targets)));
       }
       const written = await writeFiles(store, rows, {
         formats,
         outDir: o.out ?? dirname(file),
         missing,
         nonconverged,
+        comparisons,
       });
       for (const w of written) writeSync(Deno.stderr, `wrote ${w}\n`);
     } finally {

@@ -1,12 +1,15 @@
 /**
  * `deno task study <name|path> [--reps N] [--seed S] [--workers W]
  * [--out DIR] [--shard i/n] [--fresh] [--json] [--target-mcse X]
- * [--timeout S] [--memory-limit MIB] [--allow-version-change]
- * [--replay <condition>:<rep>]`: runs a study's missing replicates into its
- * store (resuming whatever is stored), then prints the report's performance
- * table. `--target-mcse` keeps raising the replicates in rounds until every
- * coverage MCSE is at most X; the rounds are recorded in the store, so an
- * interrupted search resumes where it was. Ctrl-C, SIGTERM, or the end of
+ * [--target-bias-mcse R] [--timeout S] [--memory-limit MIB]
+ * [--allow-version-change] [--replay <condition>:<rep>]`: runs a study's
+ * missing replicates into its store (resuming whatever is stored), then
+ * prints the report's performance table. `--target-mcse` keeps raising the
+ * replicates in rounds until every coverage MCSE is at most X (a
+ * proportion: 0.01 is 1 percentage point), `--target-bias-mcse` until every
+ * bias MCSE is at most R x |truth| (R x the empirical SE where the truth is
+ * 0); the rounds are recorded in the store, so an interrupted search
+ * resumes where it was. Ctrl-C, SIGTERM, or the end of
  * the `deno task` process that started it, stop the run and keep what is
  * stored. `--replay` reruns one replicate in a worker and prints its record.
  *
@@ -24,7 +27,10 @@ import { parseShard, type Shard, shardFromEnvironment } from "../study/shard.ts"
 import { openStore } from "../store/store.ts";
 import { performanceMeasures } from "../report/measures.ts";
 import { terminalTable } from "../report/terminal_table.ts";
+import { type ComparisonRow, pairedComparisons } from "../report/paired_comparisons.ts";
+import { comparisonTable } from "../report/comparison_table.ts";
 import { targetRound } from "../report/target_mcse.ts";
+import type { McseTargets } from "../report/planning.ts";
 import { failureSummary } from "../report/failure_summary.ts";
 import { failureLines, progressLine, roundLine, startLines } from "./_study_lines.ts";
 
@@ -48,7 +54,14 @@ function makeCommand() {
     .option("--json", "print JSON {study, storePath, run, rows} instead of the table")
     .option(
       "--target-mcse <x>",
-      "raise the replicates in rounds until every coverage MCSE is at most x",
+      "raise the replicates in rounds until every coverage MCSE is at most x\n" +
+        "(a proportion: 0.01 is 1 percentage point)",
+      numberArg,
+    )
+    .option(
+      "--target-bias-mcse <r>",
+      "raise the replicates in rounds until every bias MCSE is at most r x |truth|\n" +
+        "(r x the empirical SE where the truth is 0)",
       numberArg,
     )
     .option("--timeout <s>", "per-replicate time limit in seconds (default: 300)", numberArg)
@@ -103,7 +116,7 @@ async function runOnce(
   run: {
     reps: number | undefined;
     shard: Shard | null;
-    target?: { target: number; rounds: number[] };
+    target?: { target: RecordedTarget; rounds: number[] };
   },
 ): Promise<{ result: RunResult; stoppedBy: string | null }> {
   // The bar only for a person watching: logs of batch jobs and tests stay clean.
@@ -158,8 +171,38 @@ function readResults(path: string, fallback: string) {
   }
 }
 
+/** The paired comparisons of the store's methods with the first (none with one method). */
+function readComparisons(path: string): ComparisonRow[] {
+  const store = openStore(path, { readOnly: true });
+  try {
+    return pairedComparisons(store);
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * A target search as recorded in the manifest: the coverage target alone as
+ * a number (as vcsim has always recorded it), else the targets object.
+ */
+type RecordedTarget = number | McseTargets;
+
+/** The targets of the options, or null when there are none. */
+function optionTargets(o: Options): McseTargets | null {
+  if (o.targetMcse === undefined && o.targetBiasMcse === undefined) return null;
+  return {
+    ...(o.targetMcse !== undefined ? { coverage: o.targetMcse } : {}),
+    ...(o.targetBiasMcse !== undefined ? { bias: o.targetBiasMcse } : {}),
+  };
+}
+
+/** How `targets` are recorded in the manifest; see {@linkcode RecordedTarget}. */
+function recorded(targets: McseTargets): RecordedTarget {
+  return targets.bias === undefined ? targets.coverage! : targets;
+}
+
 /** The target-MCSE rounds recorded in the store, when it was searching for this target. */
-async function recordedRounds(url: string, o: Options, target: number): Promise<number[]> {
+async function recordedRounds(url: string, o: Options, target: RecordedTarget): Promise<number[]> {
   const study = await loadStudy(url);
   const path = storePath(o.out ?? join("results", study.name), null);
   if (!existsSync(path)) return [];
@@ -167,7 +210,8 @@ async function recordedRounds(url: string, o: Options, target: number): Promise<
   try {
     const plan = (store.readManifest() as { target?: { target?: unknown; rounds?: unknown } })
       ?.target;
-    return plan?.target === target && Array.isArray(plan.rounds) ? plan.rounds.map(Number) : [];
+    const same = JSON.stringify(plan?.target) === JSON.stringify(target);
+    return same && Array.isArray(plan?.rounds) ? plan.rounds.map(Number) : [];
   } finally {
     store.close();
   }
@@ -196,11 +240,11 @@ export async function main(args: string[]): Promise<number> {
     const shard: Shard | null = o.shard !== undefined
       ? parseShard(o.shard)
       : shardFromEnvironment((k) => Deno.env.get(k));
-    if (o.targetMcse !== undefined) {
-      if (!(o.targetMcse > 0)) {
-        throw new RangeError(`--target-mcse must be a positive number, got ${o.targetMcse}`);
-      }
-      if (shard) throw new RangeError("--target-mcse needs the whole study: it cannot run a shard");
+    positive(o.targetMcse, "--target-mcse", "number");
+    positive(o.targetBiasMcse, "--target-bias-mcse", "number");
+    if (optionTargets(o) !== null && shard) {
+      const name = o.targetMcse !== undefined ? "--target-mcse" : "--target-bias-mcse";
+      throw new RangeError(`${name} needs the whole study: it cannot run a shard`);
     }
     return await runRounds(url, o, { name, shard });
   });
@@ -209,7 +253,8 @@ export async function main(args: string[]): Promise<number> {
 /** Runs the study (in target-MCSE rounds when asked) and prints its table. */
 async function runRounds(url: string, o: Options, at: { name: string; shard: Shard | null }) {
   const started = performance.now();
-  const target = o.targetMcse;
+  const targets = optionTargets(o);
+  const target = targets === null ? undefined : recorded(targets);
   const rounds = target === undefined ? [] : await recordedRounds(url, o, target);
   // Resuming a search: rerun its last recorded round, whose replicates may be partly stored.
   let reps = rounds.length > 0 ? rounds[rounds.length - 1] : o.reps;
@@ -231,25 +276,36 @@ async function runRounds(url: string, o: Options, at: { name: string; shard: Sha
       return stoppedBy === "SIGTERM" ? 143 : INTERRUPTED;
     }
     const results = readResults(result.storePath, at.name);
-    if (target !== undefined) {
+    if (targets !== null) {
       rounds[round - 1] = results.reps;
-      const t = targetRound(results.rows, results.reps, target);
-      writeSync(Deno.stderr, roundLine(round, results.reps, target, t) + "\n");
+      const t = targetRound(results.rows, { current: results.reps, targets });
+      writeSync(Deno.stderr, roundLine(t, { round, reps: results.reps, targets }) + "\n");
       if (t.next !== null) {
         reps = t.next;
         continue;
       }
     }
-    if (results.failures.length > 0) {
-      const replay = (key: string) => `deno task study ${at.name} --replay '${key}'`;
-      writeSync(Deno.stderr, failureLines(results.failures, replay));
+    const { rows, study, level, failures } = results;
+    const replay = (key: string) => `deno task study ${at.name} --replay '${key}'`;
+    // Without estimates the table itself lists the failures: not twice.
+    if (failures.length > 0 && (o.json || rows.length > 0)) {
+      writeSync(Deno.stderr, failureLines(failures, replay));
     }
-    const { rows, study, level } = results;
+    const comparisons = readComparisons(result.storePath);
     writeSync(
       Deno.stdout,
       o.json
-        ? JSON.stringify({ study, storePath: result.storePath, run: result, rows }, null, 2) + "\n"
-        : terminalTable(rows, { nominal: level, color: Deno.stdout.isTerminal() }),
+        ? JSON.stringify(
+          { study, storePath: result.storePath, run: result, rows, comparisons },
+          null,
+          2,
+        ) + "\n"
+        : terminalTable(rows, {
+          nominal: level,
+          color: Deno.stdout.isTerminal(),
+          failures,
+          replay,
+        }) + comparisonTable(comparisons),
     );
     writeSync(Deno.stderr, closingLine(result, performance.now() - started));
     return 0;

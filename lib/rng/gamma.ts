@@ -72,7 +72,9 @@ export function standardGamma(stream: RandomStream, shape: number): number {
  */
 export function chiSquare(stream: RandomStream, df: number): number {
   if (!(df > 0) || !Number.isFinite(df)) {
-    throw new RangeError(`degrees of freedom of the chi-square must be a finite number > 0, got ${df}`);
+    throw new RangeError(
+      `degrees of freedom of the chi-square must be a finite number > 0, got ${df}`,
+    );
   }
   return 2 * standardGamma(stream, 0.5 * df);
 }

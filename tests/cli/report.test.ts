@@ -19,11 +19,19 @@ Deno.test("report: prints the table and writes every format next to the store", 
   const dir = await storeDir();
   const r = await report(dir, "--target-mcse", "0.05");
   assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^estimates of group terms and Residual are variances \(not SDs\)/);
   assert.match(r.stdout, /^a=1 {2}\(5 replicates\)$/m);
-  assert.match(r.stdout, /20\.0 \(17\.9\)\*/);
+  // REML group1 Wald (tests/report/terminal_table.test.ts): over all, over defined, undefined.
+  assert.match(r.stdout, /^ {2}REML +group1 +wald +20\.0 \(17\.9\)\* +33\.3 \(27\.2\)\* +40\.0 /m);
   for (const line of r.stdout.split("\n")) assert.ok(line.length <= 100, line);
   // Planning: REML group1 Wald coverage p = 0.2 needs 0.2 * 0.8 / 0.05^2 = 64.
+  assert.match(
+    r.stdout,
+    /^replicates needed for a coverage MCSE of at most 0\.05 \(5 percentage points\):$/m,
+  );
   assert.match(r.stdout, /^ {2}a=1 {2}REML group1 coverage wald: 64 \(p = 0\.2000\)$/m);
+  // A coverage target plans coverage only: bias is not in its units.
+  assert.doesNotMatch(r.stdout, / bias: \d/);
   for (
     const name of ["measures.csv", "replicates.csv", "report.json", "report.md", "report.html"]
   ) {
@@ -63,6 +71,66 @@ Deno.test("report: a store with tests shows them in the table and every file", a
   assert.ok(json.rows.some((row: { measure: string }) => row.measure === "rejection"));
   assert.match(await Deno.readTextFile(join(dir, "report.md")), /\| test \| truth \| kind \|/);
   assert.match(await Deno.readTextFile(join(dir, "report.html")), /<h3>Tests: rejection rates/);
+});
+
+Deno.test("report: --target-bias-mcse plans bias relative to |truth|, or in EmpSEs at 0", async () => {
+  const dir = await storeDir();
+  const r = await report(dir, "--format", "table", "--target-bias-mcse", "0.5");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /^replicates needed for a bias MCSE of at most 0\.5 x \|truth\| \(x EmpSE where the truth is 0\):$/m,
+  );
+  // REML group1 of a=1 (tests/report/_fixed_store.ts): estimates 1.5, 2.5, 3.0, 0.0, so EmpSE^2
+  // = 5.25/3 = 1.75 and MCSE(bias)/|truth| = sqrt(1.75/4)/2 = 0.3307; 5 attempted x
+  // (0.3307/0.5)^2 = 2.19, so 3. (Intercept), truth 0: MCSE(bias)/EmpSE = 1/sqrt(4) = 0.5, so 5.
+  assert.match(
+    r.stdout,
+    /^ {2}a=1 {2}REML group1 bias: 3 \(MCSE now 0\.3307 x \|truth\|, EmpSE = 1\.323\)$/m,
+  );
+  assert.match(r.stdout, /^ {2}a=1 {2}REML \(Intercept\) bias: 5 \(MCSE now 0\.5 x EmpSE, /m);
+  assert.doesNotMatch(r.stdout, /coverage wald:/);
+  assertOneLineError(
+    await report(dir, "--target-bias-mcse", "-1"),
+    /--target-bias-mcse must be a positive number, got -1/,
+    "bias target",
+  );
+});
+
+Deno.test("report: a store whose replicates all failed lists the failures, not 'no replicates'", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = openStore(join(dir, "results.sqlite"));
+  store.writeManifest({
+    study: "my-own-study",
+    config: {},
+    configHash: "0",
+    seed: 1,
+    reps: 2,
+    shard: null,
+    versions: {},
+    createdAt: "2024-01-01T00:00:00.000Z",
+    timings: {},
+  });
+  store.registerConditions([{ condition: "n=4", params: { n: 4 } }]);
+  store.writeReplicates([0, 1].map((rep) => ({
+    condition: "n=4",
+    rep,
+    status: "error" as const,
+    message: `boom (replay key 'n=4:${rep}')`,
+    generateMs: 0,
+    totalMs: 0,
+    fits: [],
+  })));
+  store.close();
+  const r = await report(dir, "--format", "table");
+  assert.equal(r.code, 0, r.stderr);
+  // Not a built-in study: the manifest has no path, so the command names a placeholder.
+  assert.equal(
+    r.stdout,
+    "no estimates to report: every stored replicate, or every fit of it, failed\n" +
+      "failures, stored with their messages:\n" +
+      "  2 x boom; replay one with: deno task study <study file> --replay 'n=4:0'\n",
+  );
 });
 
 Deno.test("report: --format and --out choose what is written where", async () => {

@@ -65,8 +65,12 @@ Deno.test("study --json runs, then a rerun does no work and prints the same rows
 
   const text = await study(TINY, "--out", dir);
   assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^estimates of group terms and Residual are variances \(not SDs\)/);
   assert.match(text.stdout, /^n_group1=4 {2}\(12 replicates\)$/m);
-  assert.match(text.stdout, /coverage %/);
+  assert.match(
+    text.stdout,
+    /^ {2}method +parameter +interval +cover% +cover% def +undef% +width$/m,
+  );
   for (const line of text.stdout.split("\n")) assert.ok(line.length <= 100, line);
 });
 
@@ -97,6 +101,61 @@ Deno.test("study --target-mcse raises the replicates in rounds, deterministicall
     await study(TINY, "--target-mcse", "0.01", "--shard", "1/2"),
     /--target-mcse needs the whole study/,
   );
+});
+
+Deno.test("study --target-bias-mcse: rounds to a bias MCSE relative to |truth|, or in EmpSEs", async () => {
+  const dir = await Deno.makeTempDir();
+  const r = await study(
+    TINY,
+    ...["--out", dir, "--workers", "2", "--target-mcse", "0.06", "--target-bias-mcse", "0.2"],
+  );
+  assert.equal(r.code, 0, r.stderr);
+  // Round 1, 12 reps: (Intercept) has truth 0, so its bias MCSE is in EmpSE units, 1/sqrt(12) =
+  // 0.289 > 0.2 (12 (0.289/0.2)^2 = 25 replicates); the coverage needs at most 70 (see above):
+  // 100 after rounding up. At 100, 1/sqrt(100) = 0.1 and the coverage MCSEs at most 0.05.
+  const head = "target MCSE coverage 0\\.06, bias 0\\.2 x \\|truth\\|";
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `^${head}: round 1, 12 reps, max coverage MCSE [\\d.]+ \\(.*\\), ` +
+        `max bias MCSE [\\d.]+ x (\\|truth\\||EmpSE) \\(.*\\) -> 100 reps$`,
+      "m",
+    ),
+  );
+  assert.match(r.stderr, new RegExp(`^${head}: round 2, 100 reps, .*: target met$`, "m"));
+  assert.match(r.stdout, /^n_group1=4 {2}\(100 replicates\)$/m);
+  assertOneLineError(
+    await study(TINY, "--target-bias-mcse", "0"),
+    /--target-bias-mcse must be a positive number, got 0/,
+  );
+  assertOneLineError(
+    await study(TINY, "--target-bias-mcse", "0.1", "--shard", "1/2"),
+    /--target-bias-mcse needs the whole study/,
+  );
+});
+
+Deno.test("study: a run whose replicates all fail lists the message, count and replay", async () => {
+  const dir = await Deno.makeTempDir();
+  const fixture = "tests/fixtures/studies/tiny_all_fail.ts";
+  const r = await study(fixture, "--out", dir, "--workers", "1");
+  assert.equal(r.code, 0, r.stderr);
+  // 2 conditions x 12 reps, every generate() throws: one message, 24 times; the first replay
+  // key in store order is replicate 0 of the first condition.
+  assert.equal(
+    r.stdout,
+    "no estimates to report: every stored replicate, or every fit of it, failed\n" +
+      "failures, stored with their messages:\n" +
+      "  24 x planned failure of every replicate; replay one with: " +
+      `deno task study ${fixture} --replay 'n_group1=4:0'\n`,
+  );
+  assert.doesNotMatch(r.stdout + r.stderr, /no replicates stored/);
+  // Listed once, in the table, not again on stderr; the closing line says where the store is.
+  assert.doesNotMatch(r.stderr, /failures, stored/);
+  assert.match(r.stderr, /^done in \d+\.\d s: store .*results\.sqlite; .*deno task report /m);
+  // The replay command it prints reruns that replicate, which fails with the same message.
+  const replay = await study(fixture, "--replay", "n_group1=4:0");
+  assert.equal(replay.code, 0, replay.stderr);
+  assert.match(JSON.parse(replay.stdout).message, /^planned failure of every replicate/);
 });
 
 Deno.test("study --replay reruns one replicate exactly as stored, writing nothing", async () => {

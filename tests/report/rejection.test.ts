@@ -166,7 +166,8 @@ Deno.test("terminal table: a tests block per condition, then one legend", () => 
   const first = text.slice(0, text.indexOf("sd=0.5;n=5"));
   assert.match(first, /^ {2}REML +group1 +lrt +0 +size +4 +25\.0 \(21\.7\) +20\.0$/m);
   assert.match(first, /^ {2}REML +group1 +rlrt +0 +size +5 +40\.0 \(21\.9\) +0\.0$/m);
-  assert.ok(first.indexOf("  coverage %") < first.indexOf("  tests"));
+  assert.ok(first.indexOf("  method  parameter  interval") > 0);
+  assert.ok(first.indexOf("  method  parameter  interval") < first.indexOf("  tests"));
   assert.match(text, /^ {2}ML +group1 +lrt +1 +power +4 +75\.0 \(21\.7\) +20\.0$/m);
   assert.match(text, /^ {2}REML +group1 +lrt +0\.25 +power +4 +75\.0 \(21\.7\) +20\.0$/m);
   assert.equal(text.match(/^ {2}tests /gm)?.length, 6);
