@@ -1,6 +1,7 @@
 /**
  * Tidy CSV exports of a study: the performance measures (one row per
- * measure, condition factors as columns) and the long replicate table (one
+ * measure, condition factors as columns), the paired comparisons of its
+ * methods (likewise) and the long replicate table (one
  * row per replicate x method x parameter, with its intervals and tests as
  * columns), as R's rsimsum and pandas read them. Missing values are `NA`. The long table is generated line by line
  * from SQL cursors, so writing it keeps memory flat.
@@ -10,6 +11,7 @@
 
 import type { ResultStore } from "../store/store.ts";
 import type { MeasureRow } from "./measure_row.ts";
+import type { ComparisonRow } from "./paired_comparisons.ts";
 import { csvLine } from "./_csv.ts";
 
 /** The fixed columns of {@linkcode measuresCsv}, after the factor columns. */
@@ -21,6 +23,19 @@ export const MEASURE_COLUMNS = [
   "measure",
   "value",
   "mcse",
+] as const;
+
+/** The fixed columns of {@linkcode comparisonsCsv}, after the factor columns. */
+export const COMPARISON_COLUMNS = [
+  "condition",
+  "method",
+  "reference",
+  "parameter",
+  "interval",
+  "measure",
+  "value",
+  "mcse",
+  "n",
 ] as const;
 
 /**
@@ -128,6 +143,56 @@ export function measuresCsv(store: ResultStore, rows: readonly MeasureRow[]): st
         r.mcse,
       ]),
     );
+  }
+  return lines.join("");
+}
+
+/**
+ * The paired comparisons (as from `pairedComparisons`) as tidy CSV text,
+ * the `comparisons.csv` of a report: the condition's design factors as
+ * columns, then {@linkcode COMPARISON_COLUMNS}; a missing interval, value
+ * or MCSE is `NA`. A factor named like one of those columns (e.g. `n`) is
+ * `factor_<name>`, as in {@linkcode measuresCsv}. Only the header line when
+ * there are no rows (a study with one method).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { openStore } from "../store/store.ts";
+ * import { comparisonsCsv } from "./export_csv.ts";
+ * const store = openStore(":memory:");
+ * store.registerConditions([{ condition: "groups=5", params: { groups: 5 } }]);
+ * const csv = comparisonsCsv(store, [{
+ *   condition: "groups=5", method: "ML", reference: "REML", parameter: "group1",
+ *   interval: null, measure: "bias_difference", value: -0.25, mcse: 0.125, n: 40,
+ * }]);
+ * assert.equal(
+ *   csv,
+ *   "groups,condition,method,reference,parameter,interval,measure,value,mcse,n\n" +
+ *     "5,groups=5,ML,REML,group1,NA,bias_difference,-0.25,0.125,40\n",
+ * );
+ * store.close();
+ * ```
+ */
+export function comparisonsCsv(store: ResultStore, rows: readonly ComparisonRow[]): string {
+  const conditions = conditionList(store);
+  const factors = factorColumns(conditions, COMPARISON_COLUMNS);
+  const params = new Map(conditions.map((c) => [c.condition, c.params]));
+  const lines = [csvLine([...factors.map((f) => f.column), ...COMPARISON_COLUMNS])];
+  for (const r of rows) {
+    const p = params.get(r.condition) ?? {};
+    lines.push(csvLine([
+      ...factors.map((f) => p[f.factor]),
+      r.condition,
+      r.method,
+      r.reference,
+      r.parameter,
+      r.interval,
+      r.measure,
+      r.value,
+      r.mcse,
+      r.n,
+    ]));
   }
   return lines.join("");
 }

@@ -5,7 +5,11 @@
  * (MCSE), empirical SE, model SE, RMSE and the coverage (MCSE) of each
  * interval method; and when the study has tests a second table with one
  * row per method x parameter x test: the true value, size or power, the
- * number of ok tests, the rejection rate (MCSE) and the not-ok share.
+ * number of ok tests, the rejection rate (MCSE) and the not-ok share; and
+ * when the study has more than one method a table of the paired
+ * comparisons with the reference method: pairs, relative % increase in
+ * precision, correlation, bias and MSE differences and the coverage
+ * difference of each interval method.
  *
  * @module
  */
@@ -13,6 +17,8 @@
 import type { ResultStore } from "../store/store.ts";
 import type { MeasureName, MeasureRow, NonconvergedRule } from "./measure_row.ts";
 import { nonconvergedNote, percent, rate, short, withMcse } from "./_format.ts";
+import { type ComparisonRow, pairedComparisons } from "./paired_comparisons.ts";
+import { COMPARISON_NOTE, comparisonCells } from "./_comparison_cells.ts";
 
 /** Options of {@linkcode markdownReport}. */
 export interface MarkdownReportOptions {
@@ -22,6 +28,12 @@ export interface MarkdownReportOptions {
    * @default "use"
    */
   nonconverged?: NonconvergedRule;
+  /**
+   * The paired comparisons of the methods (as from `pairedComparisons`),
+   * when already computed; else they are computed here, with the first
+   * method as reference and the `nonconverged` rule.
+   */
+  comparisons?: readonly ComparisonRow[];
 }
 
 /** Escapes a table cell: pipes and newlines would break the row. */
@@ -95,6 +107,37 @@ function testsTable(group: readonly MeasureRow[]): string[] {
   return ["", ...tableLines([...header, "not ok %"], body, 3)];
 }
 
+/** The comparisons table of one condition, or nothing when it has no comparisons. */
+function comparisonsTable(rows: readonly ComparisonRow[], condition: string): string[] {
+  return comparisonCells(rows.filter((r) => r.condition === condition)).flatMap((t) => {
+    const header = ["method", "parameter", "n", "rel. prec. % (MCSE)", "corr"];
+    const body = t.lines.map((l) => [
+      l.method,
+      l.parameter,
+      l.n,
+      l.precision,
+      l.correlation,
+      l.bias,
+      l.mse,
+      ...l.coverage,
+    ]);
+    return [
+      "",
+      `Paired with ${t.reference}:`,
+      "",
+      ...tableLines(
+        [
+          ...header,
+          "bias diff (MCSE)",
+          "MSE diff (MCSE)",
+          ...t.intervals.map((i) => `${i} cov. diff %`),
+        ],
+        body,
+      ),
+    ];
+  });
+}
+
 /** The notes' sentence on the tests tables. */
 const TESTS_NOTE = "Tests: the rejection rate in percent of the n ok tests with its Monte " +
   "Carlo SE, the size when the true value is 0 and the power otherwise; not ok % is the share " +
@@ -104,7 +147,9 @@ const TESTS_NOTE = "Tests: the rejection rate in percent of the n ok tests with 
  * The report as Markdown text. Coverage cells are percentages with their
  * MCSE in parentheses; a `-` marks a measure that is undefined or an
  * interval method that does not apply; tests get a table of their own
- * under each condition's. The notes say whether non-converged
+ * under each condition's, and so do the paired comparisons of the methods
+ * (`options.comparisons`, else computed from the store; none with one
+ * method). The notes say whether non-converged
  * fits were used in the measures or excluded (`options.nonconverged`, which
  * should be the option `rows` were computed with).
  *
@@ -129,6 +174,8 @@ export function markdownReport(
   options: MarkdownReportOptions = {},
 ): string {
   const note = nonconvergedNote(options.nonconverged);
+  const comparisons = options.comparisons ??
+    pairedComparisons(store, { nonconverged: options.nonconverged });
   const manifest = store.readManifest();
   const params = new Map(store.conditions().map((c) => [c.condition, c.params]));
   const out: string[] = [`# Study ${manifest?.study ?? "report"}`, ""];
@@ -144,7 +191,8 @@ export function markdownReport(
   out.push(
     "Bias and coverage with Monte Carlo SEs in parentheses; fail%, nconv% and coverage in " +
       "percent of all attempted replicates (an undefined or failed interval is a miss). " + note +
-      (rows.some((r) => r.test !== undefined) ? ` ${TESTS_NOTE}` : ""),
+      (rows.some((r) => r.test !== undefined) ? ` ${TESTS_NOTE}` : "") +
+      (comparisons.length > 0 ? ` ${COMPARISON_NOTE}` : ""),
     "",
   );
   for (const condition of new Set(rows.map((r) => r.condition))) {
@@ -159,6 +207,7 @@ export function markdownReport(
       "",
       ...conditionTable(group),
       ...testsTable(group),
+      ...comparisonsTable(comparisons, condition),
       "",
     );
   }

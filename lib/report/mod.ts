@@ -7,6 +7,8 @@
  */
 export * from "./measure_row.ts";
 export * from "./measures.ts";
+export * from "./paired_comparisons.ts";
+export * from "./comparison_table.ts";
 export * from "./planning.ts";
 export * from "./target_mcse.ts";
 export * from "./terminal_table.ts";
