@@ -21,7 +21,13 @@ import { dirname, join } from "node:path";
 import { Argument } from "../_deps/commander.ts";
 import { integerArg, numberArg, runCommand, seedArg, vcsimCommand, writeSync } from "./_command.ts";
 import { loadStudy, resolveStudy } from "../study/load_study.ts";
-import { type RunProgress, type RunResult, runStudy, storePath } from "../study/runner.ts";
+import {
+  type RunProgress,
+  type RunResult,
+  runStudy,
+  storePath,
+  StoreRefusedError,
+} from "../study/runner.ts";
 import { replayReplicate } from "../study/replay.ts";
 import { parseShard, type Shard, shardFromEnvironment } from "../study/shard.ts";
 import { openStore } from "../store/store.ts";
@@ -147,10 +153,24 @@ async function runOnce(
       onProgress: bar ? draw : undefined,
     });
     return { result, stoppedBy: stop.reason() };
+  } catch (e) {
+    throw e instanceof StoreRefusedError ? withFlags(e) : e;
   } finally {
     stop.dispose();
     if (drawn) writeSync(Deno.stderr, "\n");
   }
+}
+
+/** The command-line flags of the options that would let a refused run proceed. */
+const REMEDY_FLAGS: Readonly<Record<StoreRefusedError["remedy"][number], string>> = {
+  allowVersionChange: "--allow-version-change to extend it",
+  fresh: "--fresh to discard it",
+  outDir: "--out for another directory",
+};
+
+/** A refused store's situation with the flags to type. */
+function withFlags(e: StoreRefusedError): Error {
+  return new Error(`${e.situation}: use ${e.remedy.map((r) => REMEDY_FLAGS[r]).join(", or ")}`);
 }
 
 /** The measures, study name, replicates and level of a finished run's store. */

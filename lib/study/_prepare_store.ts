@@ -112,6 +112,23 @@ export async function prepareStore(
   return { store, notes };
 }
 
+/**
+ * A store a run refuses to extend: another design, or another vcsim
+ * version. `remedy` names the run options that would proceed, so a command
+ * line can name its own flags.
+ */
+export class StoreRefusedError extends Error {
+  /** What is wrong with the store, without what to do about it. */
+  readonly situation: string;
+  readonly remedy: readonly ("fresh" | "allowVersionChange" | "outDir")[];
+  constructor(situation: string, options: { remedy: StoreRefusedError["remedy"]; advice: string }) {
+    super(`${situation}: ${options.advice}`);
+    this.name = "StoreRefusedError";
+    this.situation = situation;
+    this.remedy = options.remedy;
+  }
+}
+
 function refusal(
   path: string,
   existing: { study: string; configHash: string; config: unknown },
@@ -119,14 +136,19 @@ function refusal(
 ): Error {
   const was = existing.configHash.slice(0, 12), now = how.options.hash.slice(0, 12);
   if (how.sameDesign) {
-    return new Error(
+    return new StoreRefusedError(
       `${path} was written by vcsim ${storedVersion(existing.config)} and this is vcsim ` +
-        `${VERSION}: results may differ between versions, so extending it must be asked for ` +
-        "explicitly (allow a version change), or start afresh",
+        `${VERSION}, and results may differ between versions`,
+      {
+        remedy: ["allowVersionChange", "fresh", "outDir"],
+        advice: "extending it must be asked for explicitly (allow a version change), " +
+          "or discard it, or write to another directory",
+      },
     );
   }
-  return new Error(
+  return new StoreRefusedError(
     `${path} holds a different design of "${existing.study}" (configuration hash ${was}, ` +
-      `now ${now}): use --fresh to discard it, or --out for another directory`,
+      `now ${now})`,
+    { remedy: ["fresh", "outDir"], advice: "discard it, or write to another directory" },
   );
 }

@@ -24,7 +24,7 @@ import { CHUNK, runPool } from "./worker_pool.ts";
 import { prepareStore, type TargetPlan } from "./_prepare_store.ts";
 import { methodPlugin } from "../fit/methods/registry.ts";
 
-export type { TargetPlan } from "./_prepare_store.ts";
+export { StoreRefusedError, type TargetPlan } from "./_prepare_store.ts";
 
 /** Options of {@linkcode runStudy}. */
 export interface RunOptions {
@@ -120,7 +120,21 @@ export const DEFAULT_TIMEOUT = 300;
 /** Default per-worker memory limit, MiB. */
 export const DEFAULT_MEMORY_LIMIT = 2048;
 
-/** The store path of a study's run (a shard gets its own file). */
+/**
+ * The store path of a study's run in `outDir` (a shard gets its own file,
+ * which `merge` combines with the others).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { storePath } from "./runner.ts";
+ * assert.equal(storePath("results/one-way", null), "results/one-way/results.sqlite");
+ * assert.equal(
+ *   storePath("results/one-way", { index: 2, count: 4 }),
+ *   "results/one-way/results.shard-2-of-4.sqlite",
+ * );
+ * ```
+ */
 export function storePath(outDir: string, shard: Shard | null): string {
   return join(
     outDir,
@@ -182,7 +196,28 @@ function checkSeed(seed: number | string): number | string {
 /**
  * Runs every method's `check` (at once; the first rejection in method order
  * stops the run with its message) and returns the programs the methods run,
- * which the workers are allowed to start.
+ * which the workers are allowed to start. Throws a TypeError for a program
+ * that is empty or holds a comma.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { externalMethod } from "../external/external_method.ts";
+ * import { loadStudy, resolveStudy } from "./load_study.ts";
+ * import { prepareMethods } from "./runner.ts";
+ * const study = await loadStudy(resolveStudy("one-way"));
+ * assert.deepEqual(await prepareMethods(study), []); // vcsim's own methods run no program
+ * const mine = {
+ *   name: "mine", programs: ["Rscript"], check: () => Promise.resolve(),
+ *   fit: () => ({ variances: { group1: 0.2, Residual: 0.8 } }),
+ * };
+ * assert.deepEqual(await prepareMethods({ ...study, methods: ["reml", mine] }), ["Rscript"]);
+ * const missing = externalMethod({ name: "nope", command: "vcsim-no-such-program" });
+ * await assert.rejects(
+ *   prepareMethods({ ...study, methods: ["reml", missing] }),
+ *   /^Error: nope is not available: vcsim-no-such-program --check failed: /,
+ * );
+ * ```
  */
 export async function prepareMethods(study: StudyDefinition): Promise<string[]> {
   const programs = new Set<string>();
@@ -210,7 +245,33 @@ export async function prepareMethods(study: StudyDefinition): Promise<string[]> 
  * are bit-identical whatever the worker count, shard layout or number of
  * interruptions, because each replicate's stream depends only on (seed,
  * condition, replicate). Only one process may write a store: a second
- * run on the same store is refused, naming the first.
+ * run on the same store is refused, naming the first. Cost: the
+ * replicates, spread over the workers, plus a module load per worker.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { openStore } from "../store/store.ts";
+ * import { resolveStudy } from "./load_study.ts";
+ * import { runStudy } from "./runner.ts";
+ * const outDir = Deno.makeTempDirSync();
+ * // The built-in one-way study, narrowed to one condition, 2 replicates, one worker.
+ * const options = { outDir, reps: 2, workers: 1, factors: { groups: [5], icc: [0.2] } };
+ * const result = await runStudy(resolveStudy("one-way"), options);
+ * assert.deepEqual([result.done, result.failed, result.reps], [2, 0, 2]);
+ * const store = openStore(result.storePath, { readOnly: true });
+ * const records = [...store.iterateReplicates()];
+ * assert.equal(store.readManifest()?.reps, 2);
+ * store.close();
+ * assert.deepEqual(records.map((r) => [r.condition, r.rep, r.status]), [
+ *   ["groups=5;icc=0.2", 0, "ok"],
+ *   ["groups=5;icc=0.2", 1, "ok"],
+ * ]);
+ * // A rerun resumes: nothing is left to do.
+ * const again = await runStudy(resolveStudy("one-way"), options);
+ * assert.deepEqual([again.alreadyStored, again.done], [2, 0]);
+ * Deno.removeSync(outDir, { recursive: true });
+ * ```
  */
 export async function runStudy(studyUrl: string, options: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();

@@ -113,7 +113,7 @@ Deno.test("a store of another vcsim version is extended only when asked", async 
   store.close();
   await assert.rejects(
     () => runStudy(TINY, { outDir: dir, reps: 3, workers: 1 }),
-    /was written by vcsim 0\.0\.9 and this is vcsim .*: results may differ between versions/,
+    /was written by vcsim 0\.0\.9 and this is vcsim .*, and results may differ between versions: extending it must be asked for explicitly/,
   );
   let start: RunStart | null = null;
   const run = await runStudy(TINY, {

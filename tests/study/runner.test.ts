@@ -68,9 +68,14 @@ Deno.test("a changed design is refused, unless fresh", async () => {
   await assert.rejects(
     () => runStudy(changed, { outDir: dir, reps: 2, workers: 1 }),
     (e: Error) =>
-      /holds a different design of "tiny".*--fresh/.test(e.message) && !/\n/.test(e.message),
+      /holds a different design of "tiny".*: discard it, or write to another directory$/.test(
+        e.message,
+      ) && !/\n/.test(e.message),
   );
-  await assert.rejects(() => runStudy(TINY, { outDir: dir, seed: 99, workers: 1 }), /--fresh/);
+  await assert.rejects(
+    () => runStudy(TINY, { outDir: dir, seed: 99, workers: 1 }),
+    /discard it, or write to another directory/,
+  );
   const run = await runStudy(changed, { outDir: dir, reps: 2, workers: 1, fresh: true });
   assert.deepEqual([run.alreadyStored, run.done], [0, 4]);
   const conditions = records(storeIn(dir)).map((r) => r.condition);
