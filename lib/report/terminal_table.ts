@@ -39,7 +39,7 @@ export interface TerminalTableOptions {
    * command each, when no estimate is left to report.
    */
   failures?: readonly FailureGroup[];
-  /** The command that replays a replicate by its key. @default `--replay '<key>'` */
+  /** How to replay a replicate, from its key. @default `replay key '<key>'` */
   replay?: (key: string) => string;
 }
 
@@ -333,7 +333,7 @@ function testsBlock(group: readonly MeasureRow[], color: boolean): string[] {
 function emptyTable(options: TerminalTableOptions): string {
   const failures = options.failures ?? [];
   if (failures.length === 0) return "no replicates stored\n";
-  const replay = options.replay ?? ((key: string) => `--replay '${key}'`);
+  const replay = options.replay ?? ((key: string) => `replay key '${key}'`);
   const lines = [
     "no estimates to report: every stored replicate, or every fit of it, failed",
     "failures, stored with their messages:",
