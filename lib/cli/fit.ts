@@ -1,8 +1,10 @@
 /**
  * `deno task fit <file.csv> --formula "<formula>" [--method reml|ml|anova]
- * [--ci <list>] [--level 0.95] [--information expected|observed] [--json]`:
- * fits a random-intercept model to a CSV file and prints a statsmodels-style
- * summary, or the JSON object of the contract (ARCHITECTURE.md, "Contracts").
+ * [--ci <list>] [--level 0.95] [--information expected|observed]
+ * [--style statsmodels|lme4] [--sd-scale] [--json]`: fits a
+ * random-intercept model to a CSV file and prints a statsmodels-style or
+ * lme4-style summary, or the JSON object the README describes (section
+ * `deno task fit`).
  *
  * @module
  */
@@ -13,12 +15,13 @@ import { readCsvFile } from "../data/csv_read.ts";
 import { modelFrame } from "../model/model_frame.ts";
 import { crossProducts } from "../model/cross_products.ts";
 import { type EstimationMethod, fitVarComp } from "../fit/fit.ts";
-import { formatSummary } from "../fit/summary.ts";
+import { formatSummary, type SummaryStyle } from "../fit/summary.ts";
 import {
   confidenceIntervals,
   INTERVAL_METHODS,
   parseIntervalMethods,
 } from "../inference/intervals.ts";
+import { satterthwaiteFixedDf } from "../inference/satterthwaite_df.ts";
 import { deriveStream } from "../rng/derive_stream.ts";
 
 function makeCommand() {
@@ -37,14 +40,25 @@ function makeCommand() {
     .option("--ci <methods>", `interval methods, comma-separated: ${INTERVAL_METHODS.join(", ")}`)
     .option("--level <level>", "confidence level", numberArg, 0.95)
     .addOption(
-      new Option("--information <kind>", "information behind the variance SEs").choices([
-        "expected",
-        "observed",
-      ])
+      new Option("--information <kind>", "information behind the variance SEs and Satterthwaite df")
+        .choices([
+          "expected",
+          "observed",
+        ])
         .default("expected"),
     )
     .option("--bootstrap-reps <n>", "refits for bootstrap intervals", integerArg, 999)
     .option("--seed <seed>", "seed of the bootstrap stream", seedArg, 1)
+    .addOption(
+      new Option(
+        "--style <style>",
+        "summary layout: statsmodels MixedLM, or lme4 summary() with lmerTest's Satterthwaite t tests",
+      ).choices(["statsmodels", "lme4"]).default("statsmodels"),
+    )
+    .option(
+      "--sd-scale",
+      "list the variances' interval limits as standard deviations (square roots)",
+    )
     .option("--json", "print the JSON object instead of the summary");
 }
 
@@ -95,7 +109,10 @@ export async function main(args: string[]): Promise<number> {
         criterion: fit.criterion,
         variances: fit.variances,
         varianceSe,
-        information: `${inference.variance.kind} ${inference.variance.likelihood}`,
+        varianceSeSource: inference.variance.source,
+        information: inference.variance.source === "information"
+          ? `${inference.variance.kind} ${inference.variance.likelihood}`
+          : null,
         groups: fit.groups,
         fixed: Object.fromEntries(
           fit.fixed.map((f) => [f.name, { estimate: f.estimate, se: f.se }]),
@@ -107,14 +124,20 @@ export async function main(args: string[]): Promise<number> {
       };
       writeSync(Deno.stdout, JSON.stringify(out, null, 2) + "\n");
     } else {
+      const lme4 = o.style === "lme4";
       writeSync(
         Deno.stdout,
         formatSummary(fit, {
+          style: o.style as SummaryStyle,
           response: frame.response,
+          formula: o.formula,
+          data: file,
           varianceSe,
-          information: inference.variance.kind,
+          varianceSource: inference.variance,
+          fixedDf: lme4 ? satterthwaiteFixedDf(cp, inference.variance) : undefined,
           intervals: inference.intervals,
           level: o.level,
+          sdScale: o.sdScale === true,
         }) + "\n",
       );
     }
