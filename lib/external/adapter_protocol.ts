@@ -107,7 +107,28 @@ export interface RequestOptions {
   readonly settings?: Readonly<Record<string, unknown>>;
 }
 
-/** The request of `frame`, with safe names `x1..`, `f1..` beside vcsim's. */
+/**
+ * The request of `frame`, with safe names `x1..`, `f1..` beside vcsim's.
+ * Copies the response, the design and the codes into plain arrays: O(n p)
+ * for n rows and p fixed-effects columns.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { adapterRequest } from "./adapter_protocol.ts";
+ * const frame = {
+ *   response: "y", y: new Float64Array([1, 2, 5, 6]), X: new Float64Array(4).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1]), levels: ["a", "b"] }],
+ * };
+ * const request = adapterRequest(frame, { id: 3, criterion: "REML" });
+ * assert.equal(request.protocol, 1);
+ * assert.equal(request.n, 4);
+ * assert.deepEqual(request.fixed, [{ name: "x1", term: "(Intercept)", values: [1, 1, 1, 1] }]);
+ * assert.deepEqual(request.random, [{ name: "f1", term: "g", codes: [0, 0, 1, 1], levels: 2 }]);
+ * assert.deepEqual(request.settings, {});
+ * ```
+ */
 export function adapterRequest(frame: ModelFrame, options: RequestOptions): AdapterRequest {
   const n = frame.y.length;
   return {
@@ -134,7 +155,18 @@ export function adapterRequest(frame: ModelFrame, options: RequestOptions): Adap
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** A reply line that breaks the framing: the adapter cannot be trusted any more. */
+/**
+ * A reply line that breaks the framing: the adapter cannot be trusted any more.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { GarbageReplyError } from "./adapter_protocol.ts";
+ * const error = new GarbageReplyError("the adapter sent a line that is not JSON");
+ * assert.ok(error instanceof Error);
+ * assert.equal(error.name, "GarbageReplyError");
+ * ```
+ */
 export class GarbageReplyError extends Error {
   override name = "GarbageReplyError";
 }
@@ -143,6 +175,22 @@ export class GarbageReplyError extends Error {
  * Parses reply `line` to `request`: the reply object, or throws a
  * {@linkcode GarbageReplyError} when it is not a JSON object with the
  * request's id.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { adapterRequest, GarbageReplyError, parseReply } from "./adapter_protocol.ts";
+ * const frame = {
+ *   response: "y", y: new Float64Array([1, 2, 5, 6]), X: new Float64Array(4).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1]), levels: ["a", "b"] }],
+ * };
+ * const request = adapterRequest(frame, { id: 3, criterion: "REML" });
+ * assert.deepEqual(parseReply('{"id": 3, "ok": true}', request), { id: 3, ok: true });
+ * assert.throws(() => parseReply("Loading lme4", request), GarbageReplyError);
+ * assert.throws(() => parseReply("[3]", request), /not a JSON object/);
+ * assert.throws(() => parseReply('{"id": 2}', request), /replied with id 2 to request 3/);
+ * ```
  */
 export function parseReply(line: string, request: AdapterRequest): Record<string, unknown> {
   let reply: unknown;
@@ -164,7 +212,19 @@ export function parseReply(line: string, request: AdapterRequest): Record<string
   return reply;
 }
 
-/** At most 120 characters of `text`, for messages. */
+/**
+ * At most 120 characters of `text`, for messages, as a JSON string literal
+ * (quoted, newlines escaped); longer text is cut to 117 and ends in `...`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { excerpt } from "./adapter_protocol.ts";
+ * assert.equal(excerpt("a\nb"), '"a\\nb"');
+ * const long = excerpt("x".repeat(500));
+ * assert.equal(JSON.parse(long), "x".repeat(117) + "...");
+ * ```
+ */
 export function excerpt(text: string): string {
   return JSON.stringify(text.length > 120 ? text.slice(0, 117) + "..." : text);
 }
@@ -217,6 +277,32 @@ function fixedOf(reply: Record<string, unknown>, request: AdapterRequest) {
  * The method result of a parsed reply to `request`. An `ok: false` reply,
  * or one without a finite variance for every term, throws its message
  * (that fit fails; the adapter is kept).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { adapterRequest, replyResult } from "./adapter_protocol.ts";
+ * const frame = {
+ *   response: "y", y: new Float64Array([1, 2, 5, 6]), X: new Float64Array(4).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1]), levels: ["a", "b"] }],
+ * };
+ * const request = adapterRequest(frame, { id: 1, criterion: "REML" });
+ * const result = replyResult({
+ *   id: 1, ok: true, variances: { f1: 7.5, Residual: 0.5 },
+ *   fixed: { x1: { estimate: 3.5, se: 2 } }, converged: true,
+ * }, request);
+ * // Keyed back by vcsim's names.
+ * assert.deepEqual(result.variances, { g: 7.5, Residual: 0.5 });
+ * assert.deepEqual(result.fixed, { "(Intercept)": { estimate: 3.5, se: 2 } });
+ * assert.equal(result.converged, true);
+ * const refused = { id: 1, ok: false, error: "no fit" };
+ * assert.throws(() => replyResult(refused, request), /^Error: no fit$/);
+ * assert.throws(
+ *   () => replyResult({ id: 1, ok: true, variances: { f1: 7.5 } }, request),
+ *   /no finite variance for Residual/,
+ * );
+ * ```
  */
 export function replyResult(reply: Record<string, unknown>, request: AdapterRequest): MethodResult {
   if (reply.ok !== true) {

@@ -65,7 +65,36 @@ let queue: Promise<unknown> = Promise.resolve();
 /**
  * Closes every adapter this process started and waits for them to end.
  * Workers need not call it (their adapters end with them); a program that
- * fits external methods in its own process calls it before it ends.
+ * fits external methods in its own process calls it before it ends. The
+ * next fit of an external method starts its adapter anew.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { externalMethod, stopAdapters } from "./external_method.ts";
+ * import type { MethodContext } from "../fit/method_plugin.ts";
+ * // The test suite's fake adapter: variance 1 for every term, "request <k>" in its messages.
+ * const fake = new URL("../../tests/external/_fake_adapter.ts", import.meta.url).href;
+ * const method = externalMethod({
+ *   name: "fake",
+ *   command: Deno.execPath(),
+ *   args: ["run", "--quiet", fake],
+ * });
+ * const frame = {
+ *   response: "y", y: new Float64Array([1, 2, 5, 6]), X: new Float64Array(4).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1]), levels: ["a", "b"] }],
+ * };
+ * const context = {} as MethodContext; // an external fit reads none of it
+ * const first = await method.fit(frame, context);
+ * assert.deepEqual(first.variances, { g: 1, Residual: 1 });
+ * assert.ok(first.messages?.includes("request 1"));
+ * assert.ok((await method.fit(frame, context)).messages?.includes("request 2"));
+ * await stopAdapters();
+ * // A new adapter process: its first request again.
+ * assert.ok((await method.fit(frame, context)).messages?.includes("request 1"));
+ * await stopAdapters();
+ * ```
  */
 export async function stopAdapters(): Promise<void> {
   const all = [...running.values()];

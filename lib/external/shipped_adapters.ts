@@ -21,12 +21,36 @@ function adapterScript(file: string): string {
   return decodeURIComponent(url.pathname);
 }
 
-/** The path of the shipped lme4 adapter, `lib/external/lme4_adapter.R`. */
+/**
+ * The path of the shipped lme4 adapter, `lib/external/lme4_adapter.R`.
+ * Throws an Error when vcsim was loaded from a URL that is not a file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { lme4AdapterPath } from "./shipped_adapters.ts";
+ * const path = lme4AdapterPath();
+ * assert.ok(path.endsWith("lib/external/lme4_adapter.R"));
+ * assert.ok(Deno.statSync(path).isFile);
+ * ```
+ */
 export function lme4AdapterPath(): string {
   return adapterScript("lme4_adapter.R");
 }
 
-/** The path of the shipped statsmodels adapter, `lib/external/statsmodels_adapter.py`. */
+/**
+ * The path of the shipped statsmodels adapter, `lib/external/statsmodels_adapter.py`.
+ * Throws an Error when vcsim was loaded from a URL that is not a file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { statsmodelsAdapterPath } from "./shipped_adapters.ts";
+ * const path = statsmodelsAdapterPath();
+ * assert.ok(path.endsWith("lib/external/statsmodels_adapter.py"));
+ * assert.ok(Deno.statSync(path).isFile);
+ * ```
+ */
 export function statsmodelsAdapterPath(): string {
   return adapterScript("statsmodels_adapter.py");
 }
@@ -79,7 +103,21 @@ export function lme4Method(options: ShippedAdapterOptions = {}): MethodPlugin {
 /**
  * statsmodels' `MixedLM` (the notebook's `vc_formula` route) as an
  * estimation method (`statsmodels-REML` or `statsmodels-ML`), run by a
- * Python that has statsmodels (`interpreter`, default `python3`).
+ * Python that has statsmodels (`interpreter`, default `python3`). Nothing
+ * runs until the runner calls the method's `check` or `fit`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { statsmodelsMethod } from "./shipped_adapters.ts";
+ * const reml = statsmodelsMethod();
+ * assert.equal(reml.name, "statsmodels-REML");
+ * assert.deepEqual(reml.programs, ["python3"]);
+ * const ml = statsmodelsMethod({ reml: false, interpreter: "/opt/py/bin/python" });
+ * assert.equal(ml.name, "statsmodels-ML");
+ * assert.deepEqual(ml.programs, ["/opt/py/bin/python"]);
+ * assert.equal(typeof ml.check, "function");
+ * ```
  */
 export function statsmodelsMethod(options: ShippedAdapterOptions = {}): MethodPlugin {
   return shipped("statsmodels", statsmodelsAdapterPath(), {

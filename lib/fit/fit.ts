@@ -91,11 +91,52 @@ export interface VarCompFit {
   readonly messages: readonly string[];
 }
 
+/** Options of {@linkcode profiledCriterion}. */
+export interface CriterionOptions {
+  /** Observations. */
+  readonly n: number;
+  /** Fixed-effects columns. */
+  readonly p: number;
+  /** REML criterion (true) or ML deviance (false). @default true */
+  readonly reml?: boolean;
+}
+
 /**
- * lme4's profiled criterion at the factor's last update
- * (ALGORITHMS.md section 2; Bates et al. 2015, eqs. 34 and 41).
+ * lme4's profiled criterion at the factor's last update: REMLcrit, or the
+ * ML deviance with `reml: false`, both -2 log-likelihood with the residual
+ * variance and the fixed effects profiled out (ALGORITHMS.md section 2;
+ * Bates et al. 2015, eqs. 34 and 41). O(1): the factor holds the parts.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { blockedFactor } from "./blocked_factor.ts";
+ * import { fitVarComp, profiledCriterion } from "./fit.ts";
+ * const frame = {
+ *   response: "y", y: new Float64Array([1, 2, 3, 5]), X: new Float64Array(4).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1]), levels: ["a", "b"] }],
+ * };
+ * const cp = crossProducts(frame);
+ * const factor = blockedFactor(cp);
+ * // At theta = 0 the model is lm(y ~ 1), RSS 8.75: R's -2 * logLik(lm(y ~ 1), REML = FALSE)
+ * // is n (1 + log(2 pi RSS / n)), and with REML = TRUE (n - p) (1 + log(2 pi RSS / (n - p)))
+ * // + log |X'X|.
+ * assert.ok(factor.update(new Float64Array([0])));
+ * const ml = profiledCriterion(factor, { n: 4, p: 1, reml: false });
+ * assert.ok(Math.abs(ml - 4 * (1 + Math.log(2 * Math.PI * 8.75 / 4))) < 1e-12);
+ * const reml = profiledCriterion(factor, { n: 4, p: 1 });
+ * assert.ok(Math.abs(reml - (3 * (1 + Math.log(2 * Math.PI * 8.75 / 3)) + Math.log(4))) < 1e-12);
+ * // At the REML estimates it is the fit's criterion.
+ * const fit = fitVarComp(frame);
+ * assert.ok(factor.update(Float64Array.from(fit.theta)));
+ * assert.ok(Math.abs(profiledCriterion(factor, cp) - fit.criterion!) < 1e-12);
+ * ```
  */
-export function profiledCriterion(f: BlockedFactor, n: number, p: number, reml: boolean): number {
+export function profiledCriterion(f: BlockedFactor, options: CriterionOptions): number {
+  const { n, p } = options;
+  const reml = options.reml ?? true;
   const dof = reml ? n - p : n;
   const base = f.logdetL2 + dof * (1 + Math.log((2 * Math.PI * f.r2) / dof));
   return reml ? base + f.logdetRX2 : base;
@@ -161,7 +202,7 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
   let criterion: number | null = null;
   const reml = method === "reml";
   const objective = (th: Float64Array): number =>
-    factor.update(th) ? profiledCriterion(factor, n, p, reml) : Infinity;
+    factor.update(th) ? profiledCriterion(factor, { n, p, reml }) : Infinity;
 
   if (method === "anova") {
     const s0 = moments.residual;
@@ -304,7 +345,7 @@ function finishFit(frame: ModelFrame, end: FitEnd): VarCompFit {
       "the model cannot be factored at the estimates: the response is fitted exactly or X is rank deficient",
     );
   }
-  if (criterion !== null) criterion = profiledCriterion(factor, n, p, reml);
+  if (criterion !== null) criterion = profiledCriterion(factor, { n, p, reml });
   const sigma2 = end.moments ? end.moments.residual : factor.r2 / (reml ? n - p : n);
 
   const P = p + 1, C = factor.trailing;

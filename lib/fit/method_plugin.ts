@@ -75,7 +75,25 @@ export interface MethodPlugin {
   check?(): Promise<void>;
 }
 
-/** True for vcsim's own fit records (which carry theta and the fixed-effect covariance). */
+/**
+ * True for vcsim's own fit records (which carry theta and the fixed-effect
+ * covariance), false for a plain method result such as a user's estimator
+ * or an external adapter returns.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { fitVarComp } from "./fit.ts";
+ * import { isVarCompFit } from "./method_plugin.ts";
+ * const fit = fitVarComp({
+ *   response: "y", y: new Float64Array([1, 2, 5, 6, 2, 4]), X: new Float64Array(6).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1, 2, 2]), levels: ["a", "b", "c"] }],
+ * });
+ * assert.ok(isVarCompFit(fit));
+ * assert.ok(!isVarCompFit({ variances: fit.variances }));
+ * ```
+ */
 export function isVarCompFit(result: MethodResult): result is VarCompFit {
   const r = result as Partial<VarCompFit>;
   return Array.isArray(r.theta) && r.fixedCovariance instanceof Float64Array &&

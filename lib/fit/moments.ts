@@ -94,6 +94,21 @@ export interface MomentEquations {
  * y'P_t y = sum over levels a of term t of (sum of y in a)^2 / n_a, the sum
  * of squares of the projection on term t's levels; t = K (past the last
  * term) is the grand mean, (sum y)^2 / n, when X is the intercept.
+ * O(levels of term t).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { levelSumOfSquares } from "./moments.ts";
+ * const cp = crossProducts({
+ *   response: "y", y: new Float64Array([1, 2, 5, 6]), X: new Float64Array([1, 1, 1, 1]),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1]), levels: ["a", "b"] }],
+ * });
+ * assert.equal(levelSumOfSquares(cp, 0), 3 ** 2 / 2 + 11 ** 2 / 2); // group sums 3 and 11
+ * assert.equal(levelSumOfSquares(cp, 1), 14 ** 2 / 4); // the grand mean
+ * ```
  */
 export function levelSumOfSquares(cp: CrossProducts, t: number): number {
   const P = cp.p + 1;
@@ -107,7 +122,25 @@ export function levelSumOfSquares(cp: CrossProducts, t: number): number {
   return s;
 }
 
-/** True when X is the single intercept column. */
+/**
+ * True when X is the single intercept column (a column of ones).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { isInterceptOnly } from "./moments.ts";
+ * const frame = {
+ *   response: "y", y: new Float64Array([1, 2, 5, 6]), X: new Float64Array([1, 1, 1, 1]),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1]), levels: ["a", "b"] }],
+ * };
+ * assert.ok(isInterceptOnly(crossProducts(frame)));
+ * const X = new Float64Array([1, 1, 1, 1, 0, 1, 0, 2]);
+ * const withX = { ...frame, X, fixedNames: ["(Intercept)", "x"] };
+ * assert.ok(!isInterceptOnly(crossProducts(withX)));
+ * ```
+ */
 export function isInterceptOnly(cp: CrossProducts): boolean {
   if (cp.p !== 1 || cp.xyxy[0] !== cp.n) return false;
   const c = cp.counts[0], x = cp.xyz[0];
@@ -121,6 +154,33 @@ export function isInterceptOnly(cp: CrossProducts): boolean {
  * E[SS_t] = sum_j (T(t,j) - T(t+1,j)) s_j + (rank P_t - rank P_{t+1}) s0,
  * T(t,j) = tr(Z_j' P_t Z_j) = sum over levels m of j of n_m^2 / n_{anc_t(m)}
  * for j finer than t, and n otherwise (Searle et al. 1992, section 3.6 and 5.3).
+ * Throws a RangeError unless the terms are a nested chain with an
+ * intercept-only fixed part. Cost: O(q K) for q levels of K terms.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { hierarchicalAnova } from "./moments.ts";
+ * // Balanced a/b: 2 levels of a, 2 of b in each, 2 rows per cell.
+ * const cp = crossProducts({
+ *   response: "y", y: new Float64Array([1, 3, 2, 4, 7, 8, 9, 13]), X: new Float64Array(8).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [
+ *     { name: "a", codes: new Int32Array([0, 0, 0, 0, 1, 1, 1, 1]), levels: ["1", "2"] },
+ *     {
+ *       name: "a:b", codes: new Int32Array([0, 0, 1, 1, 2, 2, 3, 3]),
+ *       levels: ["1", "2", "3", "4"],
+ *     },
+ *   ],
+ * });
+ * // Closed forms: MSE = 3.125, MS(b in a) = 6.625, MSA = 91.125, so
+ * // s_b = (6.625 - 3.125) / 2 and s_a = (91.125 - 6.625) / 4. Sorted terms: finest first.
+ * const m = hierarchicalAnova(cp);
+ * assert.deepEqual(cp.order, [1, 0]);
+ * assert.ok(Math.abs(m.variances[0] - 1.75) < 1e-12 && Math.abs(m.variances[1] - 21.125) < 1e-12);
+ * assert.ok(Math.abs(m.residual - 3.125) < 1e-12);
+ * ```
  */
 export function hierarchicalAnova(cp: CrossProducts): MomentEstimates {
   const { coefficients, quadratics } = hierarchicalEquations(cp);
@@ -193,6 +253,32 @@ export function hierarchicalEquations(cp: CrossProducts): MomentEquations {
  * M = I - X(X'X)^-1 X' (ALGORITHMS.md section 3). With U_i = Z_i'X and
  * B = (X'X)^-1, tr(M V_i M V_j) = ||Z_i'Z_j - U_i B U_j'||_F^2, expanded so
  * that only the nonzero co-occurrence counts and p x p products are touched.
+ * Throws a RangeError when X is rank deficient or the equations are singular.
+ * Cost: O(nnz(Z'Z) p + q p^2), independent of n.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { mivque0 } from "./moments.ts";
+ * // Balanced a/b: 2 levels of a, 2 of b in each, 2 rows per cell.
+ * const cp = crossProducts({
+ *   response: "y", y: new Float64Array([1, 3, 2, 4, 7, 8, 9, 13]), X: new Float64Array(8).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [
+ *     { name: "a", codes: new Int32Array([0, 0, 0, 0, 1, 1, 1, 1]), levels: ["1", "2"] },
+ *     {
+ *       name: "a:b", codes: new Int32Array([0, 0, 1, 1, 2, 2, 3, 3]),
+ *       levels: ["1", "2", "3", "4"],
+ *     },
+ *   ],
+ * });
+ * // On balanced data it is the ANOVA (see hierarchicalAnova): s_b = 1.75, s_a = 21.125.
+ * const m = mivque0(cp);
+ * assert.equal(m.estimator, "mivque0");
+ * assert.ok(Math.abs(m.variances[0] - 1.75) < 1e-12 && Math.abs(m.variances[1] - 21.125) < 1e-12);
+ * assert.ok(Math.abs(m.residual - 3.125) < 1e-12);
+ * ```
  */
 export function mivque0(cp: CrossProducts): MomentEstimates {
   const { coefficients, quadratics } = mivque0Equations(cp);

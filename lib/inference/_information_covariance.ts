@@ -7,7 +7,6 @@
  */
 
 import type { CrossProducts } from "../model/cross_products.ts";
-import { blockedFactor } from "../fit/blocked_factor.ts";
 import { solveLinear } from "../linalg/solve.ts";
 import { VarianceDeviance } from "./variance_deviance.ts";
 import { finiteDifferenceHessian } from "./_hessian.ts";
@@ -38,7 +37,7 @@ export function _informationCovariance(
   const { kind, reml } = options, d = s.length;
   const free = Array.from(s, (_, k) => k).filter((k) => !options.fixed?.[k]);
   const f = free.length;
-  const deviance = new VarianceDeviance(cp, blockedFactor(cp), reml);
+  const deviance = new VarianceDeviance(cp, { reml });
   const parts = kind === "expected" ? "log-determinants" : "full";
   const x = new Float64Array(d);
   const at = (z: Float64Array) => {

@@ -48,7 +48,40 @@ function allEqual(v: Float64Array): boolean {
  * Balanced nested: E[MS_t] = sigma^2 + sum_{j <= t} n_j sigma_j^2 with n_j
  * rows per level of term j, so sigma_t^2 = (MS_t - MS_{t-1}) / n_t.
  * Balanced crossed (a x b cells of n): E[MS_A] = sigma^2 + b n sigma_A^2,
- * E[MS_E] = sigma^2 with abn - a - b + 1 df (ALGORITHMS.md section 3).
+ * E[MS_E] = sigma^2 with abn - a - b + 1 df (ALGORITHMS.md section 3;
+ * Searle, Casella & McCulloch 1992, ch. 4). O(q) for q levels in all.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { balancedAnova } from "./balanced_anova.ts";
+ * // Balanced a/b: 2 levels of a, 2 of b in each, 2 rows per cell.
+ * const frame = {
+ *   response: "y", y: new Float64Array([1, 3, 2, 4, 7, 8, 9, 13]), X: new Float64Array(8).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [
+ *     { name: "a", codes: new Int32Array([0, 0, 0, 0, 1, 1, 1, 1]), levels: ["1", "2"] },
+ *     {
+ *       name: "a:b", codes: new Int32Array([0, 0, 1, 1, 2, 2, 3, 3]),
+ *       levels: ["1", "2", "3", "4"],
+ *     },
+ *   ],
+ * };
+ * const table = balancedAnova(crossProducts(frame))!;
+ * assert.equal(table.design, "nested");
+ * assert.deepEqual(table.residual, { ms: 3.125, df: 4, ss: 12.5 });
+ * // sigma_b^2 = (MS(b in a) - MSE) / 2, sigma_a^2 = (MSA - MS(b in a)) / 4.
+ * const [b, a] = table.components;
+ * assert.deepEqual([b.s1, b.s2.ms, b.c], [{ ms: 6.625, df: 2 }, 3.125, 2]);
+ * assert.deepEqual([a.s1, a.s2.ms, a.c], [{ ms: 91.125, df: 1 }, 6.625, 4]);
+ * // One row fewer: unbalanced.
+ * const unbalanced = {
+ *   ...frame, y: frame.y.subarray(1), X: frame.X.subarray(1),
+ *   terms: frame.terms.map((t) => ({ ...t, codes: t.codes.subarray(1) })),
+ * };
+ * assert.equal(balancedAnova(crossProducts(unbalanced)), null);
+ * ```
  */
 export function balancedAnova(cp: CrossProducts): BalancedAnova | null {
   if (!isInterceptOnly(cp) || !cp.counts.every(allEqual)) return null;

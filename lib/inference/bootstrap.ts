@@ -15,6 +15,8 @@ import { _responseSimulator } from "./_simulate_response.ts";
 
 /** Options of {@linkcode bootstrapIntervals}. */
 export interface BootstrapOptions {
+  /** The stream the simulated responses are drawn from. */
+  stream: RandomStream;
   /**
    * Number of bootstrap refits B.
    * @default 999
@@ -39,7 +41,21 @@ export interface BootstrapResult {
   readonly failed: number;
 }
 
-/** Type-7 quantile (R's default) of sorted values. */
+/**
+ * Type-7 quantile (R's default; Hyndman & Fan 1996) of values sorted
+ * ascending, for q in [0, 1]: linear interpolation between order
+ * statistics at (n - 1) q. O(1).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { sortedQuantile } from "./bootstrap.ts";
+ * const sorted = new Float64Array([1, 2, 4, 8, 16]);
+ * // R: quantile(c(1, 2, 4, 8, 16), c(0, 0.3, 0.5, 0.9, 1)) is 1, 2.4, 4, 12.8, 16
+ * const q = [0, 0.3, 0.5, 0.9, 1].map((p) => sortedQuantile(sorted, p));
+ * assert.deepEqual(q, [1, 2.4, 4, 12.8, 16]);
+ * ```
+ */
 export function sortedQuantile(sorted: Float64Array, q: number): number {
   const h = (sorted.length - 1) * q, lo = Math.floor(h);
   return lo + 1 < sorted.length
@@ -49,7 +65,7 @@ export function sortedQuantile(sorted: Float64Array, q: number): number {
 
 /**
  * Parametric bootstrap of `fit`: y* = X beta + sum_k sigma_k b_k + sigma e
- * with standard normal b_k and e drawn from `stream` in that order, B
+ * with standard normal b_k and e drawn from `options.stream` in that order, B
  * times. Negative ANOVA estimates simulate as 0. Reproducible: the same
  * stream state gives the same intervals.
  *
@@ -75,7 +91,7 @@ export function sortedQuantile(sorted: Float64Array, q: number): number {
  *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1, 2, 2, 3, 3]), levels: ["a", "b", "c", "d"] }],
  *   droppedRows: 0,
  * };
- * const r = bootstrapIntervals(frame, fitVarComp(frame), stream, { replicates: 99 });
+ * const r = bootstrapIntervals(frame, fitVarComp(frame), { stream, replicates: 99 });
  * assert.equal(r.used + r.failed, 99);
  * assert.ok(r.limits.Residual.lower < r.limits.Residual.upper);
  * ```
@@ -83,9 +99,9 @@ export function sortedQuantile(sorted: Float64Array, q: number): number {
 export function bootstrapIntervals(
   frame: ModelFrame,
   fit: VarCompFit,
-  stream: RandomStream,
-  options: BootstrapOptions = {},
+  options: BootstrapOptions,
 ): BootstrapResult {
+  const { stream } = options;
   const B = options.replicates ?? 999;
   const level = options.level ?? 0.95;
   if (!Number.isInteger(B) || B < 1) {
@@ -102,7 +118,7 @@ export function bootstrapIntervals(
     const y = simulate(stream);
     try {
       const star = { ...frame, y };
-      const refit = fitVarComp(star, { method, crossProducts: withResponse(cp, frame, y) });
+      const refit = fitVarComp(star, { method, crossProducts: withResponse(cp, { frame, y }) });
       names.forEach((name, j) => {
         draws[j][used] = j <= frame.terms.length
           ? refit.variances[name]

@@ -55,7 +55,22 @@ export interface Inference {
   readonly timingMs: Readonly<Record<string, number>>;
 }
 
-/** Parses a comma-separated list of built-in interval kinds, with a clear error for unknown names. */
+/**
+ * Parses a comma-separated list of built-in interval kinds (spaces around
+ * names and empty entries ignored), throwing a TypeError that lists the
+ * known names for an unknown one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { parseIntervalMethods } from "./intervals.ts";
+ * assert.deepEqual(parseIntervalMethods("wald, profile,,mls"), ["wald", "profile", "mls"]);
+ * assert.throws(
+ *   () => parseIntervalMethods("wald,walds"),
+ *   { name: "TypeError", message: /unknown interval method "walds": expected one of wald, / },
+ * );
+ * ```
+ */
 export function parseIntervalMethods(list: string): IntervalMethod[] {
   const names = list.split(",").map((s) => s.trim()).filter((s) => s !== "");
   for (const name of names) intervalPlugin(name);

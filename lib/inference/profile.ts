@@ -6,7 +6,6 @@
  * @module
  */
 
-import type { ModelFrame } from "../model/frame.ts";
 import type { CrossProducts } from "../model/cross_products.ts";
 import { blockedFactor } from "../fit/blocked_factor.ts";
 import type { VarCompFit } from "../fit/fit.ts";
@@ -23,11 +22,53 @@ export interface ProfileLimits {
   readonly upper: number;
 }
 
+/** Options of {@linkcode VarianceProfile}. */
+export interface VarianceProfileOptions {
+  /** Profile the REML criterion (true) or the ML deviance (false). @default true */
+  readonly reml?: boolean;
+}
+
+/** Options of {@linkcode profileFixedLimits}. */
+export interface FixedProfileOptions {
+  /** The fixed-effects column to profile, an index into the fit's `fixed`. */
+  readonly column: number;
+  /** The rise of the ML deviance that bounds the interval, e.g. qchisq(0.95, 1) = 3.84. */
+  readonly cutoff: number;
+}
+
 /**
  * Profiles of -2 log L (REML or ML) over each variance parameter in turn,
  * the others and sigma^2 re-optimised at each point, sharing one Hessian at
  * the optimum. `s` holds the variances at the optimum of this likelihood, in
- * sorted-term order with the residual last.
+ * sorted-term order with the residual last; `reml: false` profiles the ML
+ * deviance (give the ML estimates then). Construction costs one Hessian
+ * (O(d^2) deviance evaluations for d = K + 1 parameters); each
+ * {@linkcode VarianceProfile.limits} call a few dozen inner minimisations.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { fitVarComp } from "../fit/fit.ts";
+ * import { VarianceProfile } from "./profile.ts";
+ * // Balanced one-way, 3 groups of 2: SSA = 49/3 (2 df), SSE = 3 (3 df), mean 10/3.
+ * const frame = {
+ *   response: "y", y: new Float64Array([1, 2, 5, 6, 2, 4]), X: new Float64Array(6).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1, 2, 2]), levels: ["a", "b", "c"] }],
+ * };
+ * const cp = crossProducts(frame);
+ * const cutoff = 3.841458820694124; // R: qchisq(0.95, 1)
+ * const fit = fitVarComp(frame);
+ * const s = new Float64Array([fit.variances.g, fit.variances.Residual]);
+ * const profile = new VarianceProfile(cp, s);
+ * // sigma_g^2 = 0 is inside the interval: its lower limit is 0.
+ * assert.equal(profile.limits(0, cutoff).lower, 0);
+ * // Below MSA = 49/6, sigma^2 + 2 sigma_g^2 stays at MSA and the REML profile of sigma^2 is
+ * // 3 (log s + 1 / s - 1), s = sigma^2 / MSE = sigma^2 here: the lower limit is its root.
+ * const { lower } = profile.limits(1, cutoff);
+ * assert.ok(Math.abs(3 * (Math.log(lower) + 1 / lower - 1) - cutoff) < 1e-5);
+ * ```
  */
 export class VarianceProfile {
   readonly #objective: (tau: Float64Array) => number;
@@ -35,8 +76,8 @@ export class VarianceProfile {
   readonly #dMin: number;
   readonly #hessian: Float64Array;
 
-  constructor(cp: CrossProducts, reml: boolean, s: Float64Array) {
-    const deviance = new VarianceDeviance(cp, blockedFactor(cp), reml);
+  constructor(cp: CrossProducts, s: Float64Array, options: VarianceProfileOptions = {}) {
+    const deviance = new VarianceDeviance(cp, { reml: options.reml ?? true });
     const d = s.length, variances = new Float64Array(d);
     // Square-root-variance coordinates: the deviance is even in each and smooth at 0.
     this.#objective = (tau) => {
@@ -99,14 +140,37 @@ export class VarianceProfile {
  * (in sigma^2 units) to r^2(theta), read off the factor's trailing block; the
  * profile then minimises over theta alone, with the same inner minimiser and
  * root search as the variance profiles, on b = betaHat_j + se * u.
+ * `mlFit` is the ML fit of the data of `cp`. Cost: one Hessian, then a few
+ * dozen minimisations over theta.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { fitVarComp } from "../fit/fit.ts";
+ * import { profileFixedLimits } from "./profile.ts";
+ * // Balanced one-way, 3 groups of 2: SSA = 49/3 (2 df), SSE = 3 (3 df), mean 10/3.
+ * const frame = {
+ *   response: "y", y: new Float64Array([1, 2, 5, 6, 2, 4]), X: new Float64Array(6).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1, 2, 2]), levels: ["a", "b", "c"] }],
+ * };
+ * const cp = crossProducts(frame);
+ * const cutoff = 3.841458820694124; // R: qchisq(0.95, 1)
+ * const ml = fitVarComp(frame, { method: "ml" });
+ * const { lower, upper } = profileFixedLimits(cp, ml, { column: 0, cutoff });
+ * // Closed form in a balanced one-way ML fit off the boundary: the deviance rises by
+ * // a log(1 + a n (ybar - mu)^2 / SSA), so the limits are ybar -+ sqrt(SSA (e^(c/a) - 1) / (a n)).
+ * const half = Math.sqrt((49 / 3) * (Math.exp(cutoff / 3) - 1) / 6);
+ * assert.ok(Math.abs(lower - (10 / 3 - half)) < 1e-5 && Math.abs(upper - (10 / 3 + half)) < 1e-5);
+ * ```
  */
 export function profileFixedLimits(
-  _frame: ModelFrame,
   cp: CrossProducts,
   mlFit: VarCompFit,
-  column: number,
-  cutoff: number,
+  options: FixedProfileOptions,
 ): ProfileLimits {
+  const { column, cutoff } = options;
   const beta = mlFit.fixed[column].estimate, se = mlFit.fixed[column].se;
   const scale = se > 0 ? se : Math.max(Math.abs(beta), 1) * 0.1;
   const K = cp.order.length, n = cp.n, p = cp.p, P = p + 1;

@@ -33,7 +33,27 @@ const BOUNDARY_RATIO = 1e-8;
  * `as_lmerModLT`, `get_covbeta`). In the variances the boundary is a
  * corner with one-sided derivatives that would count the component. The
  * expected information keeps every component, matching the balanced
- * closed forms at a zero estimate.
+ * closed forms at a zero estimate. Cost: 2 (K + 1) + 1 factor updates
+ * and a p x p inverse each (one more information matrix at the boundary).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { fitVarComp } from "../fit/fit.ts";
+ * import { varianceCovariance } from "./information.ts";
+ * import { satterthwaiteFixedDf } from "./satterthwaite_df.ts";
+ * const frame = {
+ *   response: "y", y: new Float64Array([1, 2, 5, 6, 2, 4]), X: new Float64Array(6).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1, 2, 2]), levels: ["a", "b", "c"] }],
+ * };
+ * const cp = crossProducts(frame);
+ * const fit = fitVarComp(frame);
+ * // The mean of a balanced one-way design: Var(ybar) = MSA / (a n), so a - 1 = 2 df.
+ * const [df] = satterthwaiteFixedDf(cp, varianceCovariance(frame, fit, { crossProducts: cp }));
+ * assert.ok(Math.abs(df! - 2) < 1e-6);
+ * ```
  */
 export function satterthwaiteFixedDf(
   cp: CrossProducts,

@@ -8,7 +8,15 @@
  */
 
 import type { CrossProducts } from "../model/cross_products.ts";
-import type { BlockedFactor } from "../fit/blocked_factor.ts";
+import { type BlockedFactor, blockedFactor } from "../fit/blocked_factor.ts";
+
+/** Options of {@linkcode VarianceDeviance}. */
+export interface VarianceDevianceOptions {
+  /** The REML criterion (true) or the ML deviance (false). @default true */
+  readonly reml?: boolean;
+  /** The factor to evaluate through. @default blockedFactor(cp) */
+  readonly factor?: BlockedFactor;
+}
 
 /** Which parts of -2 log L to evaluate. */
 export type DevianceParts = "full" | "log-determinants";
@@ -19,6 +27,30 @@ export type DevianceParts = "full" | "log-determinants";
  *   ML:   -2 l   = log|L|^2 + n log(2 pi sigma^2) + r^2(theta) / sigma^2
  * `log-determinants` keeps log|V| (+ log|X'V^-1X| for REML) only, whose
  * Hessian is minus twice the expected information (ALGORITHMS.md section 4).
+ * Each evaluation is one update of the blocked factor.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { fitVarComp } from "../fit/fit.ts";
+ * import { VarianceDeviance } from "./variance_deviance.ts";
+ * const frame = {
+ *   response: "y", y: new Float64Array([1, 2, 5, 6, 2, 4]), X: new Float64Array(6).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1, 2, 2]), levels: ["a", "b", "c"] }],
+ * };
+ * const cp = crossProducts(frame);
+ * for (const method of ["reml", "ml"] as const) {
+ *   const fit = fitVarComp(frame, { method });
+ *   const deviance = new VarianceDeviance(cp, { reml: method === "reml" });
+ *   const s = new Float64Array([fit.variances.g, fit.variances.Residual]);
+ *   // At the estimates: lme4's REMLcrit or deviance, -2 logLik.
+ *   assert.ok(Math.abs(deviance.evaluate(s) - fit.criterion!) < 1e-9);
+ *   assert.ok(Math.abs(deviance.evaluate(s) + 2 * fit.logLik!) < 1e-9);
+ * }
+ * assert.equal(new VarianceDeviance(cp).evaluate(new Float64Array([1, 0])), Infinity);
+ * ```
  */
 export class VarianceDeviance {
   readonly #cp: CrossProducts;
@@ -26,10 +58,10 @@ export class VarianceDeviance {
   readonly #theta: Float64Array;
   readonly reml: boolean;
 
-  constructor(cp: CrossProducts, factor: BlockedFactor, reml: boolean) {
+  constructor(cp: CrossProducts, options: VarianceDevianceOptions = {}) {
     this.#cp = cp;
-    this.#factor = factor;
-    this.reml = reml;
+    this.#factor = options.factor ?? blockedFactor(cp);
+    this.reml = options.reml ?? true;
     this.#theta = new Float64Array(cp.order.length);
   }
 

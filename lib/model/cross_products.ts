@@ -207,8 +207,17 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
   return { n, p, order, nlevels, counts, pairs, xyz, xyxy };
 }
 
+/** The response {@linkcode withResponse} puts in place of the frame's. */
+export interface NewResponse {
+  /** The frame `cp` was computed from (its design and codes are used). */
+  readonly frame: ModelFrame;
+  /** The new response, one value per row of the frame. */
+  readonly y: Float64Array;
+}
+
 /**
- * Cross-products of the same design with another response `y`: only the y
+ * Cross-products of `response.frame`'s design (whose cross-products are
+ * `cp`) with another response `response.y`: only the y
  * row of [X y]'Z and the y row and column of [X y]'[X y] are recomputed, as
  * in a parametric bootstrap or a simulation with a fixed design.
  *
@@ -227,10 +236,12 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
  *   droppedRows: 0,
  * };
  * const y2 = new Float64Array([2, 2, 0, 1]);
- * assert.deepEqual(withResponse(crossProducts(frame), frame, y2), crossProducts({ ...frame, y: y2 }));
+ * const swapped = withResponse(crossProducts(frame), { frame, y: y2 });
+ * assert.deepEqual(swapped, crossProducts({ ...frame, y: y2 }));
  * ```
  */
-export function withResponse(cp: CrossProducts, frame: ModelFrame, y: Float64Array): CrossProducts {
+export function withResponse(cp: CrossProducts, response: NewResponse): CrossProducts {
+  const { frame, y } = response;
   const { n, p } = cp, P = p + 1;
   const xyz = cp.xyz.map((block, t) => {
     const l = cp.nlevels[t], code = frame.terms[cp.order[t]].codes;

@@ -38,7 +38,18 @@ const NAME_CHAR = /[A-Za-z0-9_.]/;
 const PLAIN_NAME = /^[A-Za-z_.][A-Za-z0-9_.]*$/;
 const FACTOR_FUNCTIONS = new Set(["C", "factor", "as.factor"]);
 
-/** The name of a random term as lme4 prints it: its variables joined by `:`. */
+/**
+ * The name of a random term as lme4 prints it: its variables joined by `:`,
+ * each backquoted when it is not a plain name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { randomTermName } from "./formula.ts";
+ * assert.equal(randomTermName(["g1", "g2"]), "g1:g2");
+ * assert.equal(randomTermName(["site id", "g2"]), "`site id`:g2");
+ * ```
+ */
 export function randomTermName(variables: readonly string[]): string {
   return variables.map(quoteName).join(":");
 }
@@ -306,7 +317,19 @@ function parseFixed(tokens: readonly Token[], fail: (problem: string) => never):
   return { variables, asFactor };
 }
 
-/** A fixed term as written: `x`, `C(trt)` or `a:C(b)`. */
+/**
+ * A fixed term as written: `x`, `C(trt)` or `a:C(b)` (factor coding forced
+ * by `factor()` or `as.factor()` is written `C()`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { formatFixedTerm, parseFormula } from "./formula.ts";
+ * const { fixed } = parseFormula("y ~ x + factor(trt):dose + (1 | g)");
+ * assert.deepEqual(fixed.map(formatFixedTerm), ["x", "C(trt):dose"]);
+ * assert.equal(formatFixedTerm({ variables: ["2nd dose"], asFactor: [false] }), "`2nd dose`");
+ * ```
+ */
 export function formatFixedTerm(term: FixedTerm): string {
   return term.variables.map((v, k) => term.asFactor[k] ? `C(${quoteName(v)})` : quoteName(v))
     .join(":");

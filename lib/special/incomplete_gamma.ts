@@ -29,7 +29,21 @@ export function regularizedGammaP(a: number, x: number): number {
 
 /**
  * The regularised upper incomplete gamma function Q(a, x) = 1 - P(a, x),
- * accurate in relative terms far into the upper tail.
+ * accurate in relative terms far into the upper tail. (R's
+ * pgamma(x, a, lower.tail = FALSE); Numerical Recipes' series and
+ * continued fraction, Press et al. 2007, section 6.2.)
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { regularizedGammaQ } from "./incomplete_gamma.ts";
+ * const close = (got: number, want: number) => Math.abs(got - want) <= 1e-13 * Math.abs(want);
+ * // R: pgamma(3, 2.5, lower.tail = FALSE)
+ * assert.ok(close(regularizedGammaQ(2.5, 3), 0.30621891841327842));
+ * // R: pgamma(30, 5, lower.tail = FALSE)
+ * assert.ok(close(regularizedGammaQ(5, 30), 3.6243009520614891e-9));
+ * assert.equal(regularizedGammaQ(1, 2), Math.exp(-2));
+ * ```
  */
 export function regularizedGammaQ(a: number, x: number): number {
   if (!(a > 0) || Number.isNaN(x)) return NaN;

@@ -9,7 +9,22 @@ import { regularizedBeta } from "./incomplete_beta.ts";
 import { invertTails } from "./_invert.ts";
 import { normalCdf, normalQuantile } from "./normal.ts";
 
-/** P(T <= t) for T ~ t with `df` > 0 degrees of freedom (Infinity: normal). */
+/**
+ * P(T <= t) for T ~ t with `df` > 0 degrees of freedom (Infinity: normal),
+ * via the regularised incomplete beta function; the lower tail is accurate
+ * in relative terms.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { tCdf } from "./student_t.ts";
+ * const close = (got: number, want: number) => Math.abs(got - want) <= 1e-13 * Math.abs(want);
+ * assert.ok(close(tCdf(2.1, 7), 0.96306440189353870)); // R: pt(2.1, 7)
+ * assert.ok(close(tCdf(-2.1, 7), 0.036935598106461298)); // R: pt(-2.1, 7)
+ * assert.ok(close(tCdf(-40, 3), 1.7190340394579270e-5)); // R: pt(-40, 3)
+ * assert.equal(tCdf(0, 4), 0.5);
+ * ```
+ */
 export function tCdf(t: number, df: number): number {
   if (!(df > 0) || Number.isNaN(t)) return NaN;
   if (df === Infinity) return normalCdf(t);

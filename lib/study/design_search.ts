@@ -96,7 +96,20 @@ function checkValues(values: readonly number[]): void {
   }
 }
 
-/** Whether `x` meets the target. */
+/**
+ * Whether `x` meets the target: at least, or at most, its value (the
+ * value itself meets either).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { meetsTarget } from "./design_search.ts";
+ * const power = { direction: "at-least", value: 0.8 } as const;
+ * assert.deepEqual([0.79, 0.8, 0.9].map((x) => meetsTarget(x, power)), [false, true, true]);
+ * const width = { direction: "at-most", value: 2 } as const;
+ * assert.deepEqual([1.5, 2, 2.5].map((x) => meetsTarget(x, width)), [true, true, false]);
+ * ```
+ */
 export function meetsTarget(x: number, target: SearchTarget): boolean {
   return target.direction === "at-least" ? x >= target.value : x <= target.value;
 }

@@ -12,7 +12,27 @@ import { defineStudy, type StudyDefinition } from "./study.ts";
 
 const BUILT_IN = new URL("../../studies/", import.meta.url);
 
-/** The module URL of a study name or path; throws naming what was tried. */
+/**
+ * The module URL of a study: a built-in name (hyphens for the file's
+ * underscores, `one-way` -> studies/one_way.ts) or a path, resolved against
+ * the working directory. Throws a TypeError naming the built-in studies for
+ * an unknown name, and one naming the path for a missing file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { pathToFileURL } from "node:url";
+ * import { resolveStudy } from "./load_study.ts";
+ * assert.match(resolveStudy("one-way"), /^file:\/\/.*\/studies\/one_way\.ts$/);
+ * const dir = Deno.makeTempDirSync();
+ * const path = `${dir}/my study.ts`;
+ * Deno.writeTextFileSync(path, "export default {};\n");
+ * assert.equal(resolveStudy(path), pathToFileURL(path).href);
+ * assert.throws(() => resolveStudy("one-wya"), /no study named "one-wya": built-in studies are /);
+ * assert.throws(() => resolveStudy("missing/study.ts"), /study file not found: missing\/study/);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
 export function resolveStudy(nameOrPath: string): string {
   if (/^[\w-]+$/.test(nameOrPath)) {
     // Built-in files are snake_case; study names may use hyphens (one-way).

@@ -23,7 +23,21 @@ export interface ReplayOptions {
   memoryLimit?: number;
 }
 
-/** Parses a replay key `<condition key>:<rep>`, splitting on the last colon. */
+/**
+ * Parses a replay key `<condition key>:<rep>`, splitting on the last colon
+ * (a condition key may hold colons); throws a RangeError unless the rep is
+ * a non-negative integer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { parseReplayKey } from "./replay.ts";
+ * const key = parseReplayKey("groups=5;icc=0.05:17");
+ * assert.deepEqual(key, { condition: "groups=5;icc=0.05", rep: 17 });
+ * assert.deepEqual(parseReplayKey("time=12:30:0"), { condition: "time=12:30", rep: 0 });
+ * assert.throws(() => parseReplayKey("groups=5;icc=0.05"), /is not of the form <condition>:<rep>/);
+ * ```
+ */
 export function parseReplayKey(text: string): { condition: string; rep: number } {
   const at = text.lastIndexOf(":");
   const tail = at < 0 ? "" : text.slice(at + 1);
@@ -37,6 +51,23 @@ export function parseReplayKey(text: string): { condition: string; rep: number }
  * Runs replicate `key` (`<condition>:<rep>`) of the study at `studyUrl` in
  * a fresh worker and returns its record, exactly as a run would store it
  * (a failure record when it failed, timed out or killed its worker).
+ * Throws a RangeError for a condition the study does not have. Cost: one
+ * worker process (a few hundred ms) and the replicate itself.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { resolveStudy } from "./load_study.ts";
+ * import { replayReplicate } from "./replay.ts";
+ * const oneWay = resolveStudy("one-way");
+ * const record = await replayReplicate(oneWay, "groups=5;icc=0.05:0");
+ * assert.deepEqual([record.condition, record.rep, record.status], ["groups=5;icc=0.05", 0, "ok"]);
+ * assert.deepEqual(record.fits.map((f) => f.method), ["REML", "ML", "ANOVA"]);
+ * await assert.rejects(
+ *   replayReplicate(oneWay, "groups=6;icc=0.05:0"),
+ *   /has no condition "groups=6;icc=0.05"/,
+ * );
+ * ```
  */
 export async function replayReplicate(
   studyUrl: string,

@@ -88,7 +88,21 @@ export function planRun(conditions: readonly Condition[], options: PlanOptions):
 /**
  * The replicates per condition the store holds in full for this shard: the
  * largest N such that every condition's replicates below N (in the shard)
- * are stored. This, not what was asked, is the manifest's `reps`.
+ * are stored. This, not what was asked, is the manifest's `reps`. O(stored
+ * replicates).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { completeReps } from "./run_plan.ts";
+ * const conditions = [{ n: 4 }, { n: 6 }];
+ * const stored = new Map([["n=4", new Set([0, 1, 2, 3])], ["n=6", new Set([0, 2, 3])]]);
+ * // n=6 lacks replicate 1.
+ * assert.equal(completeReps(conditions, { shard: null, stored }), 1);
+ * // Shard 2 of 2 holds replicates 1, 3, 5, ... of n=4 (5 is missing) and 0, 2, 4, ...
+ * // of n=6 (4 is missing).
+ * assert.equal(completeReps(conditions, { shard: { index: 2, count: 2 }, stored }), 4);
+ * ```
  */
 export function completeReps(
   conditions: readonly Condition[],
@@ -105,7 +119,18 @@ export function completeReps(
   return Number.isFinite(n) ? n : 0;
 }
 
-/** One more than the largest replicate index stored of any condition (0 when none). */
+/**
+ * One more than the largest replicate index stored of any condition (0
+ * when none): the fewest replicates per condition a rerun may ask for.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { storedReps } from "./run_plan.ts";
+ * assert.equal(storedReps(new Map([["n=4", new Set([0, 1])], ["n=6", new Set([4])]])), 5);
+ * assert.equal(storedReps(new Map()), 0);
+ * ```
+ */
 export function storedReps(stored: ReadonlyMap<string, ReadonlySet<number>>): number {
   let n = 0;
   for (const reps of stored.values()) for (const rep of reps) n = Math.max(n, rep + 1);

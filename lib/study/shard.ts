@@ -75,11 +75,36 @@ export function shardFromEnvironment(get: (name: string) => string | undefined):
   return null;
 }
 
+/** A replicate's place in a study: its condition's position in the design, and its index. */
+export interface ReplicatePlace {
+  /** The condition's position in the design, from 0. */
+  readonly position: number;
+  /** The replicate index, from 0. */
+  readonly rep: number;
+}
+
 /**
- * Whether replicate `rep` of the condition at `position` belongs to `shard`.
- * Depends on neither the number of replicates nor the other conditions, so
- * raising --reps extends every shard consistently.
+ * Whether replicate `place.rep` of the condition at `place.position`
+ * belongs to `shard` (every replicate when it is null): shard i of n holds
+ * those with (position + rep) mod n = i - 1, so each shard gets its share
+ * of every condition. Depends on neither the number of replicates nor the
+ * other conditions, so raising --reps extends every shard consistently.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { inShard } from "./shard.ts";
+ * const first = { index: 1, count: 3 };
+ * const reps = [0, 1, 2, 3, 4, 5, 6];
+ * assert.deepEqual(reps.filter((rep) => inShard(first, { position: 0, rep })), [0, 3, 6]);
+ * assert.deepEqual(reps.filter((rep) => inShard(first, { position: 1, rep })), [2, 5]);
+ * // Each replicate is in exactly one shard.
+ * const shards = [1, 2, 3].map((index) => ({ index, count: 3 }));
+ * const owners = (rep: number) => shards.filter((s) => inShard(s, { position: 4, rep })).length;
+ * assert.ok(reps.every((rep) => owners(rep) === 1));
+ * assert.ok(inShard(null, { position: 4, rep: 5 }));
+ * ```
  */
-export function inShard(shard: Shard | null, position: number, rep: number): boolean {
-  return shard === null || (position + rep) % shard.count === shard.index - 1;
+export function inShard(shard: Shard | null, place: ReplicatePlace): boolean {
+  return shard === null || (place.position + place.rep) % shard.count === shard.index - 1;
 }

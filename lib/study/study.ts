@@ -189,7 +189,33 @@ export function studyWarnings(study: StudyDefinition): string[] {
   return _truthWarnings(_conditionModels(study, _conditions(study)));
 }
 
-/** The conditions of a study, in order. */
+/**
+ * The conditions of a study, in design order: the full factorial of its
+ * factors (the first factor varying slowest), less those its `filter` drops.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { defineStudy, studyConditions } from "./study.ts";
+ * const study = defineStudy({
+ *   name: "x",
+ *   factors: { groups: [5, 10], icc: [0.1, 0.5] },
+ *   filter: (c) => !(c.groups === 10 && c.icc === 0.5),
+ *   generate: () => { throw new Error("not called"); },
+ *   truth: (c) => ({ g: Number(c.icc), Residual: 1 - Number(c.icc) }),
+ *   formula: "y ~ 1 + (1|g)",
+ *   methods: ["reml"],
+ *   intervals: ["wald"],
+ *   reps: 10,
+ *   seed: 1,
+ * });
+ * assert.deepEqual(studyConditions(study), [
+ *   { groups: 5, icc: 0.1 },
+ *   { groups: 5, icc: 0.5 },
+ *   { groups: 10, icc: 0.1 },
+ * ]);
+ * ```
+ */
 export function studyConditions(study: StudyDefinition): Condition[] {
   return designGrid(study.factors, { filter: study.filter });
 }

@@ -52,7 +52,32 @@ export interface PoolOptions {
  * Runs every task of `tasks` (consumed lazily) in a pool of workers and
  * hands each record to `options.onRecord`. Resolves true when stopped by
  * the signal, false when every task was handed over; rejects when the study
- * cannot be loaded in a worker or a record cannot be taken.
+ * cannot be loaded in a worker or a record cannot be taken. Cost: a
+ * process and a study module load per worker, then the replicates.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import type { ReplicateRecord } from "../store/records.ts";
+ * import { resolveStudy } from "./load_study.ts";
+ * import { runPool } from "./worker_pool.ts";
+ * // Two replicates of one condition of the built-in one-way study, in one worker.
+ * const condition = { groups: 5, icc: 0.05 };
+ * const records: ReplicateRecord[] = [];
+ * const stopped = await runPool([{ condition, rep: 0 }, { condition, rep: 1 }].values(), {
+ *   studyUrl: resolveStudy("one-way"),
+ *   seed: 3123,
+ *   workers: 1,
+ *   timeout: 60,
+ *   memoryLimit: 512,
+ *   onRecord: (record) => records.push(record),
+ * });
+ * assert.equal(stopped, false);
+ * assert.deepEqual(records.map((r) => [r.condition, r.rep, r.status]), [
+ *   ["groups=5;icc=0.05", 0, "ok"],
+ *   ["groups=5;icc=0.05", 1, "ok"],
+ * ]);
+ * ```
  */
 export function runPool(tasks: Iterator<WorkerTask>, options: PoolOptions): Promise<boolean> {
   return new Pool(tasks, options).run();

@@ -91,7 +91,7 @@ function check(name: string, f: ModelFrame, layout: string, thetas: number[][]) 
         const sorted = Float64Array.from(cp.order, (i) => theta[i]);
         for (const reml of [true, false]) {
           assert.ok(factor.update(sorted));
-          const got = profiledCriterion(factor, cp.n, cp.p, reml);
+          const got = profiledCriterion(factor, { n: cp.n, p: cp.p, reml });
           const want = denseCriterion(f, theta, reml);
           assert.ok(
             Math.abs(got - want) <= 1e-10 * Math.abs(want),

@@ -22,7 +22,6 @@ import { fitVarComp, type VarCompFit } from "../../lib/fit/fit.ts";
 import { crossProducts } from "../../lib/model/cross_products.ts";
 import type { ModelFrame } from "../../lib/model/frame.ts";
 import { VarianceDeviance } from "../../lib/inference/variance_deviance.ts";
-import { blockedFactor } from "../../lib/fit/blocked_factor.ts";
 
 /** |actual - printed| <= one unit in the printed last place (plus rounding). */
 function assertPrinted(actual: number, printed: string, what: string) {
@@ -41,7 +40,7 @@ function assertRounds(actual: number, printed: string, what: string) {
 /** The REML log-likelihood at given variances (by term name, and Residual). */
 function remlLogLik(frame: ModelFrame, variances: Record<string, number>): number {
   const cp = crossProducts(frame);
-  const deviance = new VarianceDeviance(cp, blockedFactor(cp), true);
+  const deviance = new VarianceDeviance(cp, { reml: true });
   const s = new Float64Array([
     ...cp.order.map((i) => variances[frame.terms[i].name]),
     variances.Residual,

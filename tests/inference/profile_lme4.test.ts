@@ -8,7 +8,6 @@ import { confidenceIntervals } from "../../lib/inference/intervals.ts";
 import { chiSquareQuantile } from "../../lib/special/mod.ts";
 import { crossProducts } from "../../lib/model/cross_products.ts";
 import { VarianceDeviance } from "../../lib/inference/variance_deviance.ts";
-import { blockedFactor } from "../../lib/fit/blocked_factor.ts";
 import { minimizeEven } from "../../lib/fit/optimize.ts";
 import { loadLme4Profile, loadLme4Reference } from "../fit/_lme4_fixtures.ts";
 
@@ -62,7 +61,7 @@ Deno.test("dyestuff: the lower batch limit sits exactly on the ML deviance cutof
   const lower = intervals.find((c) => c.parameter === "Batch")!.lower!;
   const cp = crossProducts(ref.frame);
   // The ML deviance at the limit, minimised over the residual variance alone.
-  const deviance = new VarianceDeviance(cp, blockedFactor(cp), false);
+  const deviance = new VarianceDeviance(cp, { reml: false });
   const profiled = minimizeEven(
     (tau) => deviance.evaluate(new Float64Array([lower, tau[0] * tau[0]])),
     new Float64Array([Math.sqrt(ml.variances.Residual)]),

@@ -59,7 +59,7 @@ export function _profileIntervals(
       return;
     }
     try {
-      const lim = profileFixedLimits(frame, cp, base, j, cutoff);
+      const lim = profileFixedLimits(cp, base, { column: j, cutoff });
       out.push(make.ok(f.name, lim));
     } catch (e) {
       out.push(make.failed(f.name, message(e)));

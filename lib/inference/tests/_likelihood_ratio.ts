@@ -63,7 +63,7 @@ export function _reducedFit(full: VarCompFit, cp: CrossProducts, term: number): 
     return theta;
   };
   const objective = (x: Float64Array): number =>
-    factor.update(at(x)) ? profiledCriterion(factor, n, p, reml) : Infinity;
+    factor.update(at(x)) ? profiledCriterion(factor, { n, p, reml }) : Infinity;
   if (free.length === 0) {
     return { criterion: objective(new Float64Array(0)), theta: at(new Float64Array(0)) };
   }

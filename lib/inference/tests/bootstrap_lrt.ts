@@ -61,7 +61,7 @@ export const bootstrapLrtTest: TestPlugin = {
         for (let b = 0; b < B; b++) {
           const y = simulate(stream);
           try {
-            const cp = withResponse(context.crossProducts, frame, y);
+            const cp = withResponse(context.crossProducts, { frame, y });
             const star = fitVarComp({ ...frame, y }, { method: "ml", crossProducts: cp });
             if (_statistic(star, _reducedFit(star, cp, i)) >= t) exceed++;
             used++;

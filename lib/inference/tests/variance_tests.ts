@@ -100,7 +100,26 @@ export interface VarianceTestOptions {
   context?: TestContext;
 }
 
-/** The plug-ins of `tests`, checked; two different tests may not share a name. */
+/**
+ * The plug-ins of `tests` (built-in names and plug-in objects), checked and
+ * in order; two different tests may not share a name (a TypeError), while
+ * the same plug-in twice is allowed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { resolveTests } from "./variance_tests.ts";
+ * const toy = { name: "toy", test: () => [] };
+ * const plugins = resolveTests(["lrt", toy, "f"]);
+ * assert.deepEqual(plugins.map((p) => p.name), ["lrt", "toy", "f"]);
+ * assert.equal(plugins[1], toy);
+ * assert.throws(
+ *   () => resolveTests([toy, { name: "toy", test: () => [] }]),
+ *   { name: "TypeError", message: 'two different test plug-ins are named "toy"' },
+ * );
+ * assert.throws(() => resolveTests(["lrt-chi"]), /unknown test "lrt-chi"/);
+ * ```
+ */
 export function resolveTests(tests: readonly (string | TestPlugin)[]): TestPlugin[] {
   const byName = new Map<string, TestPlugin>();
   return tests.map((entry) => {
