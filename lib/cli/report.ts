@@ -146,7 +146,7 @@ async function writeFiles(
   }
   if (formats.has("html")) {
     const ademp = store.readManifest()?.ademp;
-    write("report.html", await htmlReport(store, rows, { ademp, nonconverged }));
+    write("report.html", await htmlReport(store, rows, { ademp, nonconverged, comparisons }));
   }
   return written;
 }

@@ -83,7 +83,7 @@ ${code}
 /** The table's estimator measures: measure, column title, and whether shown in percent. */
 const TABLE_MEASURES = [
   ["bias", "bias", false],
-  ["relative_bias", "rel. bias", false],
+  ["relative_bias", "rel. bias%", true],
   ["empirical_se", "emp. SE", false],
   ["model_se", "model SE", false],
   ["rmse", "RMSE", false],
@@ -117,7 +117,7 @@ export function measureTable(
     "condition",
     "method",
     ...estimator.map(([, title]) => title),
-    ...intervals.flatMap((i) => [`coverage ${i}`, `width ${i}`]),
+    ...intervals.flatMap((i) => [`cover% ${i}`, `width ${i}`]),
   ];
   const body: string[] = [];
   for (const condition of data.conditionOrder) {
@@ -130,7 +130,8 @@ export function measureTable(
       if ([...own, ...ofIntervals].every((c) => c === undefined)) continue;
       const cells = [
         ...own.map((c, k) => estimator[k][2] ? rateCell(c) : cell(c)),
-        ...ofIntervals.map(cell),
+        // Coverage in percent, the width as it is.
+        ...ofIntervals.map((c, k) => k % 2 === 0 ? rateCell(c) : cell(c)),
       ];
       body.push(
         `<tr><td>${esc(label(condition))}</td><td>${esc(method)}</td>${
@@ -143,8 +144,9 @@ export function measureTable(
   return `<div class="scroll"><table class="measures"><thead><tr>${
     head.map((h) => `<th>${esc(h)}</th>`).join("")
   }</tr></thead><tbody>${body.join("\n")}</tbody></table></div>
-<p class="note">Monte Carlo SEs in parentheses; fail% and nconv% in percent of attempted ` +
-    `replicates. ${note}</p>`;
+<p class="note">Monte Carlo SEs in parentheses; rel. bias% in percent of the true value; ` +
+    `cover% (undefined intervals count as misses), fail% and nconv% in percent of attempted ` +
+    `replicates; width: mean width of the defined intervals. ${note}</p>`;
 }
 
 /** The tests' level recorded in the config (`alpha`), else 0.05. */
@@ -205,13 +207,18 @@ export function testsTable(
 function rateCell(row: MeasureRow | undefined): string {
   if (!row || row.value === null) return "&ndash;";
   const p = (x: number) => (100 * x).toFixed(1);
-  const mcse = row.mcse === null ? "" : ` <span class="mcse">(${p(row.mcse)})</span>`;
+  // A non-finite MCSE (of an absurd width, say) is left out rather than printed as NaN.
+  const mcse = row.mcse === null || !Number.isFinite(row.mcse)
+    ? ""
+    : ` <span class="mcse">(${p(row.mcse)})</span>`;
   return `${p(row.value)}${mcse}`;
 }
 
 function cell(row: MeasureRow | undefined): string {
   if (!row || row.value === null) return "&ndash;";
-  const mcse = row.mcse === null ? "" : ` <span class="mcse">(${num(row.mcse)})</span>`;
+  const mcse = row.mcse === null || !Number.isFinite(row.mcse)
+    ? ""
+    : ` <span class="mcse">(${num(row.mcse)})</span>`;
   return `${num(row.value)}${mcse}`;
 }
 

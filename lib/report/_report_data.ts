@@ -2,14 +2,15 @@
  * What the plots and tables of the HTML report read from the store: the
  * study's conditions, parameters, methods, intervals and tests in design
  * order, the nested-loop order of the conditions, the design factor of the
- * power curves, samples of the per-replicate estimates, and the ranked
- * intervals of the zip plots.
+ * power curves, the variance components and true values of the
+ * parameters, and samples of the per-replicate estimates.
  *
  * @module
  */
 
 import type { Manifest, ResultStore, StoredCondition } from "../store/store.ts";
 import type { Ademp } from "../study/study.ts";
+import { parseFormula, randomTermName } from "../model/formula.ts";
 
 /** The parts of the manifest's `config` the report reads. */
 export type Config = {
@@ -31,6 +32,17 @@ export interface StudyData {
   /** Condition keys in design order. */
   conditionOrder: string[];
   parameters: string[];
+  /**
+   * The parameters that are variance components (the formula's random terms
+   * and `Residual`; without a parseable formula, every parameter but
+   * `(Intercept)`), in design order.
+   */
+  variances: string[];
+  /**
+   * Per parameter and condition the true value; null when the condition's
+   * replicates give none or differing ones.
+   */
+  truths: Map<string, Map<string, number | null>>;
   methods: string[];
   intervals: string[];
   /** The tests of the store, in design order; none when the study has no tests. */
@@ -45,24 +57,59 @@ export function readStudy(store: ResultStore): StudyData {
   const db = store.db;
   const names = (sql: string) => db.prepare(sql).all().map((r) => String(Object.values(r)[0]));
   const conditions = store.conditions();
+  const manifest = store.readManifest();
+  const config = manifest?.config as Config | undefined;
+  const parameters = names(
+    "SELECT parameter FROM estimates GROUP BY parameter ORDER BY MIN(ordinal), parameter",
+  );
   const stored = db.prepare(
     "SELECT COUNT(*) AS n, COALESCE(SUM(status <> 'ok'), 0) AS failed FROM replicates",
   ).get();
   return {
-    manifest: store.readManifest(),
+    manifest,
     conditions,
     conditionOrder: conditions.map((c) => c.condition),
-    parameters: names(
-      "SELECT parameter FROM estimates GROUP BY parameter ORDER BY MIN(ordinal), parameter",
-    ),
+    parameters,
+    variances: varianceComponents(parameters, config?.formula),
+    truths: readTruths(store),
     methods: names("SELECT method FROM fits GROUP BY method ORDER BY MIN(ordinal), method"),
     intervals: names(
       "SELECT interval FROM intervals GROUP BY interval ORDER BY MIN(ordinal), interval",
     ),
     tests: names("SELECT test FROM tests GROUP BY test ORDER BY MIN(ordinal), test"),
-    loop: nestedLoopOrder(conditions, (store.readManifest()?.config as Config)?.factors),
+    loop: nestedLoopOrder(conditions, config?.factors),
     replicates: { stored: Number(stored?.n ?? 0), failed: Number(stored?.failed ?? 0) },
   };
+}
+
+/** The variance components among `parameters`, by the model formula. */
+function varianceComponents(parameters: string[], formula: string | undefined): string[] {
+  let random: string[] | null = null;
+  try {
+    if (formula) random = parseFormula(formula).random.map(randomTermName);
+  } catch {
+    // A formula the parser does not know (another program's method): fall back on names.
+  }
+  return parameters.filter((p) =>
+    random === null ? p !== "(Intercept)" : p === "Residual" || random.includes(p)
+  );
+}
+
+/** Per parameter and condition the true value of its estimates (null unless one). */
+function readTruths(store: ResultStore): StudyData["truths"] {
+  const truths: StudyData["truths"] = new Map();
+  const rows = store.db.prepare(
+    `SELECT parameter, condition, MIN(truth) AS lo, MAX(truth) AS hi, SUM(truth IS NULL) AS none
+     FROM estimates GROUP BY parameter, condition`,
+  ).all();
+  for (const r of rows) {
+    const parameter = String(r.parameter);
+    let byCondition = truths.get(parameter);
+    if (!byCondition) truths.set(parameter, byCondition = new Map());
+    const single = r.lo !== null && r.lo === r.hi && Number(r.none) === 0;
+    byCondition.set(String(r.condition), single ? Number(r.lo) : null);
+  }
+  return truths;
 }
 
 /**
@@ -169,66 +216,4 @@ export function sampleEstimates(store: ResultStore, parameter: string, max: numb
     estimate: Number(r.estimate),
     truth: r.truth === null ? null : Number(r.truth),
   }));
-}
-
-/** One interval of a zip plot, placed at the centile of its rank. */
-export interface ZipRow {
-  interval: string;
-  lower: number;
-  upper: number;
-  centile: number;
-  covers: string;
-}
-
-/** The ranked intervals of the zip plots of `parameter`, one plot per interval method. */
-export function zipData(
-  store: ResultStore,
-  data: StudyData,
-  parameter: string,
-  options: { zipCondition?: string; zipMethod?: string; maxIntervals?: number },
-): { condition: string; method: string; truth: number; rows: ZipRow[] } {
-  const condition = options.zipCondition ?? data.conditionOrder[0] ?? "";
-  const method = options.zipMethod ?? data.methods[0] ?? "";
-  const select = store.db.prepare(
-    `SELECT i.lower, i.upper, e.estimate, e.se, e.truth FROM intervals i
-     JOIN estimates e USING (condition, rep, method, parameter)
-     WHERE i.condition = ? AND i.method = ? AND i.parameter = ? AND i.interval = ?
-       AND i.status = 'ok' AND i.lower IS NOT NULL AND i.upper IS NOT NULL
-       AND e.truth IS NOT NULL
-     ORDER BY i.rep LIMIT ?`,
-  );
-  const rows: ZipRow[] = [];
-  let truth = NaN;
-  for (const interval of data.intervals) {
-    const found = select.all(condition, method, parameter, interval, options.maxIntervals ?? 1000);
-    if (found.length === 0) continue;
-    const ranked = found.map((r) => {
-      const lower = Number(r.lower), upper = Number(r.upper), t = Number(r.truth);
-      truth = t;
-      const se = r.se === null ? NaN : Number(r.se);
-      const estimate = r.estimate === null ? NaN : Number(r.estimate);
-      // Morris et al. rank Wald intervals by |z|; any interval by where the truth falls
-      // relative to its centre and half-width (below 1 covers).
-      const half = (upper - lower) / 2;
-      const distance = Math.abs(t - (lower + upper) / 2);
-      const score = interval === "wald" && se > 0 && Number.isFinite(estimate)
-        ? Math.abs(estimate - t) / se
-        : half > 0
-        ? distance / half
-        : distance === 0
-        ? 0
-        : Infinity;
-      return { lower, upper, score, covers: lower <= t && t <= upper };
-    }).sort((a, b) => a.score - b.score);
-    ranked.forEach((r, k) =>
-      rows.push({
-        interval,
-        lower: r.lower,
-        upper: r.upper,
-        centile: (100 * (k + 0.5)) / ranked.length,
-        covers: r.covers ? "covers" : "does not cover",
-      })
-    );
-  }
-  return { condition, method, truth, rows };
 }

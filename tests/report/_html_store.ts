@@ -1,12 +1,20 @@
 /**
  * A store of the two-factor fixture study and its HTML report, and the
  * HTML report of the tests store (hypothesis tests, power curves), each
- * built once per test process and shared by the HTML report tests.
+ * built once per test process and shared by the HTML report tests; and a
+ * hand-made store with boundary estimates and absurd intervals for the
+ * charts' tests.
  *
  * @module
  */
 import { join } from "node:path";
-import { openStore } from "../../lib/store/store.ts";
+import { openStore, type ResultStore } from "../../lib/store/store.ts";
+import type {
+  FitRecord,
+  IntervalRecord,
+  ParameterRecord,
+  ReplicateRecord,
+} from "../../lib/store/records.ts";
 import { runStudy, storePath } from "../../lib/study/runner.ts";
 import { htmlReport } from "../../lib/report/html.ts";
 import { performanceMeasures } from "../../lib/report/measures.ts";
@@ -64,4 +72,104 @@ export function htmlTestsFixture(): Promise<{ dir: string; file: string; html: s
     }
   })();
   return builtTests;
+}
+
+/** The conditions of {@linkcode boundaryStore}: n x sd, group1's true variance sd^2. */
+export const BOUNDARY_CONDITIONS = [5, 10].flatMap((n) =>
+  [0.5, 1].map((sd) => ({ condition: `n=${n};sd=${sd}`, params: { n, sd } }))
+);
+
+/** Replicates per condition of {@linkcode boundaryStore}. */
+export const BOUNDARY_REPS = 20;
+
+/**
+ * group1 of replicate `rep` in a condition of true value `truth`: REML is 0
+ * in every fourth replicate (25% at the boundary), ANOVA negative there
+ * (25% below 0); Wald intervals estimate +- 0.5 cut at 0; Satterthwaite
+ * intervals undefined in every tenth replicate and reaching 1e9 in another
+ * tenth (to be clipped).
+ */
+function boundaryGroup1(method: string, rep: number, truth: number): ParameterRecord {
+  const boundary = rep % 4 === 0;
+  const estimate = boundary ? (method === "REML" ? 0 : -0.1) : truth * (0.5 + rep / 20);
+  const satterthwaite: IntervalRecord = rep % 10 === 0
+    ? { interval: "satterthwaite", lower: null, upper: null, status: "undefined" }
+    : rep % 10 === 1
+    ? { interval: "satterthwaite", lower: 0.01, upper: 1e9, status: "ok" }
+    : { interval: "satterthwaite", lower: estimate / 2, upper: 2 * estimate + 0.1, status: "ok" };
+  return {
+    parameter: "group1",
+    truth,
+    estimate,
+    se: 0.25,
+    intervals: [
+      { interval: "wald", lower: Math.max(0, estimate - 0.5), upper: estimate + 0.5, status: "ok" },
+      satterthwaite,
+    ],
+  };
+}
+
+/**
+ * A store built by hand for the HTML report's charts: four conditions
+ * ({@linkcode BOUNDARY_CONDITIONS}, so two factors vary and group1's truth
+ * with them), REML and ANOVA, group1 with boundary and negative estimates,
+ * undefined and absurdly wide intervals ({@linkcode boundaryGroup1}), and
+ * Residual with Wald intervals.
+ */
+export function boundaryStore(): ResultStore {
+  const store = openStore(":memory:");
+  store.writeManifest({
+    study: "boundary",
+    config: {
+      level: 0.95,
+      factors: { n: [5, 10], sd: [0.5, 1] },
+      formula: "y ~ 1 + (1|group1)",
+      methods: ["REML", "ANOVA"],
+      intervals: ["wald", "satterthwaite"],
+    },
+    configHash: "b",
+    seed: 1,
+    reps: BOUNDARY_REPS,
+    shard: null,
+    versions: {},
+    createdAt: "2024-01-01T00:00:00.000Z",
+    timings: {},
+  });
+  store.registerConditions(BOUNDARY_CONDITIONS);
+  const records: ReplicateRecord[] = BOUNDARY_CONDITIONS.flatMap(({ condition, params }) =>
+    Array.from({ length: BOUNDARY_REPS }, (_, rep) => ({
+      condition,
+      rep,
+      status: "ok" as const,
+      message: null,
+      generateMs: 0,
+      totalMs: 1,
+      fits: ["REML", "ANOVA"].map((method): FitRecord => {
+        const residual = 1 + 0.02 * (rep - 10);
+        return {
+          method,
+          status: "ok",
+          converged: true,
+          singular: method === "REML" && rep % 4 === 0,
+          evaluations: 1,
+          fitMs: 0,
+          message: null,
+          parameters: [boundaryGroup1(method, rep, params.sd ** 2), {
+            parameter: "Residual",
+            truth: 1,
+            estimate: residual,
+            se: 0.1,
+            intervals: [{
+              interval: "wald",
+              lower: residual - 0.2,
+              upper: residual + 0.2,
+              status: "ok",
+            }],
+          }],
+        };
+      }),
+    }))
+  );
+  store.writeReplicates(records);
+  return store;
 }

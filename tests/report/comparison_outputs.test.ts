@@ -9,6 +9,7 @@ import { comparisonTable } from "../../lib/report/comparison_table.ts";
 import { COMPARISON_COLUMNS, comparisonsCsv } from "../../lib/report/export_csv.ts";
 import { reportJson } from "../../lib/report/export_json.ts";
 import { markdownReport } from "../../lib/report/export_markdown.ts";
+import { htmlReport } from "../../lib/report/html.ts";
 import type { ResultStore } from "../../lib/store/store.ts";
 import { comparisonStore } from "./_comparisons_store.ts";
 
@@ -136,3 +137,27 @@ Deno.test("a study with one method shows no comparisons anywhere", () =>
     assert.deepEqual(JSON.parse(reportJson(store, measures)).comparisons, []);
     assert.doesNotMatch(markdownReport(store, measures), /Paired|paired/);
   }));
+
+Deno.test("report.html gains a paired-comparisons table per parameter, none with one method", async () => {
+  const store = comparisonStore();
+  try {
+    const html = await htmlReport(store, performanceMeasures(store), {
+      generatedAt: new Date(0),
+    });
+    assert.ok((html.match(/<h3>Paired comparisons with REML<\/h3>/g)?.length ?? 0) >= 1);
+    // The cells of the terminal block (above), as a table row.
+    assert.match(
+      html,
+      /<tr><td>k=1<\/td><td>ML<\/td><td>4<\/td><td>-43 \(37\)<\/td><td>0\.832<\/td><td>0\.25 \(0\.48\)<\/td>/,
+    );
+  } finally {
+    store.close();
+  }
+  const one = comparisonStore(["REML"]);
+  try {
+    const html = await htmlReport(one, performanceMeasures(one), { generatedAt: new Date(0) });
+    assert.doesNotMatch(html, /Paired comparisons/);
+  } finally {
+    one.close();
+  }
+});

@@ -31,9 +31,10 @@ Deno.test("htmlReport is one self-contained page with an SVG per chart", async (
   assert.doesNotMatch(html, /<script|<link|<img|<iframe|@import|@font-face/i);
   assert.doesNotMatch(html, /\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i);
   assert.doesNotMatch(html, /url\(\s*["']?(?:https?:)?\/\//i);
-  // 4 parameters x (distribution, coverage, zip, two nested-loop plots).
+  // 4 parameters x (distribution, coverage, two nested-loop plots), and zip plots of the two
+  // variance components other than Residual.
   const svgs = html.match(/<svg[\s>][\s\S]*?<\/svg>/g) ?? [];
-  assert.equal(svgs.length, PARAMETERS.length * 5);
+  assert.equal(svgs.length, PARAMETERS.length * 4 + 2);
   for (const svg of svgs) assert.match(svg, /<(?:path|line|rect)\b[^>]*(?: d="M| x2=")/);
   // Ids of separate inline SVGs must not clash.
   const ids = [...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
@@ -60,14 +61,17 @@ Deno.test("htmlReport has the ADEMP header and a section per parameter", async (
     const escaped = p.replace(/[()]/g, "\\$&");
     assert.match(html, new RegExp(`<h2 id="[^"]+">${escaped}</h2>`));
   }
-  for (const heading of ["Sampling distributions", "Coverage", "Zip plots", "Key measures"]) {
+  for (const heading of ["Sampling distributions", "Coverage", "Key measures"]) {
     assert.equal(html.split(`<h3>${heading}</h3>`).length - 1, PARAMETERS.length, heading);
   }
-  assert.equal(html.split("<h3>Nested-loop plot: bias</h3>").length - 1, PARAMETERS.length);
+  assert.equal(html.split("<h3>Zip plots</h3>").length - 1, 2);
+  // group1's true variance differs between conditions: its bias is relative.
+  assert.equal(html.split("<h3>Nested-loop plot: bias</h3>").length - 1, PARAMETERS.length - 1);
+  assert.equal(html.split("<h3>Nested-loop plot: relative bias</h3>").length - 1, 1);
   // Table: 5 conditions x 3 methods per parameter, coverage of both interval methods.
   const table = html.slice(html.indexOf('<table class="measures">'));
   assert.equal(table.slice(0, table.indexOf("</table>")).split("<tr><td>").length - 1, 15);
-  assert.ok(table.includes("<th>coverage wald-log</th>"));
+  assert.ok(table.includes("<th>cover% wald-log</th>"));
   assert.ok(table.includes("<th>fail%</th><th>nconv%</th>"));
   // The default rule, said under every parameter's table.
   const note = "Non-converged fits are used in the measures and counted in nconv%.";
@@ -122,14 +126,16 @@ Deno.test("htmlReport without measures or a second factor leaves those plots out
     assert.match(bare, /Not recorded in the store\./);
     const full = await htmlReport(store, performanceMeasures(store), {
       maxIntervals: 5,
-      zipMethod: "ANOVA",
+      zipParameters: ["Residual"],
       title: "Tiny & small",
     });
     assert.match(full, /<title>Tiny &amp; small<\/title>/);
     assert.match(full, /<h3>Coverage<\/h3>/);
     // One varying factor: no nested-loop plot.
     assert.doesNotMatch(full, /Nested-loop/);
-    assert.match(full, /method ANOVA: up to 5 intervals/);
+    assert.match(full, /a column per interval method: up to 5 intervals/);
+    assert.equal(full.split("<h3>Zip plots</h3>").length - 1, 1);
+    assert.match(full, /Zip plots are drawn for Residual/);
   } finally {
     store.close();
   }
