@@ -200,7 +200,12 @@ const SQL = { use: statements(FIT_FILTERS.use), exclude: statements(FIT_FILTERS.
 
 type SqlRow = Record<string, unknown>;
 
-const num = (v: unknown): number | null => v === null || v === undefined ? null : Number(v);
+// A sum that overflowed (limits of 1e156 squared) is no number to report: null, not NaN.
+const num = (v: unknown): number | null => {
+  if (v === null || v === undefined) return null;
+  const x = Number(v);
+  return Number.isFinite(x) ? x : null;
+};
 const count = (v: unknown): number => v === null || v === undefined ? 0 : Number(v);
 const key = (r: SqlRow): string => `${r.condition}\u0000${r.method}\u0000${r.parameter}`;
 
