@@ -2,7 +2,9 @@
  * The results store: one SQLite file (Deno's built-in `node:sqlite`) per
  * study run or shard, holding a manifest, the condition list and every
  * replicate in normalised tables (`replicates`, `fits`, `estimates`,
- * `intervals`, `tests`) that SQL reports can aggregate directly.
+ * `intervals`, `tests`) that SQL reports can aggregate directly, and views
+ * with the design factors as columns for R, pandas and SQL users
+ * (`estimates_long`, `intervals_long`, `tests_long`; lib/store/_store_views.ts).
  *
  * @module
  */
@@ -19,6 +21,7 @@ import type {
   TestRecord,
   TestStatus,
 } from "./records.ts";
+import { viewUpdates } from "./_store_views.ts";
 
 /**
  * The schema version this module writes, kept in SQLite's `user_version`
@@ -196,6 +199,9 @@ const createdLogFiles = new WeakSet<ResultStore>();
  * schema version 1 (before tests) is upgraded when opened for writing (its
  * `tests` table is created) and read as a store without tests when opened
  * read-only (an empty TEMP table `tests` of this connection stands in).
+ * The views are created with the tables and rebuilt when conditions are
+ * registered; read-only, a store without them (or with views of other
+ * conditions) gets TEMP views of this connection instead.
  *
  * @example
  * ```ts
@@ -386,6 +392,20 @@ export class ResultStore {
     // A TEMP table lives in this connection's temporary database, never in the store file,
     // and unqualified names find it: every query of `tests` reads an empty table.
     if (this.readOnly && !tables.has("tests")) db.exec(testsTable("temp.tests"));
+    this.#syncViews();
+  }
+
+  /**
+   * Brings the views (estimates_long, intervals_long, tests_long; see
+   * _store_views.ts) up to date with the conditions: stored in the file
+   * when open for writing, as TEMP views of this connection when read-only
+   * (for stores written before the views, or with views of other conditions).
+   */
+  #syncViews(): void {
+    const updates = viewUpdates(this.db, { temp: this.readOnly });
+    if (updates.length === 0) return;
+    if (this.readOnly) { for (const sql of updates) this.db.exec(sql); }
+    else this.#transaction(() => updates.forEach((sql) => this.db.exec(sql)));
   }
 
   /** The manifest, or null when none was written yet. */
@@ -425,6 +445,8 @@ export class ResultStore {
       for (const { condition, params } of list) {
         if (insert.run(condition, position, JSON.stringify(params)).changes) position++;
       }
+      // The views' factor columns follow the conditions.
+      for (const sql of viewUpdates(this.db)) this.db.exec(sql);
     });
   }
 
