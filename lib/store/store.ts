@@ -234,7 +234,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): ResultS
 function openReadOnly(path: string): ResultStore {
   if (!existsSync(path)) throw new Error(`cannot open ${path}: no such store`);
   if (statSync(path).isDirectory()) {
-    throw new Error(`${path} is not a vcsim results store: it is a directory`);
+    throw new TypeError(`${path} is not a vcsim results store: it is a directory`);
   }
   const logFiles = existsSync(`${path}-wal`) || existsSync(`${path}-shm`);
   let store: ResultStore;
@@ -354,7 +354,7 @@ export class ResultStore {
     db.exec("PRAGMA busy_timeout = 5000");
     const version = Number(db.prepare("PRAGMA user_version").get()?.user_version ?? 0);
     if (version > SCHEMA_VERSION) {
-      throw new Error(
+      throw new RangeError(
         `${this.name} has store schema version ${version}, newer than this vcsim supports ` +
           `(${SCHEMA_VERSION}): use a newer vcsim`,
       );
@@ -367,7 +367,7 @@ export class ResultStore {
     const required = version >= 2 ? TABLES : TABLES_1;
     const missing = required.filter((t) => !tables.has(t));
     if (version === 0 && tables.size > 0 && missing.length === required.length) {
-      throw new Error(
+      throw new TypeError(
         `${this.name} is not a vcsim results store: it holds other tables (${
           [...tables].slice(0, 5).join(", ")
         })`,
@@ -379,15 +379,15 @@ export class ResultStore {
         db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       });
     } else if (missing.length === required.length) {
-      throw new Error(`${this.name} is not a vcsim results store: it has no vcsim tables`);
+      throw new TypeError(`${this.name} is not a vcsim results store: it has no vcsim tables`);
     } else if (missing.length > 0) {
       const [noun, verb] = missing.length === 1 ? ["table", "is"] : ["tables", "are"];
-      throw new Error(
+      throw new TypeError(
         `${this.name} is not a vcsim results store: ${noun} ${missing.join(", ")} ${verb} missing`,
       );
     }
     if (this.readOnly && !db.prepare("SELECT 1 AS one FROM manifest WHERE id = 1").get()) {
-      throw new Error(`${this.name} has no manifest: it was not written by a vcsim study run`);
+      throw new TypeError(`${this.name} has no manifest: it was not written by a vcsim study run`);
     }
     // A TEMP table lives in this connection's temporary database, never in the store file,
     // and unqualified names find it: every query of `tests` reads an empty table.
@@ -487,7 +487,7 @@ export class ResultStore {
     for (const record of records) {
       validateReplicate(record);
       const key = `${record.condition}\u0000${record.rep}`;
-      if (seen.has(key)) throw new Error(`${describe(record)} appears twice in the batch`);
+      if (seen.has(key)) throw new RangeError(`${describe(record)} appears twice in the batch`);
       seen.add(key);
     }
     this.#transaction(() => {
@@ -500,7 +500,7 @@ export class ResultStore {
       this.#insertReplicate.run(r.condition, r.rep, r.status, r.message, r.generateMs, r.totalMs);
     } catch (error) {
       if (isConstraintError(error)) {
-        throw new Error(`${describe(r)} is already stored`, { cause: error });
+        throw new RangeError(`${describe(r)} is already stored`, { cause: error });
       }
       throw error;
     }
@@ -595,7 +595,7 @@ export class ResultStore {
    * each batch. Throws on a read-only store.
    */
   checkpoint(): void {
-    if (this.readOnly) throw new Error(`cannot checkpoint ${this.name}: it is open read-only`);
+    if (this.readOnly) throw new TypeError(`cannot checkpoint ${this.name}: it is open read-only`);
     this.db.prepare("PRAGMA wal_checkpoint(PASSIVE)").get();
   }
 
@@ -618,7 +618,7 @@ export class ResultStore {
   }
 
   #assertWritable(): void {
-    if (this.readOnly) throw new Error(`cannot write to ${this.name}: it is open read-only`);
+    if (this.readOnly) throw new TypeError(`cannot write to ${this.name}: it is open read-only`);
   }
 
   #assemble(row: Row): ReplicateRecord {
@@ -706,7 +706,7 @@ function describeOpenError(error: unknown, name: string): unknown {
   const message = error instanceof Error ? error.message : String(error);
   // SQLITE_NOTADB is 26, SQLITE_CORRUPT 11; exec() errors carry only the message.
   if (code === 26 || message === "file is not a database") {
-    return new Error(`${name} is not a vcsim results store: ${message}`, { cause: error });
+    return new TypeError(`${name} is not a vcsim results store: ${message}`, { cause: error });
   }
   if (code === 11 || message === "database disk image is malformed") {
     return new Error(`${name} is corrupt: ${message}`, { cause: error });
@@ -728,7 +728,8 @@ function isConstraintError(error: unknown): boolean {
 function checkNumber(value: unknown, nullable: boolean, where: () => string): void {
   if (value === null && nullable) return;
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new Error(
+    const Kind = typeof value === "number" ? RangeError : TypeError;
+    throw new Kind(
       `${where()} is ${typeof value === "number" ? String(value) : JSON.stringify(value)}: ` +
         `the store takes finite numbers only${nullable ? " (use null for a missing value)" : ""}`,
     );
@@ -736,14 +737,14 @@ function checkNumber(value: unknown, nullable: boolean, where: () => string): vo
 }
 
 function checkUnique(names: Set<string>, name: string, what: () => string): void {
-  if (names.has(name)) throw new Error(`${what()} appears twice`);
+  if (names.has(name)) throw new RangeError(`${what()} appears twice`);
   names.add(name);
 }
 
 function validateReplicate(r: ReplicateRecord): void {
   const at = describe(r);
   if (!Number.isSafeInteger(r.rep) || r.rep < 0) {
-    throw new Error(`replicate index ${r.rep} of condition "${r.condition}" is not an index`);
+    throw new RangeError(`replicate index ${r.rep} of condition "${r.condition}" is not an index`);
   }
   checkNumber(r.generateMs, false, () => `generateMs of ${at}`);
   checkNumber(r.totalMs, false, () => `totalMs of ${at}`);

@@ -147,9 +147,13 @@ Deno.test("bad test records are refused by name, and their batch is not stored",
         return true;
       });
     const twice = [tests(0)[0], tests(0)[1], { ...tests(0)[2], test: "rlrt" }];
-    refuse(twice, new RegExp(`^rlrt ${at} appears twice$`));
-    refuse({ statistic: NaN }, new RegExp(`^statistic of rlrt ${at} is NaN: .*use null`));
-    refuse({ pValue: Infinity }, /^p-value of rlrt .* is Infinity/);
+    refuse(twice, new RegExp(`^rlrt ${at} appears twice$`), "RangeError");
+    refuse(
+      { statistic: NaN },
+      new RegExp(`^statistic of rlrt ${at} is NaN: .*use null`),
+      "RangeError",
+    );
+    refuse({ pValue: Infinity }, /^p-value of rlrt .* is Infinity/, "RangeError");
     refuse(
       { pValue: 1.5 },
       new RegExp(`^p-value of rlrt ${at} is 1\\.5: expected a value in \\[0, 1\\]$`),
@@ -272,7 +276,7 @@ Deno.test("a store of schema version 1 opened for writing gains the tests table"
     db.close();
     assert.throws(
       () => openStore(path, { readOnly: true }),
-      new RegExp(`^Error: ${path} is not a vcsim results store: table tests is missing$`),
+      new RegExp(`^TypeError: ${path} is not a vcsim results store: table tests is missing$`),
     );
     assert.ok(existsSync(path));
   }));
