@@ -209,6 +209,28 @@ export function comparisonsCsv(store: ResultStore, rows: readonly ComparisonRow[
  * replicate or fit still gets its rows, with `NA` estimates, so the
  * failures are visible to rsimsum and pandas. Lines come from SQL cursors
  * one at a time; consume the generator before writing to the store.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { openStore } from "../store/store.ts";
+ * import { longCsv } from "./export_csv.ts";
+ * const store = openStore(":memory:");
+ * store.registerConditions([{ condition: "n=5", params: { n: 5 } }]);
+ * store.writeReplicates([{
+ *   condition: "n=5", rep: 0, status: "ok", message: null, generateMs: 0, totalMs: 0,
+ *   fits: [{
+ *     method: "REML", status: "ok", converged: true, singular: false, evaluations: 3, fitMs: 1,
+ *     message: null,
+ *     parameters: [{ parameter: "g", truth: 1, estimate: 1.5, se: 0.5, intervals: [] }],
+ *   }],
+ * }]);
+ * const [header, line] = [...longCsv(store)];
+ * assert.match(header, /^n,condition,rep,/);
+ * assert.match(line, /^5,n=5,0,/);
+ * assert.match(line, /,1\.5,/);
+ * store.close();
+ * ```
  */
 export function* longCsv(store: ResultStore): Generator<string> {
   const conditions = conditionList(store);
@@ -289,6 +311,18 @@ export function* longCsv(store: ResultStore): Generator<string> {
  * Writes `lines` to the file at `path` (replacing it) in chunks of about
  * 64 KiB, so memory stays flat however many lines there are. Returns the
  * number of lines written.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { join } from "node:path";
+ * import { writeLines } from "./export_csv.ts";
+ * const dir = Deno.makeTempDirSync();
+ * const path = join(dir, "x.csv");
+ * assert.equal(writeLines(path, ["a,b\n", "1,2\n"]), 2);
+ * assert.equal(Deno.readTextFileSync(path), "a,b\n1,2\n");
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
  */
 export function writeLines(path: string, lines: Iterable<string>): number {
   const file = Deno.openSync(path, { write: true, create: true, truncate: true });

@@ -220,7 +220,22 @@ export function scaleUnit(scale: McseScale): string {
   return scale === "truth" ? "x |truth|" : scale === "empirical-se" ? "x EmpSE" : "";
 }
 
-/** Formats {@linkcode ReplicatesNeeded} as lines of text (at most ~100 columns). */
+/**
+ * Formats {@linkcode ReplicatesNeeded} as lines of text (at most ~100 columns).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { formatReplicatesNeeded, replicatesNeeded } from "./planning.ts";
+ * const row = {
+ *   condition: "c", method: "REML", parameter: "group1", interval: "wald",
+ *   measure: "coverage" as const, value: 0.5, mcse: 0.05,
+ * };
+ * const text = formatReplicatesNeeded(replicatesNeeded([row], { coverage: 0.005 }));
+ * assert.match(text, /10000/);
+ * assert.ok(text.split("\n").every((line) => line.length <= 100));
+ * ```
+ */
 export function formatReplicatesNeeded(plan: ReplicatesNeeded): string {
   const lines: string[] = [];
   const { coverage, bias } = plan.targets;

@@ -67,7 +67,21 @@ const TESTS_LEGEND = "tests: reject % of the n ok tests with its MCSE, a size wh
   "is 0, else a power;\n  not ok%: replicates without an ok test (undefined, not applicable, " +
   "failed, no fit)";
 
-/** True when a coverage is further than 2 MCSE from `nominal` (an MCSE of 0 flags any miss). */
+/**
+ * True when a coverage is further than 2 MCSE from `nominal` (an MCSE of 0 flags any miss).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { coverageOff } from "./terminal_table.ts";
+ * const row = {
+ *   condition: "c", method: "REML", parameter: "g", interval: "wald",
+ *   measure: "coverage" as const, value: 0.9, mcse: 0.01,
+ * };
+ * assert.equal(coverageOff(row, 0.95), true); // 5 MCSE below
+ * assert.equal(coverageOff({ ...row, mcse: 0.03 }, 0.95), false); // 1.7 MCSE
+ * ```
+ */
 export function coverageOff(row: MeasureRow, nominal: number): boolean {
   if (row.value === null || row.mcse === null) return false;
   return Math.abs(row.value - nominal) > 2 * row.mcse + 1e-12;

@@ -272,7 +272,25 @@ function removeLogFiles(path: string): void {
   }
 }
 
-/** An open results store; see {@linkcode openStore}. Close it when done. */
+/**
+ * An open results store; see {@linkcode openStore}. Close it when done.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { openStore } from "./store.ts";
+ * const store = openStore(":memory:");
+ * store.registerConditions([{ condition: "n=5", params: { n: 5 } }]);
+ * store.writeReplicates([{
+ *   condition: "n=5", rep: 0, status: "error", message: "generator failed",
+ *   generateMs: 0, totalMs: 0, fits: [],
+ * }]);
+ * assert.equal(store.replicateCount(), 1);
+ * assert.equal(store.readReplicate("n=5", 0)?.message, "generator failed");
+ * assert.throws(() => store.writeReplicates([{ ...store.readReplicate("n=5", 0)! }]), /already stored/);
+ * store.close();
+ * ```
+ */
 export class ResultStore {
   /** The underlying database, for SQL aggregate reports. Do not write through it. */
   readonly db: DatabaseSync;
