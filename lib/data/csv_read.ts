@@ -99,7 +99,7 @@ function buildColumn(cells: readonly string[]): Column {
  * Factor labels keep their white space. In a file of more than one column,
  * blank lines are skipped; in a one-column file they are missing values.
  *
- * @throws {Error} if the text is empty, has no data rows, repeats a column
+ * @throws {RangeError} if the text is empty, has no data rows, repeats a column
  *   name, or has a row with the wrong number of fields; the message starts
  *   with `options.source` when given.
  *
@@ -120,10 +120,10 @@ function buildColumn(cells: readonly string[]): Column {
 export function readCsv(text: string, options: ReadCsvOptions = {}): Dataset {
   const where = options.source === undefined ? "CSV text" : options.source;
   const fail = (problem: string): never => {
-    throw new Error(`${where}: ${problem}`);
+    throw new RangeError(`${where}: ${problem}`);
   };
   if (text.replace(/^\uFEFF/, "").trim() === "") {
-    throw new Error(`${where} is empty`);
+    throw new RangeError(`${where} is empty`);
   }
   let scan;
   try {
@@ -133,7 +133,7 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): Dataset {
     throw e;
   }
   const { names, fields, lines } = scan;
-  if (names.length === 0) throw new Error(`${where} is empty`);
+  if (names.length === 0) throw new RangeError(`${where} is empty`);
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name)) fail(`duplicate column name "${name}" in the header`);

@@ -70,7 +70,7 @@ interface Source {
  * ```
  */
 export function mergeStores(inputs: readonly string[], output: string): MergeResult {
-  if (inputs.length === 0) throw new Error("mergeStores: no input stores given");
+  if (inputs.length === 0) throw new RangeError("no input stores given to merge");
   if (existsSync(output)) throw new Error(`refusing to overwrite ${output}: it already exists`);
   for (const input of inputs) {
     if (!existsSync(input)) throw new Error(`cannot merge ${input}: no such store`);

@@ -125,7 +125,7 @@ Deno.test("errors name the source", () => {
   assert.throws(() => readCsv("", { source: "d.csv" }), { message: "d.csv is empty" });
   assert.throws(() => readCsv(" \n\n", { source: "d.csv" }), { message: "d.csv is empty" });
   assert.throws(() => readCsv(""), { message: "CSV text is empty" });
-  assert.throws(() => readCsv("y,g\n", { source: "d.csv" }), /^Error: d\.csv: .*no data rows/);
+  assert.throws(() => readCsv("y,g\n", { source: "d.csv" }), /^RangeError: d\.csv: .*no data rows/);
   assert.throws(
     () => readCsv("y,g,y\n1,2,3\n", { source: "d.csv" }),
     /d\.csv: duplicate column name "y"/,
@@ -135,7 +135,7 @@ Deno.test("errors name the source", () => {
     { message: "d.csv: line 4 has 1 fields; the header has 2" },
   );
   assert.throws(() => readCsv("y,g\n1,a,9\n", { source: "d.csv" }), /line 2 has 3 fields/);
-  assert.throws(() => readCsv('y\n"open\n', { source: "d.csv" }), /^Error: d\.csv: /);
+  assert.throws(() => readCsv('y\n"open\n', { source: "d.csv" }), /^RangeError: d\.csv: /);
 });
 
 Deno.test("readCsvFile: a missing file, and a directory", async () => {
