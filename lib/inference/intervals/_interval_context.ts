@@ -10,6 +10,7 @@ import { type CrossProducts, crossProducts } from "../../model/cross_products.ts
 import type { RandomStream } from "../../rng/stream.ts";
 import type { InformationKind } from "../information.ts";
 import type { IntervalContext } from "./interval_plugin.ts";
+import { _sharedMemo } from "../_shared_memo.ts";
 
 /** The options a context is made from (those of confidenceIntervals, level checked). */
 export interface _ContextOptions {
@@ -19,11 +20,8 @@ export interface _ContextOptions {
   readonly crossProducts?: CrossProducts;
 }
 
-type Memo = { readonly value: unknown } | { readonly error: unknown };
-
 /** A fresh context for the intervals of one fit of `frame`. */
 export function _intervalContext(frame: ModelFrame, options: _ContextOptions): IntervalContext {
-  const memo = new Map<string, Memo>();
   const b = options.bootstrap;
   return Object.freeze({
     level: options.level,
@@ -32,18 +30,6 @@ export function _intervalContext(frame: ModelFrame, options: _ContextOptions): I
     bootstrap: b?.stream
       ? Object.freeze({ stream: b.stream, replicates: b.replicates ?? 999 })
       : undefined,
-    shared<T>(key: string, compute: () => T): T {
-      let entry = memo.get(key);
-      if (entry === undefined) {
-        try {
-          entry = { value: compute() };
-        } catch (error) {
-          entry = { error };
-        }
-        memo.set(key, entry);
-      }
-      if ("error" in entry) throw entry.error;
-      return entry.value as T;
-    },
+    shared: _sharedMemo(),
   });
 }

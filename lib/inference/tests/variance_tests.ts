@@ -15,6 +15,7 @@ import type { InformationKind } from "../information.ts";
 import type { TestContext, TestPlugin, VarianceTest } from "./test_plugin.ts";
 import { type TestName, testPlugin } from "./registry.ts";
 import { _runTest } from "./_run_test.ts";
+import { _sharedMemo } from "../_shared_memo.ts";
 
 /** Options of {@linkcode testContext}. */
 export interface TestContextOptions {
@@ -31,8 +32,6 @@ export interface TestContextOptions {
   /** Cross-products of the frame when the caller already has them. */
   crossProducts?: CrossProducts;
 }
-
-type Memo = { readonly value: unknown } | { readonly error: unknown };
 
 /**
  * A context for the tests of every fit of `frame`'s data. Throws a
@@ -64,7 +63,6 @@ export function testContext(frame: ModelFrame, options: TestContextOptions = {})
   if (!Number.isInteger(B) || B < 1) {
     throw new RangeError(`bootstrap replicates must be a positive integer, got ${B}`);
   }
-  const memo = new Map<string, Memo>();
   const source = options.stream;
   return Object.freeze({
     alpha,
@@ -76,19 +74,7 @@ export function testContext(frame: ModelFrame, options: TestContextOptions = {})
       if (!source) throw new TypeError(`the ${key} test needs a stream: give options.stream`);
       return source(key);
     },
-    shared<T>(key: string, compute: () => T): T {
-      let entry = memo.get(key);
-      if (entry === undefined) {
-        try {
-          entry = { value: compute() };
-        } catch (error) {
-          entry = { error };
-        }
-        memo.set(key, entry);
-      }
-      if ("error" in entry) throw entry.error;
-      return entry.value as T;
-    },
+    shared: _sharedMemo(),
   });
 }
 
