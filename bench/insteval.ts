@@ -1,0 +1,71 @@
+/**
+ * InstEval (lme4's 73,421 lecture ratings: 2972 students x 1128 lecturers
+ * crossed, plus dept:service), fitted by ML with its variance SEs, by vcsim
+ * and by lme4 side by side on this machine, with the two log-likelihoods:
+ *
+ *   deno run --allow-read --allow-write --allow-run bench/insteval.ts
+ *
+ * The data come from R (lme4's `InstEval`, written to a temporary CSV), so
+ * it needs Rscript with lme4; without them it says so and stops. Times are
+ * wall-clock seconds of one run each (the fit, then the SEs for vcsim;
+ * lmer alone for lme4).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { readCsvFile } from "../lib/data/csv_read.ts";
+import { modelFrame } from "../lib/model/model_frame.ts";
+import { crossProducts } from "../lib/model/cross_products.ts";
+import { fitVarComp } from "../lib/fit/fit.ts";
+import { varianceCovariance } from "../lib/inference/information.ts";
+
+const FORMULA = "y ~ 1 + service + (1|s) + (1|d) + (1|dept:service)";
+const R_FIT = `suppressMessages(library(lme4)); data(InstEval)
+write.csv(InstEval, commandArgs(TRUE)[1], row.names = FALSE)
+t <- system.time(m <- lmer(y ~ 1 + service + (1|s) + (1|d) + (1|dept:service), InstEval, REML = FALSE))
+cat(t[["elapsed"]], format(as.numeric(logLik(m)), digits = 15), "\\n")`;
+
+async function lme4(csv: string): Promise<{ seconds: number; logLik: number } | null> {
+  try {
+    const out = await new Deno.Command("Rscript", { args: ["-e", R_FIT, csv], stderr: "piped" })
+      .output();
+    if (!out.success) return null;
+    const [seconds, logLik] = new TextDecoder().decode(out.stdout).trim().split(/\s+/).map(Number);
+    return { seconds, logLik };
+  } catch {
+    return null;
+  }
+}
+
+const dir = await Deno.makeTempDir();
+try {
+  const csv = join(dir, "insteval.csv");
+  const r = await lme4(csv);
+  if (r === null) {
+    console.log("insteval: skipped (needs Rscript with lme4 for the data)");
+  } else {
+    const frame = modelFrame(await readCsvFile(csv), FORMULA);
+    let t0 = performance.now();
+    const cp = crossProducts(frame);
+    const fit = fitVarComp(frame, { method: "ml", crossProducts: cp });
+    const fitS = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    const v = varianceCovariance(frame, fit, { crossProducts: cp });
+    const seS = (performance.now() - t0) / 1000;
+    console.log(`InstEval ML, ${frame.y.length} rows, ${FORMULA}`);
+    console.log(
+      `  vcsim: fit ${fitS.toFixed(2)} s (${fit.evaluations} evaluations) + SEs ${
+        seS.toFixed(2)
+      } s = ${(fitS + seS).toFixed(2)} s; logLik ${fit.logLik}`,
+    );
+    console.log(`  lme4:  lmer ${r.seconds.toFixed(2)} s; logLik ${r.logLik}`);
+    console.log(
+      `  ratio vcsim (fit + SEs) / lme4 (fit): ${((fitS + seS) / r.seconds).toFixed(2)}; ` +
+        `logLik difference vcsim - lme4 ${(fit.logLik! - r.logLik).toExponential(2)}; ` +
+        `SEs ${v.se.map((s) => s?.toPrecision(4)).join(", ")}`,
+    );
+  }
+} finally {
+  await Deno.remove(dir, { recursive: true });
+}
