@@ -154,7 +154,7 @@ interface Fitted {
 function fitRecord(x: Fitted): FitRecord {
   const { plugin, result, fit, names, setup } = x;
   const { inference, note } = intervalsOf(x);
-  const tests = testsOf(x);
+  const { byTerm: tests, note: testNote } = testsOf(x);
   const seOf = (name: string, a: number) =>
     result.varianceSe?.[name] ?? inference?.variance.se[a] ?? null;
   const fixed = fixedEffects(result, fit);
@@ -184,7 +184,11 @@ function fitRecord(x: Fitted): FitRecord {
   const singular = builtIn
     ? (fit.method === "ANOVA" ? negative : fit.singular)
     : result.singular ?? names.some((n) => result.variances[n] <= 0);
-  const messages = [...(result.messages ?? []), ...(note ? [note] : [])];
+  const messages = [
+    ...(result.messages ?? []),
+    ...(note ? [note] : []),
+    ...(testNote ? [testNote] : []),
+  ];
   return {
     method: plugin.name,
     status: converged ? "ok" : "nonconverged",
@@ -239,15 +243,35 @@ function collect(
   return found;
 }
 
-/** The study's tests of every random term of this fit, by term; null without tests. */
-function testsOf(x: Fitted): Map<string, TestRecord[]> | null {
+/**
+ * The study's tests of every random term of this fit, by term (null without
+ * tests), and why they all failed when a test refused the context.
+ */
+function testsOf(x: Fitted): { byTerm: Map<string, TestRecord[]> | null; note: string | null } {
   const context = x.setup.tests;
   const list = x.setup.study.tests ?? [];
-  if (!context || list.length === 0) return null;
+  if (!context || list.length === 0) return { byTerm: null, note: null };
+  let note: string | null = null;
   const alpha = context.alpha;
   const byTerm = new Map<string, TestRecord[]>();
   for (const term of x.setup.frame.terms) byTerm.set(term.name, []);
-  for (const r of varianceTests(x.setup.frame, x.fit, { tests: list, context })) {
+  let results;
+  try {
+    results = varianceTests(x.setup.frame, x.fit, { tests: list, context });
+  } catch (e) {
+    // A test's validate refused (a plug-in's mistake): every test of this fit is failed.
+    note = `tests failed: ${errorText(e)}`;
+    results = list.flatMap((t) =>
+      x.setup.frame.terms.map((term) => ({
+        parameter: term.name,
+        test: typeof t === "string" ? t : t.name,
+        statistic: null,
+        pValue: null,
+        status: "failed" as const,
+      }))
+    );
+  }
+  for (const r of results) {
     byTerm.get(r.parameter)!.push({
       test: r.test,
       statistic: r.statistic,
@@ -256,5 +280,5 @@ function testsOf(x: Fitted): Map<string, TestRecord[]> | null {
       status: r.status,
     });
   }
-  return byTerm;
+  return { byTerm, note };
 }

@@ -161,3 +161,31 @@ Deno.test("the F test: exact ratio in nested data, not applicable to an unbalanc
     assert.match(r.note!, /balanced design or a nested chain/);
   }
 });
+
+Deno.test("in a study, a test whose validate throws fails the tests of that fit, not the replicate", async () => {
+  const { defineStudy, nested: generate, runReplicate } = await import("../../../mod.ts");
+  const refuses: TestPlugin = {
+    name: "refuses",
+    validate: () => {
+      throw new RangeError("bad options");
+    },
+    test: () => [],
+  };
+  const study = defineStudy({
+    name: "v",
+    factors: { n: [5] },
+    reps: 1,
+    seed: 1,
+    generate: (_c, s) => generate(s, { nGroup1: 5, nGroup2: 2, nRep: 2 }),
+    truth: () => ({}),
+    formula: "y ~ 1 + (1|group1)",
+    methods: ["reml"],
+    intervals: [],
+    tests: ["f", refuses],
+  });
+  const record = await runReplicate(study, { condition: { n: 5 }, rep: 0, seed: 1 });
+  assert.equal(record.status, "ok");
+  assert.equal(record.fits[0].status, "ok");
+  assert.deepEqual(record.fits[0].parameters[0].tests!.map((t) => t.status), ["failed", "failed"]);
+  assert.match(record.fits[0].message!, /tests failed: bad options/);
+});
