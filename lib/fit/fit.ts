@@ -10,7 +10,11 @@ import { type CrossProducts, crossProducts } from "../model/cross_products.ts";
 import { inverseFromCholesky } from "../linalg/cholesky.ts";
 import { type BlockedFactor, blockedFactor } from "./blocked_factor.ts";
 import { type MomentEstimates, momentEstimates } from "./moments.ts";
-import { minimizeEven } from "./optimize.ts";
+import { minimizeEven, type MinimizeResult } from "./optimize.ts";
+import { isNestedChain } from "./_chain_factor.ts";
+import { chainDerivatives } from "./_chain_derivatives.ts";
+import { BoundedNewton } from "./_bounded_newton.ts";
+import type { SecondOrder } from "./_jets.ts";
 
 /** Estimation methods. */
 export type EstimationMethod = "reml" | "ml" | "anova";
@@ -150,19 +154,25 @@ const SNAP_BELOW = 1e-3;
 const SNAP_TOLERANCE = 1e-5;
 // lme4's isSingular tolerance.
 const SINGULAR_BELOW = 1e-4;
+// The exact Newton fit of a nested chain stops at a step this small relative to each variance.
+const EXACT_STEP = 1e-10;
 
 /**
  * Fits the model in `frame` by REML (default), ML or ANOVA.
  *
- * REML and ML minimize lme4's profiled criterion over theta >= 0 by Newton
- * steps from the moment estimates; after convergence a theta_k below 1e-3 is
- * set to 0 when that raises the criterion by less than 1e-5 (MixedModels.jl),
- * and the fit is singular when some theta_k < 1e-4 (lme4). ANOVA returns the
- * raw moment estimates, negative ones included, with fixed effects by GLS at
- * the estimates truncated at 0.
+ * REML and ML minimize lme4's criterion by Newton steps from the moment
+ * estimates: for nested chains in the variances s >= 0, with the exact
+ * gradient and Hessian (lib/fit/_chain_derivatives.ts) and quadratic
+ * convergence to a step below 1e-10 relative; for crossed terms over
+ * theta >= 0 with central differences (optimize.ts). After convergence a
+ * theta_k below 1e-3 is set to 0 when that raises the criterion by less
+ * than 1e-5 (MixedModels.jl), and the fit is singular when some
+ * theta_k < 1e-4 (lme4). ANOVA returns the raw moment estimates, negative
+ * ones included, with fixed effects by GLS at the estimates truncated at 0.
  *
- * Cost: cross-products O(n p^2) once, then O(q) per evaluation for nested
- * chains, O(m^3) for crossed terms (m = levels of all but the largest term).
+ * Cost: cross-products O(n p^2) once, then per evaluation O(classes of
+ * identical levels) for nested chains (O(K) in a balanced design, O(q) at
+ * worst), O(m^3) for crossed terms (m = levels of all but the largest term).
  *
  * @example
  * ```ts
@@ -222,12 +232,13 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
       moments.variances,
       (s) => s0 > 0 && s > 0 ? Math.max(Math.sqrt(s / s0), MIN_START) : s0 > 0 ? MIN_START : 1,
     );
-    const result = minimizeEven(objective, start);
+    const exact = isNestedChain(cp) && s0 > 0 ? exactNewton(cp, { start, s0, reml }) : null;
+    const result = exact ?? minimizeEven(objective, start);
     theta = result.x;
-    criterion = result.f;
-    evaluations = result.evaluations;
+    criterion = exact ? objective(theta) : result.f;
+    evaluations = result.evaluations + (exact ? 1 : 0);
     iterations = result.iterations;
-    converged = result.converged && Number.isFinite(result.f);
+    converged = result.converged && Number.isFinite(criterion);
     for (let t = 0; t < K; t++) {
       if (theta[t] > 0 && theta[t] < SNAP_BELOW) {
         const trial = Float64Array.from(theta);
@@ -256,6 +267,38 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
     moments: method === "anova" ? moments : null,
     estimator: method === "reml" ? "REML" : method === "ml" ? "ML" : moments.estimator,
   });
+}
+
+/**
+ * REML or ML for a nested chain by Newton's method in the variances with
+ * exact derivatives (lib/fit/_chain_derivatives.ts), from theta = `start`
+ * and residual variance `s0`, bounded at s_k >= 0 (lib/fit/_bounded_newton.ts):
+ * quadratic convergence, stopped when no step exceeds 1e-10 relative. Null
+ * (the caller falls back to the difference Newton minimiser) when it fails.
+ */
+function exactNewton(
+  cp: CrossProducts,
+  at: { start: Float64Array; s0: number; reml: boolean },
+): MinimizeResult | null {
+  const { start, s0, reml } = at, K = start.length;
+  const derivatives = chainDerivatives(cp);
+  const objective = {
+    size: K + 1,
+    evaluate: (x: Float64Array, out: SecondOrder) =>
+      derivatives.evaluate(x) && derivatives.deviance(out, { reml }),
+  };
+  const lower = new Float64Array(K + 1), strict = Array.from({ length: K + 1 }, (_, k) => k === K);
+  const newton = new BoundedNewton(objective, { lower, strict });
+  const x = Float64Array.from({ length: K + 1 }, (_, k) => k < K ? start[k] * start[k] * s0 : s0);
+  const result = newton.minimize(x, { step: EXACT_STEP, finish: true, maxIterations: 100 });
+  if (!result?.converged) return null;
+  return {
+    x: Float64Array.from({ length: K }, (_, k) => Math.sqrt(x[k] / x[K])),
+    f: newton.current.f,
+    evaluations: newton.evaluations,
+    iterations: result.iterations,
+    converged: true,
+  };
 }
 
 /**
@@ -373,8 +416,9 @@ function finishFit(frame: ModelFrame, end: FitEnd): VarCompFit {
     const counts = cp.counts[t];
     let min = Infinity, max = 0;
     for (let a = 0; a < counts.length; a++) {
-      min = Math.min(min, counts[a]);
-      max = Math.max(max, counts[a]);
+      const c = counts[a];
+      if (c < min) min = c;
+      if (c > max) max = c;
     }
     groupSizes[term.name] = { min, max, mean: n / counts.length };
   });

@@ -210,6 +210,22 @@ export function hierarchicalAnova(cp: CrossProducts): MomentEstimates {
  * ```
  */
 export function hierarchicalEquations(cp: CrossProducts): MomentEquations {
+  // Every fit of a replicate and its ANOVA covariance ask for them: computed once.
+  let eq = equationsCache.get(cp);
+  if (!eq) {
+    eq = computeHierarchicalEquations(cp);
+    equationsCache.set(cp, eq);
+  }
+  return {
+    estimator: eq.estimator,
+    coefficients: Float64Array.from(eq.coefficients),
+    quadratics: Float64Array.from(eq.quadratics),
+  };
+}
+
+const equationsCache = new WeakMap<CrossProducts, MomentEquations>();
+
+function computeHierarchicalEquations(cp: CrossProducts): MomentEquations {
   if (!isNestedChain(cp)) {
     throw new RangeError("the hierarchical ANOVA needs each term nested in the next");
   }
@@ -236,7 +252,11 @@ export function hierarchicalEquations(cp: CrossProducts): MomentEquations {
   }
   const T = (t: number, j: number): number => table[t + 1][j];
   const rank = (t: number): number => t < 0 ? n : t >= K ? 1 : cp.nlevels[t];
-  const quad = (t: number): number => t < 0 ? cp.xyxy[P * P - 1] : levelSumOfSquares(cp, t);
+  const quads = Float64Array.from(
+    { length: K + 2 },
+    (_, i) => i === 0 ? cp.xyxy[P * P - 1] : levelSumOfSquares(cp, i - 1),
+  );
+  const quad = (t: number): number => quads[t + 1];
   // Rows: strata t = -1 (residual) .. K-1; unknowns s_0..s_{K-1}, s0 last.
   const N = K + 1, A = new Float64Array(N * N), b = new Float64Array(N);
   for (let row = 0; row < N; row++) {

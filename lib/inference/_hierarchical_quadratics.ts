@@ -48,7 +48,9 @@ export function _hierarchicalQuadraticCovariance(
   for (let t = 0; t < K; t++) {
     const c = cp.counts[t], l = c.length;
     if (t > 0) w = w.map((wj) => aggregate(wj, parentOf(t - 1), l));
-    w.push(c.map((x) => x * x));
+    const squares = new Float64Array(l);
+    for (let a = 0; a < l; a++) squares[a] = c[a] * c[a];
+    w.push(squares);
     const omega = new Float64Array(l);
     for (let a = 0; a < l; a++) {
       let o = sR * c[a];
@@ -72,16 +74,18 @@ export function _hierarchicalQuadraticCovariance(
     const r = t + 1;
     T[r * N + r] = diag;
     // Off-diagonal: strata u = t+1 .. K-1, through the ancestors of level t+1's levels.
-    let anc = Int32Array.from({ length: lUp }, (_, g) => g);
+    const anc = new Int32Array(lUp);
+    for (let g = 0; g < lUp; g++) anc[g] = g;
     for (let u = t + 1; u < K; u++) {
       const cu = cp.counts[u], up = parentOf(u), nAbove = upCounts(u);
       let v = 0;
       for (let g = 0; g < lUp; g++) v += bracket[g] * (1 / cu[anc[g]] - 1 / nAbove[up[anc[g]]]);
       T[r * N + u + 1] = T[(u + 1) * N + r] = v;
-      anc = anc.map((a) => up[a]);
+      for (let g = 0; g < lUp; g++) anc[g] = up[anc[g]];
     }
   }
-  return T.map((v) => 2 * v);
+  for (let i = 0; i < T.length; i++) T[i] *= 2;
+  return T;
 }
 
 /** Sums of `values` over the levels of the next term, through `parent`. */

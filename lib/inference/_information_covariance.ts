@@ -1,14 +1,19 @@
 /**
- * The inverse information in the variances, by finite differences of the
- * blocked factor: what varianceCovariance returns for likelihood fits, and
- * what the Satterthwaite df use with boundary components held fixed.
+ * The inverse information in the variances: what varianceCovariance returns
+ * for likelihood fits, and what the Satterthwaite df use with boundary
+ * components held fixed. Exact for nested chains (the Hessian of -2 log L
+ * from lib/fit/_chain_derivatives.ts); finite differences of the blocked
+ * factor for crossed terms.
  *
  * @module
  */
 
 import type { CrossProducts } from "../model/cross_products.ts";
 import { solveLinear } from "../linalg/solve.ts";
-import { VarianceDeviance } from "./variance_deviance.ts";
+import { type DevianceParts, VarianceDeviance } from "./variance_deviance.ts";
+import { isNestedChain } from "../fit/_chain_factor.ts";
+import { chainDerivatives } from "../fit/_chain_derivatives.ts";
+import { secondOrder } from "../fit/_jets.ts";
 import { finiteDifferenceHessian } from "./_hessian.ts";
 import type { InformationKind } from "./information.ts";
 
@@ -37,21 +42,48 @@ export function _informationCovariance(
   const { kind, reml } = options, d = s.length;
   const free = Array.from(s, (_, k) => k).filter((k) => !options.fixed?.[k]);
   const f = free.length;
-  const deviance = new VarianceDeviance(cp, { reml });
   const parts = kind === "expected" ? "log-determinants" : "full";
-  const x = new Float64Array(d);
-  const at = (z: Float64Array) => {
-    x.set(s);
-    free.forEach((k, a) => x[k] = z[a]);
-    return deviance.evaluate(x, parts);
-  };
-  const H = finiteDifferenceHessian(at, Float64Array.from(free, (k) => s[k]));
+  const H = isNestedChain(cp)
+    ? exactHessian(cp, s, { reml, parts, free })
+    : differenceHessian(cp, s, { reml, parts, free });
+  if (!H) return null;
   const info = H.map((v) => (kind === "expected" ? -0.5 : 0.5) * v);
   const inverse = invertSymmetric(info, f);
   if (!inverse) return null;
   const out = new Float64Array(d * d);
   free.forEach((k, a) => free.forEach((l, b) => out[k * d + l] = inverse[a * f + b]));
   return out;
+}
+
+interface HessianOptions {
+  readonly reml: boolean;
+  readonly parts: DevianceParts;
+  /** The parameters to differentiate in, in order. */
+  readonly free: readonly number[];
+}
+
+/** The Hessian of -2 log L (or its log-determinants) in the free variances, exactly (nested chains). */
+function exactHessian(cp: CrossProducts, s: Float64Array, options: HessianOptions) {
+  const { reml, parts, free } = options, d = s.length, f = free.length;
+  const derivatives = chainDerivatives(cp), out = secondOrder(d);
+  if (!derivatives.evaluate(s) || !derivatives.deviance(out, { reml, parts })) return null;
+  return Float64Array.from(
+    { length: f * f },
+    (_, ab) => out.H[free[Math.floor(ab / f)] * d + free[ab % f]],
+  );
+}
+
+/** The same Hessian by Richardson-extrapolated differences of the blocked factor (crossed terms). */
+function differenceHessian(cp: CrossProducts, s: Float64Array, options: HessianOptions) {
+  const { reml, parts, free } = options;
+  const deviance = new VarianceDeviance(cp, { reml });
+  const x = new Float64Array(s.length);
+  const at = (z: Float64Array) => {
+    x.set(s);
+    free.forEach((k, a) => x[k] = z[a]);
+    return deviance.evaluate(x, parts);
+  };
+  return finiteDifferenceHessian(at, Float64Array.from(free, (k) => s[k]));
 }
 
 function invertSymmetric(a: Float64Array, d: number): Float64Array | null {

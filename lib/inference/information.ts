@@ -57,17 +57,20 @@ export interface VarianceCovariance {
  * Covariance of the variance estimates of `fit`. For REML and ML fits and
  * for given variances (`fitAtVariances`, estimator `given`), the
  * inverse information: the Hessian of -2 log L (or of its log-determinant
- * terms, for the expected information) in the variances, by finite
- * differences of the blocked factor, so no n x n matrix is formed; given
- * variances get the REML information at the estimates (truncated at 0).
+ * terms, for the expected information) in the variances, exact for nested
+ * chains (lib/fit/_chain_derivatives.ts: tr(P V_k P V_l) as sums over
+ * levels), by finite differences of the blocked factor for crossed terms,
+ * so no n x n matrix is formed; given variances get the REML information
+ * at the estimates (truncated at 0).
  * For vcsim's own ANOVA fits (estimator `hierarchical` or `mivque0`), the
  * ANOVA estimator's sampling covariance at its estimates
  * ({@linkcode anovaCovariance}), whatever `kind`: in unbalanced designs the
  * inverse REML information is the variance of the efficient estimator, not
  * of this one. In balanced designs the two agree.
  *
- * Cost: about 2 (K+1)^2 factor updates (information); see
- * {@linkcode anovaCovariance} for the ANOVA estimator's.
+ * Cost: one derivative evaluation for nested chains, about 2 (K+1)^2
+ * factor updates for crossed terms; see {@linkcode anovaCovariance} for
+ * the ANOVA estimator's.
  *
  * @example
  * ```ts

@@ -127,7 +127,7 @@ function resolve(methods: readonly (string | IntervalPlugin)[]): IntervalPlugin[
  * assert.equal(mls.status, "ok");
  * assert.ok(mls.lower! >= 0 && mls.lower! < mls.upper!);
  * const mine = inf.intervals.find((i) => i.method === "plus-minus-1")!;
- * assert.equal(mine.upper! - mine.lower!, 2);
+ * assert.ok(Math.abs(mine.upper! - mine.lower! - 2) < 1e-12);
  * ```
  */
 export function confidenceIntervals(

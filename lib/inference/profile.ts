@@ -7,12 +7,12 @@
  */
 
 import type { CrossProducts } from "../model/cross_products.ts";
-import { blockedFactor } from "../fit/blocked_factor.ts";
 import type { VarCompFit } from "../fit/fit.ts";
-import { VarianceDeviance } from "./variance_deviance.ts";
-import { ConditionalMinimizer, evenHessian } from "./_conditional_minimizer.ts";
-import { brentRoot } from "../special/root.ts";
-import { choleskyInPlace, forwardSolveInPlace } from "../linalg/cholesky.ts";
+import { isNestedChain } from "../fit/_chain_factor.ts";
+import { chainDerivatives } from "../fit/_chain_derivatives.ts";
+import type { SecondOrder } from "../fit/_jets.ts";
+import { linearScale, NewtonProfile, type SmoothObjective } from "./_newton_profile.ts";
+import { differenceFixedLimits, DifferenceVarianceProfile } from "./_difference_profile.ts";
 
 /** A profile interval's end points on the variance scale (fixed effects: coefficient scale). */
 export interface ProfileLimits {
@@ -41,9 +41,13 @@ export interface FixedProfileOptions {
  * the others and sigma^2 re-optimised at each point, sharing one Hessian at
  * the optimum. `s` holds the variances at the optimum of this likelihood, in
  * sorted-term order with the residual last; `reml: false` profiles the ML
- * deviance (give the ML estimates then). Construction costs one Hessian
- * (O(d^2) deviance evaluations for d = K + 1 parameters); each
- * {@linkcode VarianceProfile.limits} call a few dozen inner minimisations.
+ * deviance (give the ML estimates then). For nested chains the derivatives
+ * are exact (lib/fit/_chain_derivatives.ts) and each limit is a Newton
+ * search of a few evaluations (_newton_profile.ts), the lme4 semantics
+ * unchanged: a lower limit is 0 when the profile at 0 is below the cutoff.
+ * Crossed terms (and a Newton search that fails) use finite differences of
+ * the blocked factor (_difference_profile.ts): one Hessian, then a few
+ * dozen inner minimisations per limit.
  *
  * @example
  * ```ts
@@ -71,65 +75,42 @@ export interface FixedProfileOptions {
  * ```
  */
 export class VarianceProfile {
-  readonly #objective: (tau: Float64Array) => number;
-  readonly #tauHat: Float64Array;
-  readonly #dMin: number;
-  readonly #hessian: Float64Array;
+  readonly #cp: CrossProducts;
+  readonly #s: Float64Array;
+  readonly #reml: boolean;
+  readonly #newton: NewtonProfile | null;
+  #difference: DifferenceVarianceProfile | null = null;
 
   constructor(cp: CrossProducts, s: Float64Array, options: VarianceProfileOptions = {}) {
-    const deviance = new VarianceDeviance(cp, { reml: options.reml ?? true });
-    const d = s.length, variances = new Float64Array(d);
-    // Square-root-variance coordinates: the deviance is even in each and smooth at 0.
-    this.#objective = (tau) => {
-      for (let j = 0; j < d; j++) variances[j] = tau[j] * tau[j];
-      return deviance.evaluate(variances);
-    };
-    this.#tauHat = Float64Array.from(s, Math.sqrt);
-    this.#dMin = this.#objective(this.#tauHat);
-    this.#hessian = evenHessian(this.#objective, this.#tauHat);
+    this.#cp = cp;
+    this.#s = Float64Array.from(s);
+    this.#reml = options.reml ?? true;
+    this.#newton = isNestedChain(cp)
+      ? newtonProfile(chainDeviance(cp, this.#reml), s, false)
+      : null;
+  }
+
+  /** Objective evaluations of the exact Newton searches so far (0 for crossed terms). */
+  get evaluations(): number {
+    return this.#newton?.evaluations ?? 0;
   }
 
   /**
    * Where the profile of parameter `index` rises by `cutoff` above its
    * minimum. The search is on the log-SD scale, where the signed root of the
-   * profile is nearly linear; a component's lower limit is 0 when the
-   * profile stays below the cutoff down to 0 (lme4).
+   * profile is nearly linear (the SD scale from a zero estimate); a
+   * component's lower limit is 0 when the profile stays below the cutoff
+   * down to 0 (lme4).
    */
   limits(index: number, cutoff: number): ProfileLimits {
-    const d = this.#tauHat.length, dMin = this.#dMin;
-    const seLogSd = this.#seLogSd(index);
-    const inner = new ConditionalMinimizer(this.#objective, this.#tauHat, index, this.#hessian);
-    const profileAt = (sd: number): number => Math.max(inner.minimize(sd).f - dMin, 0);
-    const sd = this.#tauHat[index];
-    const step = Number.isFinite(seLogSd) && seLogSd > 0 ? Math.min(seLogSd, 2) : 0.5;
-    const z = Math.sqrt(cutoff);
-    const zeta = (logSd: number): number => Math.sqrt(profileAt(Math.exp(logSd)));
-    // At a zero estimate log SD is unusable: search the SD scale itself from 0,
-    // with a first step of a tenth of the residual SD.
-    const upperSd = sd > 0
-      ? Math.exp(searchLimit(zeta, Math.log(sd), step, z))
-      : searchLimit((v) => Math.sqrt(profileAt(v)), 0, 0.1 * this.#tauHat[d - 1], z);
-    let lowerSd = 0;
-    inner.restart();
-    if (sd > 0) {
-      // The search runs off the floor (returning -Infinity) when the profile stays
-      // below the cutoff down to 0.
-      const floor = index < d - 1 ? Math.log(sd) - 25 : -Infinity;
-      lowerSd = Math.exp(searchLimit(zeta, Math.log(sd), -step, z, floor));
+    const newton = this.#newton;
+    if (newton) {
+      const upper = newton.limit(index, { side: 1, cutoff });
+      const lower = newton.limit(index, { side: -1, cutoff, other: upper });
+      if (!Number.isNaN(upper) && !Number.isNaN(lower)) return { lower, upper };
     }
-    return { lower: lowerSd * lowerSd, upper: upperSd * upperSd };
-  }
-
-  /** Wald SE of log SD from the Hessian (Var(tau) = 2 H^-1 for a deviance); NaN if unusable. */
-  #seLogSd(index: number): number {
-    const d = this.#tauHat.length, work = Float64Array.from(this.#hessian);
-    if (choleskyInPlace(work, d) >= 0) return NaN;
-    const e = new Float64Array(d);
-    e[index] = 1;
-    forwardSolveInPlace(work, d, e);
-    let inverseDiagonal = 0;
-    for (const v of e) inverseDiagonal += v * v;
-    return Math.sqrt(2 * inverseDiagonal) / this.#tauHat[index];
+    this.#difference ??= new DifferenceVarianceProfile(this.#cp, this.#s, { reml: this.#reml });
+    return this.#difference.limits(index, cutoff);
   }
 }
 
@@ -171,79 +152,61 @@ export function profileFixedLimits(
   options: FixedProfileOptions,
 ): ProfileLimits {
   const { column, cutoff } = options;
-  const beta = mlFit.fixed[column].estimate, se = mlFit.fixed[column].se;
-  const scale = se > 0 ? se : Math.max(Math.abs(beta), 1) * 0.1;
-  const K = cp.order.length, n = cp.n, p = cp.p, P = p + 1;
-  const factor = blockedFactor(cp);
-  const theta = new Float64Array(K), e = new Float64Array(p);
-  const objective = (x: Float64Array): number => {
-    for (let t = 0; t < K; t++) theta[t] = x[t];
-    if (!factor.update(theta)) return Infinity;
-    const L = factor.trailing;
-    // betaHat = L_X^-T c with c the last row of L; [(X'V^-1X)^-1]_jj = |L_X^-1 e_j|^2.
-    e.fill(0);
-    for (let i = 0; i < p; i++) e[i] = L[p * P + i];
-    for (let i = p - 1; i >= 0; i--) {
-      let v = e[i];
-      for (let k = i + 1; k < p; k++) v -= L[k * P + i] * e[k];
-      e[i] = v / L[i * P + i];
+  if (isNestedChain(cp)) {
+    const beta = mlFit.fixed[column].estimate, se = mlFit.fixed[column].se;
+    const unit = se > 0 ? se : Math.max(Math.abs(beta), 1) * 0.1;
+    const K = cp.order.length, x = new Float64Array(K + 2);
+    cp.order.forEach((i, t) => x[t] = mlFit.theta[i] ** 2 * mlFit.variances.Residual);
+    x[K] = mlFit.variances.Residual;
+    x[K + 1] = beta;
+    const newton = newtonProfile(chainFixed(cp, column), x, true);
+    if (newton) {
+      const scale = linearScale(beta, unit);
+      const upper = newton.limit(K + 1, { side: 1, cutoff, scale });
+      const lower = newton.limit(K + 1, { side: -1, cutoff, scale, other: upper, mirror: true });
+      if (!Number.isNaN(upper) && !Number.isNaN(lower)) return { lower, upper };
     }
-    const betaHat = e[column];
-    e.fill(0);
-    e[column] = 1;
-    let variance = 0;
-    for (let i = 0; i < p; i++) {
-      let v = e[i];
-      for (let k = 0; k < i; k++) v -= L[i * P + k] * e[k];
-      e[i] = v / L[i * P + i];
-      variance += e[i] * e[i];
-    }
-    const b = beta + scale * x[K];
-    const r2 = factor.r2 + (b - betaHat) ** 2 / variance;
-    return factor.logdetL2 + n * (1 + Math.log((2 * Math.PI * r2) / n));
-  };
-  const xHat = new Float64Array(K + 1);
-  cp.order.forEach((i, t) => xHat[t] = mlFit.theta[i]);
-  const dMin = objective(xHat);
-  const inner = new ConditionalMinimizer(objective, xHat, K, evenHessian(objective, xHat));
-  const zeta = (u: number): number => Math.sqrt(Math.max(inner.minimize(u).f - dMin, 0));
-  const z = Math.sqrt(cutoff);
-  const upper = searchLimit(zeta, 0, 1, z);
-  inner.restart();
-  const lower = searchLimit(zeta, 0, -1, z);
-  return { lower: beta + scale * lower, upper: beta + scale * upper };
+  }
+  return differenceFixedLimits(cp, mlFit, options);
 }
 
 /**
- * Finds x on the side of x0 given by the sign of `step` where g(x) = target,
- * with g(x0) = 0 and g increasing away from x0, nearly linearly with slope
- * 1/|step|: the first trial is that line's root, later ones extrapolate the
- * secant (overshooting a little to bracket), then Brent's method.
- * Returns -Infinity when the search passes `floor` without reaching target.
+ * The Newton profile of `objective` about `x` (sorted-term variances, the
+ * residual, then a fixed effect when `withCoefficient`), or null when the
+ * objective is undefined there.
  */
-function searchLimit(
-  g: (x: number) => number,
-  x0: number,
-  step: number,
-  target: number,
-  floor = -Infinity,
-): number {
-  let a = x0, ga = 0;
-  let b = x0 + step * target * 1.05, gb = g(b);
-  for (let expand = 0; gb < target; expand++) {
-    if (b < floor) return -Infinity;
-    if (expand > 60 || !Number.isFinite(gb)) {
-      return gb >= target || !Number.isFinite(gb) ? b : Infinity * Math.sign(step);
-    }
-    // Extrapolate the secant through (a, ga) and (b, gb), moving at least as far again
-    // as the last step (g may flatten) and at most four times as far.
-    const secant = gb > ga ? (target - gb) * (b - a) / (gb - ga) * 1.1 : Infinity;
-    const distance = Math.min(Math.max(Math.abs(secant), Math.abs(b - a)), 4 * Math.abs(b - a));
-    a = b;
-    ga = gb;
-    b += Math.sign(step) * distance;
-    gb = g(b);
+function newtonProfile(
+  objective: SmoothObjective,
+  x: Float64Array,
+  withCoefficient: boolean,
+): NewtonProfile | null {
+  const n = x.length, K = n - (withCoefficient ? 2 : 1);
+  const lower = Float64Array.from({ length: n }, (_, k) => k <= K ? 0 : -Infinity);
+  const strict = Array.from({ length: n }, (_, k) => k === K);
+  try {
+    return new NewtonProfile(objective, x, { lower, strict });
+  } catch {
+    return null;
   }
-  // 1e-6 in the signed root is 1e-6 standard errors: far below what intervals need.
-  return brentRoot((x) => g(x) - target, a, b, ga - target, gb - target, 1e-6);
+}
+
+/** -2 log L (REML or ML) in the variances, with exact derivatives. */
+function chainDeviance(cp: CrossProducts, reml: boolean): SmoothObjective {
+  const derivatives = chainDerivatives(cp);
+  return {
+    size: cp.order.length + 1,
+    evaluate: (x: Float64Array, out: SecondOrder) =>
+      derivatives.evaluate(x) && derivatives.deviance(out, { reml }),
+  };
+}
+
+/** The ML deviance in (variances, beta_column) with the other coefficients profiled out. */
+function chainFixed(cp: CrossProducts, column: number): SmoothObjective {
+  const derivatives = chainDerivatives(cp), K = cp.order.length;
+  return {
+    size: K + 2,
+    evaluate: (x: Float64Array, out: SecondOrder) =>
+      derivatives.evaluate(x.subarray(0, K + 1)) &&
+      derivatives.fixedProfile(out, { column, b: x[K + 1] }),
+  };
 }

@@ -13,6 +13,8 @@ import { inverseFromCholesky } from "../linalg/cholesky.ts";
 import { differenceSteps } from "./_difference_steps.ts";
 import type { VarianceCovariance } from "./information.ts";
 import { _informationCovariance } from "./_information_covariance.ts";
+import { isNestedChain } from "../fit/_chain_factor.ts";
+import { chainDerivatives } from "../fit/_chain_derivatives.ts";
 
 // lme4's isSingular tolerance on theta_k = sigma_k / sigma, on the variance scale.
 const BOUNDARY_RATIO = 1e-8;
@@ -33,8 +35,10 @@ const BOUNDARY_RATIO = 1e-8;
  * `as_lmerModLT`, `get_covbeta`). In the variances the boundary is a
  * corner with one-sided derivatives that would count the component. The
  * expected information keeps every component, matching the balanced
- * closed forms at a zero estimate. Cost: 2 (K + 1) + 1 factor updates
- * and a p x p inverse each (one more information matrix at the boundary).
+ * closed forms at a zero estimate. The gradient is exact for nested chains
+ * (one derivative evaluation, lib/fit/_chain_derivatives.ts); for crossed
+ * terms it costs 2 (K + 1) + 1 factor updates and a p x p inverse each
+ * (one more information matrix at the boundary).
  *
  * @example
  * ```ts
@@ -59,7 +63,7 @@ export function satterthwaiteFixedDf(
   cp: CrossProducts,
   variance: VarianceCovariance,
 ): (number | null)[] {
-  const K = cp.order.length, d = K + 1, p = cp.p, P = p + 1;
+  const K = cp.order.length, d = K + 1, p = cp.p;
   // The factor works in sorted-term order: position t holds frame term order[t].
   const frameIndex = (t: number) => t < K ? cp.order[t] : K;
   const s = Float64Array.from(
@@ -75,6 +79,40 @@ export function satterthwaiteFixedDf(
     })
     : sortedCovariance(variance, frameIndex);
   if (!covariance) return new Array(p).fill(null);
+  const slopes = isNestedChain(cp) ? exactSlopes(cp, s) : differenceSlopes(cp, s, held);
+  if (!slopes) return new Array(p).fill(null);
+  const { v0, grad } = slopes;
+  return grad.map((g, j) => {
+    let q = 0;
+    for (let a = 0; a < d; a++) {
+      if (held[a]) continue;
+      for (let b = 0; b < d; b++) if (!held[b]) q += g[a] * covariance[a * d + b] * g[b];
+    }
+    const df = (2 * v0[j] * v0[j]) / q;
+    return q > 0 && Number.isFinite(df) ? df : null;
+  });
+}
+
+/** Var(beta_j) at s and its gradient in s, per coefficient j. */
+interface Slopes {
+  readonly v0: Float64Array;
+  readonly grad: Float64Array[];
+}
+
+/** Exact Var(beta_j) and gradient for nested chains (lib/fit/_chain_derivatives.ts). */
+function exactSlopes(cp: CrossProducts, s: Float64Array): Slopes | null {
+  const derivatives = chainDerivatives(cp), p = cp.p, d = s.length;
+  const fixed = derivatives.evaluate(s) ? derivatives.fixedCovariance() : null;
+  if (!fixed) return null;
+  return {
+    v0: Float64Array.from({ length: p }, (_, j) => fixed.covariance[j * p + j]),
+    grad: Array.from({ length: p }, (_, j) => fixed.gradient.slice(j * d, (j + 1) * d)),
+  };
+}
+
+/** The same by central differences of the blocked factor (forward at a boundary). */
+function differenceSlopes(cp: CrossProducts, s: Float64Array, held: boolean[]): Slopes | null {
+  const K = cp.order.length, d = K + 1, p = cp.p, P = p + 1;
   const factor = blockedFactor(cp);
   const theta = new Float64Array(K);
   // Var(beta) = sigma^2 (R_X'R_X)^-1 at s.
@@ -89,7 +127,7 @@ export function satterthwaiteFixedDf(
     return Float64Array.from({ length: p }, (_, j) => x[K] * inv[j * p + j]);
   };
   const v0 = varBeta(s);
-  if (!v0) return new Array(p).fill(null);
+  if (!v0) return null;
   const grad = Array.from({ length: p }, () => new Float64Array(d));
   const steps = differenceSteps(s, 1e-4, 0.1);
   for (let k = 0; k < d; k++) {
@@ -101,17 +139,10 @@ export function satterthwaiteFixedDf(
     const central = s[k] - h >= 0;
     if (central) down[k] -= h;
     const vu = varBeta(up), vd = central ? varBeta(down) : v0;
-    if (!vu || !vd) return new Array(p).fill(null);
+    if (!vu || !vd) return null;
     for (let j = 0; j < p; j++) grad[j][k] = (vu[j] - vd[j]) / (central ? 2 * h : h);
   }
-  return grad.map((g, j) => {
-    let q = 0;
-    for (let a = 0; a < d; a++) {
-      for (let b = 0; b < d; b++) q += g[a] * covariance[a * d + b] * g[b];
-    }
-    const df = (2 * v0[j] * v0[j]) / q;
-    return q > 0 && Number.isFinite(df) ? df : null;
-  });
+  return { v0, grad };
 }
 
 /** Components held at 0: at the boundary, with the observed information of a likelihood. */

@@ -177,15 +177,7 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
     } else {
       count = new Float64Array(l);
       out = new Float64Array(P * l);
-      for (let r = 0; r < n; r++) count[code[r]]++;
-      for (let c = 0; c < P; c++) {
-        const sums = out.subarray(c * l, (c + 1) * l);
-        if (constantOne[c]) sums.set(count);
-        else {
-          const v = columns[c];
-          for (let r = 0; r < n; r++) sums[code[r]] += v[r];
-        }
-      }
+      levelSums(code, { columns, constantOne, count, out });
     }
     counts.push(count);
     xyz.push(out);
@@ -197,14 +189,52 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
   for (let c = 0; c < P; c++) {
     const u = columns[c];
     for (let d = 0; d <= c; d++) {
-      const v = columns[d];
+      // Products with the intercept column need no multiplication (the sums are the same).
       let s = 0;
-      for (let r = 0; r < n; r++) s += u[r] * v[r];
+      if (constantOne[c] && constantOne[d]) s = n;
+      else if (constantOne[c] || constantOne[d]) {
+        const v = constantOne[d] ? u : columns[d];
+        for (let r = 0; r < n; r++) s += v[r];
+      } else {
+        const v = columns[d];
+        for (let r = 0; r < n; r++) s += u[r] * v[r];
+      }
       xyxy[c * P + d] = s;
       xyxy[d * P + c] = s;
     }
   }
   return { n, p, order, nlevels, counts, pairs, xyz, xyxy };
+}
+
+/**
+ * Row counts and sums of each column of [X y] per level of one term, in
+ * one pass over the rows for the commonest case (an intercept and y).
+ */
+function levelSums(
+  code: Int32Array,
+  into: { columns: Float64Array[]; constantOne: boolean[]; count: Float64Array; out: Float64Array },
+): void {
+  const { columns, constantOne, count, out } = into, n = code.length, P = columns.length;
+  const l = count.length;
+  if (P === 2 && constantOne[0] && !constantOne[1]) {
+    const y = columns[1];
+    for (let r = 0; r < n; r++) {
+      const a = code[r];
+      count[a]++;
+      out[l + a] += y[r];
+    }
+    out.set(count);
+    return;
+  }
+  for (let r = 0; r < n; r++) count[code[r]]++;
+  for (let c = 0; c < P; c++) {
+    const sums = out.subarray(c * l, (c + 1) * l);
+    if (constantOne[c]) sums.set(count);
+    else {
+      const v = columns[c];
+      for (let r = 0; r < n; r++) sums[code[r]] += v[r];
+    }
+  }
 }
 
 /** The response {@linkcode withResponse} puts in place of the frame's. */

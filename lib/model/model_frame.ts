@@ -53,6 +53,46 @@ function markMissing(name: string, column: Column, complete: Uint8Array): void {
   }
 }
 
+/** First row with a missing value in the column, or -1; an infinite value is an error. */
+function firstMissing(name: string, column: Column): number {
+  if (column.kind === "factor") {
+    const codes = column.codes;
+    for (let i = 0; i < codes.length; i++) if (codes[i] < 0) return i;
+    return -1;
+  }
+  const values = column.values;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== v) return i;
+    if (v === Infinity || v === -Infinity) {
+      throw new RangeError(`column "${name}" has an infinite value in row ${i + 1}`);
+    }
+  }
+  return -1;
+}
+
+/** Rows with every used column present; throws when there are none. */
+function completeRows(data: Dataset, used: readonly string[]): Int32Array {
+  // Commonly nothing is missing: one scan per column, no row mask.
+  if (data.nrow > 0 && used.every((name) => firstMissing(name, data.columns.get(name)!) < 0)) {
+    const all = new Int32Array(data.nrow);
+    for (let i = 0; i < all.length; i++) all[i] = i;
+    return all;
+  }
+  const complete = new Uint8Array(data.nrow).fill(1);
+  for (const name of used) markMissing(name, data.columns.get(name)!, complete);
+  let n = 0;
+  for (let i = 0; i < data.nrow; i++) n += complete[i];
+  if (n === 0) {
+    throw new RangeError(
+      `no rows left: every row has a missing value in a used column (${used.join(", ")})`,
+    );
+  }
+  const rows = new Int32Array(n);
+  for (let i = 0, k = 0; i < data.nrow; i++) if (complete[i]) rows[k++] = i;
+  return rows;
+}
+
 /** `a, b, c, ...`: at most `max` items, so messages stay one short line. */
 function listSome(items: readonly string[], max = 8): string {
   return items.length <= max ? items.join(", ") : `${items.slice(0, max).join(", ")}, ...`;
@@ -69,7 +109,8 @@ function asFactor(column: Column, rows: Int32Array): Factor {
   if (column.kind === "factor") {
     // Locals, not property reads, in the loops over rows: this runs per replicate.
     const source = column.codes, used = new Uint8Array(column.levels.length);
-    for (let i = 0; i < n; i++) used[source[rows[i]]] = 1;
+    if (n === source.length) { for (let i = 0; i < n; i++) used[source[i]] = 1; }
+    else for (let i = 0; i < n; i++) used[source[rows[i]]] = 1;
     const recode = new Int32Array(column.levels.length);
     const levels: string[] = [];
     for (let k = 0; k < used.length; k++) {
@@ -125,8 +166,29 @@ function interactPair(a: Factor, b: Factor): Factor {
     const index = new Map(distinct.map((k, j) => [k, j]));
     for (let i = 0; i < n; i++) codes[i] = index.get(keys[i])!;
   }
-  const levels = distinct.map((k) => `${a.levels[Math.floor(k / width)]}:${b.levels[k % width]}`);
-  return { codes, levels };
+  return { codes, levels: interactionLabels(a.levels, b.levels, distinct) };
+}
+
+/** The last interaction's labels: a simulation study builds the same ones for every replicate. */
+let lastLabels:
+  | { a: readonly string[]; b: readonly string[]; keys: number[]; levels: string[] }
+  | null = null;
+
+/** `a:b` labels of the observed combination keys a * width + b (reused when all match the last). */
+function interactionLabels(a: readonly string[], b: readonly string[], keys: number[]): string[] {
+  const last = lastLabels, width = b.length;
+  if (last && sameItems(last.a, a) && sameItems(last.b, b) && sameItems(last.keys, keys)) {
+    return last.levels;
+  }
+  const levels = keys.map((k) => `${a[Math.floor(k / width)]}:${b[k % width]}`);
+  lastLabels = { a: [...a], b: [...b], keys, levels };
+  return levels;
+}
+
+function sameItems<T>(x: readonly T[], y: readonly T[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 /** Checks a grouping factor can carry a variance component. */
@@ -342,17 +404,8 @@ export function modelFrame(
     );
   }
 
-  const complete = new Uint8Array(data.nrow).fill(1);
-  for (const name of used) markMissing(name, data.columns.get(name)!, complete);
-  let n = 0;
-  for (let i = 0; i < data.nrow; i++) n += complete[i];
-  if (n === 0) {
-    throw new RangeError(
-      `no rows left: every row has a missing value in a used column (${used.join(", ")})`,
-    );
-  }
-  const rows = new Int32Array(n);
-  for (let i = 0, k = 0; i < data.nrow; i++) if (complete[i]) rows[k++] = i;
+  const rows = completeRows(data, used);
+  const n = rows.length;
   // Every row kept: the frame shares the (read-only) response column.
   let y = response.values;
   if (n < data.nrow) {

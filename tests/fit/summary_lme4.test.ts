@@ -15,8 +15,8 @@
  *   df log(t) e (up to 4e-5 x e here).
  * The Satterthwaite df use the expected information: in these balanced
  * designs it equals the observed information (lmerTest's) at the REML or ML
- * optimum, and vcsim's finite-difference observed information is only good
- * to about 2e-4 on Pastes (rounding in its 1e-3 relative steps).
+ * optimum (the observed-information df of the nested fits are checked
+ * against lmerTest in tests/inference/exact_derivatives.test.ts).
  */
 import assert from "node:assert";
 import { readCsvFile } from "../../lib/data/csv_read.ts";

@@ -9,8 +9,8 @@ import { runStudy } from "../../lib/study/runner.ts";
 import { canonicalReplicate, openStore } from "../../lib/store/mod.ts";
 import { storeIn, studyUrl, tempDir } from "./_tiny.ts";
 
-/** SHA-256 of the canonical records (no timings, no manifest) of tests/fixtures/studies/pin.ts, vcsim 0.2.0 (0.1.0: 998f9db9..., before ANOVA fits got the ANOVA estimator's own SEs). */
-const PIN = "882b625520ad3c2874edb49b614cb8fc5e20c578d1b1702202b1f89fdd1ff418";
+/** SHA-256 of the canonical records (no timings, no manifest) of tests/fixtures/studies/pin.ts, vcsim 0.3.0 (0.2.0: 882b6255..., before exact derivatives for nested chains; 0.1.0: 998f9db9..., before the ANOVA estimator SEs). */
+const PIN = "937454b1c97788e5846e7e016275529a2fbf66d1fd7fa3499a76c91676a8054e";
 
 Deno.test("the pinned study's stored results are unchanged", async () => {
   const dir = await tempDir();
