@@ -63,21 +63,30 @@ function firstMissing(name: string, column: Column): number {
   const values = column.values;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v !== v) return i;
-    if (v === Infinity || v === -Infinity) {
+    // One comparison per value: v - v is 0 exactly when v is finite.
+    if (v - v !== 0) {
+      if (v !== v) return i;
       throw new RangeError(`column "${name}" has an infinite value in row ${i + 1}`);
     }
   }
   return -1;
 }
 
+/** 0, 1, ..., n - 1 for the largest n asked so far; callers read it only. */
+let identityRows = new Int32Array(0);
+function allRows(n: number): Int32Array {
+  if (identityRows.length < n) {
+    identityRows = new Int32Array(n);
+    for (let i = 0; i < n; i++) identityRows[i] = i;
+  }
+  return identityRows.subarray(0, n);
+}
+
 /** Rows with every used column present; throws when there are none. */
 function completeRows(data: Dataset, used: readonly string[]): Int32Array {
   // Commonly nothing is missing: one scan per column, no row mask.
   if (data.nrow > 0 && used.every((name) => firstMissing(name, data.columns.get(name)!) < 0)) {
-    const all = new Int32Array(data.nrow);
-    for (let i = 0; i < all.length; i++) all[i] = i;
-    return all;
+    return allRows(data.nrow);
   }
   const complete = new Uint8Array(data.nrow).fill(1);
   for (const name of used) markMissing(name, data.columns.get(name)!, complete);
@@ -105,7 +114,6 @@ function listSome(items: readonly string[], max = 8): string {
  */
 function asFactor(column: Column, rows: Int32Array): Factor {
   const n = rows.length;
-  const codes = new Int32Array(n);
   if (column.kind === "factor") {
     // Locals, not property reads, in the loops over rows: this runs per replicate.
     const source = column.codes, used = new Uint8Array(column.levels.length);
@@ -120,9 +128,11 @@ function asFactor(column: Column, rows: Int32Array): Factor {
     if (n === source.length && levels.length === column.levels.length) {
       return { codes: source, levels: column.levels };
     }
+    const codes = new Int32Array(n);
     for (let i = 0; i < n; i++) codes[i] = recode[source[rows[i]]];
     return { codes, levels };
   }
+  const codes = new Int32Array(n);
   const values = column.values;
   const distinct = [...new Set(Array.from(rows, (r) => values[r]))].sort((a, b) => a - b);
   const index = new Map(distinct.map((v, k) => [v, k]));
