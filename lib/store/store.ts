@@ -22,6 +22,7 @@ import type {
   TestStatus,
 } from "./records.ts";
 import { viewUpdates } from "./_store_views.ts";
+import { RowInserter } from "./_row_inserter.ts";
 
 /**
  * The schema version this module writes, kept in SQLite's `user_version`
@@ -299,10 +300,10 @@ export class ResultStore {
   /** The store's name (its path) in messages. */
   readonly name: string;
   readonly #insertReplicate: StatementSync;
-  readonly #insertFit: StatementSync;
-  readonly #insertEstimate: StatementSync;
-  readonly #insertInterval: StatementSync;
-  readonly #insertTest: StatementSync;
+  readonly #fitRows: RowInserter;
+  readonly #estimateRows: RowInserter;
+  readonly #intervalRows: RowInserter;
+  readonly #testRows: RowInserter;
   readonly #selectReplicate: StatementSync;
   readonly #selectFits: StatementSync;
   readonly #selectEstimates: StatementSync;
@@ -327,21 +328,23 @@ export class ResultStore {
       "INSERT INTO replicates (condition, rep, status, message, generate_ms, total_ms) " +
         "VALUES (?, ?, ?, ?, ?, ?)",
     );
-    this.#insertFit = db.prepare(
-      "INSERT INTO fits (condition, rep, method, ordinal, status, converged, singular, " +
-        "evaluations, fit_ms, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    const rows = (table: string, columns: string) =>
+      new RowInserter(db, { table, columns: columns.split(" ") });
+    this.#fitRows = rows(
+      "fits",
+      "condition rep method ordinal status converged singular evaluations fit_ms message",
     );
-    this.#insertEstimate = db.prepare(
-      "INSERT INTO estimates (condition, rep, method, parameter, ordinal, truth, estimate, se) " +
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    this.#estimateRows = rows(
+      "estimates",
+      "condition rep method parameter ordinal truth estimate se",
     );
-    this.#insertInterval = db.prepare(
-      "INSERT INTO intervals (condition, rep, method, parameter, interval, ordinal, lower, " +
-        "upper, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    this.#intervalRows = rows(
+      "intervals",
+      "condition rep method parameter interval ordinal lower upper status",
     );
-    this.#insertTest = db.prepare(
-      "INSERT INTO tests (condition, rep, method, parameter, test, ordinal, statistic, " +
-        "p_value, reject, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    this.#testRows = rows(
+      "tests",
+      "condition rep method parameter test ordinal statistic p_value reject status",
     );
     this.#selectReplicate = db.prepare(
       "SELECT condition, rep, status, message, generate_ms, total_ms FROM replicates " +
@@ -508,9 +511,15 @@ export class ResultStore {
       if (seen.has(key)) throw new RangeError(`${describe(record)} appears twice in the batch`);
       seen.add(key);
     }
-    this.#transaction(() => {
-      for (const record of records) this.#insert(record);
-    });
+    const queues = [this.#fitRows, this.#estimateRows, this.#intervalRows, this.#testRows];
+    try {
+      this.#transaction(() => {
+        for (const record of records) this.#insert(record);
+        for (const queue of queues) queue.flush();
+      });
+    } finally {
+      for (const queue of queues) queue.clear();
+    }
   }
 
   #insert(r: ReplicateRecord): void {
@@ -523,10 +532,11 @@ export class ResultStore {
       throw error;
     }
     r.fits.forEach((f, fitOrdinal) => {
-      this.#insertFit.run(
-        r.condition,
-        r.rep,
-        f.method,
+      const { condition, rep } = r, method = f.method;
+      this.#fitRows.add(
+        condition,
+        rep,
+        method,
         fitOrdinal,
         f.status,
         f.converged ? 1 : 0,
@@ -536,40 +546,42 @@ export class ResultStore {
         f.message,
       );
       f.parameters.forEach((p, parameterOrdinal) => {
-        this.#insertEstimate.run(
-          r.condition,
-          r.rep,
-          f.method,
-          p.parameter,
+        const parameter = p.parameter;
+        this.#estimateRows.add(
+          condition,
+          rep,
+          method,
+          parameter,
           parameterOrdinal,
           p.truth,
           p.estimate,
           p.se,
         );
-        p.intervals.forEach((i, intervalOrdinal) => {
-          this.#insertInterval.run(
-            r.condition,
-            r.rep,
-            f.method,
-            p.parameter,
+        p.intervals.forEach((i, k) => {
+          this.#intervalRows.add(
+            condition,
+            rep,
+            method,
+            parameter,
             i.interval,
-            intervalOrdinal,
+            k,
             i.lower,
             i.upper,
             i.status,
           );
         });
-        p.tests?.forEach((t, testOrdinal) => {
-          this.#insertTest.run(
-            r.condition,
-            r.rep,
-            f.method,
-            p.parameter,
+        p.tests?.forEach((t, k) => {
+          const reject = t.reject === null ? null : t.reject ? 1 : 0;
+          this.#testRows.add(
+            condition,
+            rep,
+            method,
+            parameter,
             t.test,
-            testOrdinal,
+            k,
             t.statistic,
             t.pValue,
-            t.reject === null ? null : t.reject ? 1 : 0,
+            reject,
             t.status,
           );
         });
