@@ -27,6 +27,11 @@ import { spawnWorker, type WorkerProcess } from "./_worker_process.ts";
 
 /** Replicates a worker is sent at a time. */
 export const CHUNK = 8;
+/**
+ * Chunks a worker holds at once: the next is queued in its input while it
+ * runs one, so it never waits for this process to answer.
+ */
+const AHEAD = 2;
 
 /** Options of {@linkcode runPool}. */
 export interface PoolOptions {
@@ -86,7 +91,10 @@ export function runPool(tasks: Iterator<WorkerTask>, options: PoolOptions): Prom
 /** One worker and the tasks it holds. */
 interface Slot {
   readonly worker: WorkerProcess;
+  /** Tasks sent and not returned, in the order the worker runs them. */
   inFlight: WorkerTask[];
+  /** Chunks sent whose end (`idle`) the worker has not announced. */
+  chunks: number;
   ready: boolean;
   dead: boolean;
   /** Running one suspect task alone. */
@@ -159,6 +167,7 @@ class Pool {
         onEnd: (reason) => this.#ended(slot, reason),
       }),
       inFlight: [],
+      chunks: 0,
       ready: false,
       dead: false,
       isolated: false,
@@ -208,7 +217,8 @@ class Pool {
       this.#arm(slot);
       this.#take(msg.record);
     } else if (msg.type === "idle") {
-      clearTimeout(slot.timer);
+      slot.chunks--;
+      this.#arm(slot);
       this.#feed(slot);
       this.#wakeParked();
     } else if (msg.type === "exit") this.#announcedDeath(slot, msg.reason, msg.lost);
@@ -228,10 +238,11 @@ class Pool {
     }
   }
 
-  /** The next tasks for `slot`: a suspect alone while no one else runs, else a chunk. */
+  /** The next tasks for `slot`: a suspect alone while no one else runs, else chunks. */
   #feed(slot: Slot): void {
     if (this.#stopped || slot.dead) return;
     if (this.#suspects.length > 0) {
+      if (slot.inFlight.length > 0) return; // it reports idle when its queue is done
       const others = [...this.#slots].some((s) => s !== slot && s.inFlight.length > 0);
       if (others) {
         this.#parked.add(slot);
@@ -242,13 +253,13 @@ class Pool {
       return;
     }
     this.#parked.delete(slot);
-    const chunk = this.#retry.splice(0, CHUNK);
-    while (chunk.length < CHUNK && !this.#exhausted) {
-      const next = this.#source.next();
-      if (next.done) this.#exhausted = true;
-      else chunk.push(next.value);
+    if (slot.isolated && slot.inFlight.length > 0) return;
+    while (slot.chunks < AHEAD) {
+      const chunk = this.#nextChunk();
+      if (chunk.length === 0) break;
+      this.#send(slot, chunk, { isolated: false });
     }
-    if (chunk.length > 0) return this.#send(slot, chunk, { isolated: false });
+    if (slot.inFlight.length > 0) return;
     this.#retire(slot);
     if ([...this.#slots].every((s) => s.inFlight.length === 0)) {
       for (const s of this.#slots) this.#retire(s);
@@ -256,8 +267,20 @@ class Pool {
     }
   }
 
+  /** Up to CHUNK tasks: handed-back ones first, then new ones. */
+  #nextChunk(): WorkerTask[] {
+    const chunk = this.#retry.splice(0, CHUNK);
+    while (chunk.length < CHUNK && !this.#exhausted) {
+      const next = this.#source.next();
+      if (next.done) this.#exhausted = true;
+      else chunk.push(next.value);
+    }
+    return chunk;
+  }
+
   #send(slot: Slot, tasks: WorkerTask[], how: { isolated: boolean }): void {
-    slot.inFlight = tasks;
+    slot.inFlight.push(...tasks);
+    slot.chunks++;
     slot.isolated = how.isolated;
     this.#arm(slot);
     this.#post(slot, { type: "run", tasks });
