@@ -22,7 +22,8 @@ import { type MissingReplicate, missingReplicates } from "../store/missing_repli
 import { performanceMeasures } from "../report/measures.ts";
 import { terminalTable } from "../report/terminal_table.ts";
 import { comparisonsCsv, longCsv, measuresCsv, writeLines } from "../report/export_csv.ts";
-import { type ComparisonRow, pairedComparisons } from "../report/paired_comparisons.ts";
+import type { ComparisonRow } from "../report/paired_comparisons.ts";
+import { pairedComparisonsOfFile } from "../report/paired_comparisons_of_file.ts";
 import { comparisonTable } from "../report/comparison_table.ts";
 import { reportJson } from "../report/export_json.ts";
 import { markdownReport } from "../report/export_markdown.ts";
@@ -200,8 +201,11 @@ export async function main(args: string[]): Promise<number> {
       if (warning) writeSync(Deno.stderr, warning + "\n");
       for (const w of manifestWarnings(store)) writeSync(Deno.stderr, `warning: ${w}\n`);
       const nonconverged: NonconvergedRule = o.excludeNonconverged ? "exclude" : "use";
+      // The comparisons in a Web Worker while this thread computes the measures.
+      const comparing = pairedComparisonsOfFile(file, { nonconverged, reference: o.reference });
+      comparing.catch(() => {}); // awaited below; not unhandled if the measures throw first
       const rows = performanceMeasures(store, { nonconverged });
-      const comparisons = pairedComparisons(store, { nonconverged, reference: o.reference });
+      const comparisons = await comparing;
       if (formats.has("table")) {
         writeSync(
           Deno.stdout,

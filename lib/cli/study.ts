@@ -33,7 +33,7 @@ import { parseShard, type Shard, shardFromEnvironment } from "../study/shard.ts"
 import { openStore } from "../store/store.ts";
 import { performanceMeasures } from "../report/measures.ts";
 import { terminalTable } from "../report/terminal_table.ts";
-import { type ComparisonRow, pairedComparisons } from "../report/paired_comparisons.ts";
+import { pairedComparisonsOfFile } from "../report/paired_comparisons_of_file.ts";
 import { comparisonTable } from "../report/comparison_table.ts";
 import { targetRound } from "../report/target_mcse.ts";
 import type { McseTargets } from "../report/planning.ts";
@@ -191,16 +191,6 @@ function readResults(path: string, fallback: string) {
   }
 }
 
-/** The paired comparisons of the store's methods with the first (none with one method). */
-function readComparisons(path: string): ComparisonRow[] {
-  const store = openStore(path, { readOnly: true });
-  try {
-    return pairedComparisons(store);
-  } finally {
-    store.close();
-  }
-}
-
 /**
  * A target search as recorded in the manifest: the coverage target alone as
  * a number (as vcsim has always recorded it), else the targets object.
@@ -295,6 +285,9 @@ async function runRounds(url: string, o: Options, at: { name: string; shard: Sha
       );
       return stoppedBy === "SIGTERM" ? 143 : INTERRUPTED;
     }
+    // The comparisons in a Web Worker while this thread computes the measures.
+    const comparing = targets === null ? pairedComparisonsOfFile(result.storePath) : null;
+    comparing?.catch(() => {}); // awaited below; not unhandled if the measures throw first
     const results = readResults(result.storePath, at.name);
     if (targets !== null) {
       rounds[round - 1] = results.reps;
@@ -311,7 +304,7 @@ async function runRounds(url: string, o: Options, at: { name: string; shard: Sha
     if (failures.length > 0 && (o.json || rows.length > 0)) {
       writeSync(Deno.stderr, failureLines(failures, replay));
     }
-    const comparisons = readComparisons(result.storePath);
+    const comparisons = await (comparing ?? pairedComparisonsOfFile(result.storePath));
     writeSync(
       Deno.stdout,
       o.json

@@ -16,3 +16,4 @@ export * from "./export_csv.ts";
 export * from "./export_json.ts";
 export * from "./export_markdown.ts";
 export * from "./html.ts";
+export * from "./paired_comparisons_of_file.ts";

@@ -1,0 +1,37 @@
+/**
+ * The Web Worker behind {@linkcode pairedComparisonsOfFile}: opens the
+ * store read-only, computes the paired comparisons, posts them back (or the
+ * error, by name and message) and ends.
+ *
+ * @module
+ */
+
+import { openStore } from "../store/store.ts";
+import { type ComparisonOptions, pairedComparisons } from "./paired_comparisons.ts";
+
+/** What the worker is sent. */
+export interface ComparisonRequest {
+  readonly path: string;
+  readonly options: ComparisonOptions;
+}
+
+const scope = self as unknown as {
+  onmessage: ((e: MessageEvent<ComparisonRequest>) => void) | null;
+  postMessage(message: unknown): void;
+  close(): void;
+};
+
+scope.onmessage = (e) => {
+  try {
+    const store = openStore(e.data.path, { readOnly: true });
+    try {
+      scope.postMessage({ rows: pairedComparisons(store, e.data.options) });
+    } finally {
+      store.close();
+    }
+  } catch (error) {
+    const { name, message } = error instanceof Error ? error : new Error(String(error));
+    scope.postMessage({ error: { name, message } });
+  }
+  scope.close();
+};
