@@ -23,7 +23,19 @@ export function _scaledDraws(
   sd: number,
   n: number,
 ): Float64Array {
-  const out = new Float64Array(n);
+  return _fillScaledDraws(stream, new Float64Array(n), { spec, sd });
+}
+
+/**
+ * `out` filled with draws of `sd` times a unit-variance variate, in order:
+ * a generator draws its errors straight into y, one large array fewer.
+ */
+export function _fillScaledDraws(
+  stream: RandomStream,
+  out: Float64Array,
+  draws: { spec: DistributionSpec; sd: number },
+): Float64Array {
+  const { spec, sd } = draws, n = out.length;
   if (spec.kind === "normal") {
     for (let i = 0; i < n; i++) out[i] = sd * stream.normal();
   } else {

@@ -22,7 +22,7 @@ import {
   _range,
   _sd,
 } from "./_validate.ts";
-import { _assemble, _scaledDraws } from "./_assemble.ts";
+import { _assemble, _fillScaledDraws, _scaledDraws } from "./_assemble.ts";
 
 /**
  * How rows are assigned to (group1, group2) combinations:
@@ -194,9 +194,9 @@ export function crossed(stream: RandomStream, options: CrossedOptions = {}): Dat
     const per2 = n1 * nRep;
     for (let i = 0; i < rows; i++) group2[i] = Math.floor(group2[i] / per2);
     const u2 = _scaledDraws(stream, dist2, sd2, n2);
-    const e = _scaledDraws(stream, distE, sdE, rows);
-    y = new Float64Array(rows);
-    for (let i = 0; i < rows; i++) y[i] = u1[group1[i]] + u2[group2[i]] + e[i];
+    // The errors, to which the effects are added in place.
+    y = _fillScaledDraws(stream, new Float64Array(rows), { spec: distE, sd: sdE });
+    for (let i = 0; i < rows; i++) y[i] = u1[group1[i]] + u2[group2[i]] + y[i];
   } else {
     const cells = n1 * n2;
     const reps = new Int32Array(cells).fill(nRep);
@@ -212,8 +212,7 @@ export function crossed(stream: RandomStream, options: CrossedOptions = {}): Dat
     _checkRows(rows, "crossed");
     const u1 = _scaledDraws(stream, dist1, sd1, n1);
     const u2 = _scaledDraws(stream, dist2, sd2, n2);
-    const e = _scaledDraws(stream, distE, sdE, rows);
-    y = new Float64Array(rows);
+    y = _fillScaledDraws(stream, new Float64Array(rows), { spec: distE, sd: sdE });
     group1 = new Int32Array(rows);
     group2 = new Int32Array(rows);
     let row = 0;
@@ -221,7 +220,7 @@ export function crossed(stream: RandomStream, options: CrossedOptions = {}): Dat
       for (let j = 0; j < n2; j++, c++) {
         const effect = u1[i] + u2[j];
         for (let r = reps[c]; r > 0; r--, row++) {
-          y[row] = effect + e[row];
+          y[row] = effect + y[row];
           group1[row] = i;
           group2[row] = j;
         }

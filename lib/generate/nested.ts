@@ -19,7 +19,7 @@ import {
   _range,
   _sd,
 } from "./_validate.ts";
-import { _assemble, _scaledDraws } from "./_assemble.ts";
+import { _assemble, _fillScaledDraws, _scaledDraws } from "./_assemble.ts";
 
 /** Options of {@linkcode nested}; the notebook names are in {@linkcode NOTEBOOK_PARAMETER_NAMES}. */
 export interface NestedOptions extends EffectOptions {
@@ -165,9 +165,8 @@ export function nested(stream: RandomStream, options: NestedOptions = {}): Datas
 
   const u1 = _scaledDraws(stream, dist1, sd1, n1);
   const u2 = _scaledDraws(stream, dist2, sd2, cells);
-  const e = _scaledDraws(stream, distE, sdE, rows);
-
-  const y = new Float64Array(rows);
+  // The errors, to which the effects are added in place.
+  const y = _fillScaledDraws(stream, new Float64Array(rows), { spec: distE, sd: sdE });
   const group1 = new Int32Array(rows);
   const group2 = new Int32Array(rows);
   let row = 0;
@@ -176,7 +175,7 @@ export function nested(stream: RandomStream, options: NestedOptions = {}): Datas
     for (let j = 0; j < levelsPer[g]; j++, cell++) {
       const effect = u1[g] + u2[cell];
       for (let r = repsPer[cell]; r > 0; r--, row++) {
-        y[row] = effect + e[row];
+        y[row] = effect + y[row];
         group1[row] = g;
         group2[row] = j;
       }

@@ -72,6 +72,17 @@ function firstMissing(name: string, column: Column): number {
   return -1;
 }
 
+/**
+ * The intercept-only design of n rows: frames of y ~ 1 share one column of
+ * ones (as frames that keep every row share the response), since a study
+ * builds one per replicate; like every frame array it is read, never written.
+ */
+let ones = new Float64Array(0);
+function interceptColumn(n: number): Float64Array {
+  if (ones.length < n) ones = new Float64Array(n).fill(1);
+  return ones.subarray(0, n);
+}
+
 /** 0, 1, ..., n - 1 for the largest n asked so far; callers read it only. */
 let identityRows = new Int32Array(0);
 function allRows(n: number): Int32Array {
@@ -424,7 +435,7 @@ export function modelFrame(
   }
   // y ~ 1, the commonest simulation model, needs no design machinery.
   const { X, names } = f.fixed.length === 0 && f.intercept
-    ? { X: new Float64Array(n).fill(1), names: ["(Intercept)"] }
+    ? { X: interceptColumn(n), names: ["(Intercept)"] }
     : fixedDesign(f, data, rows);
   checkFullRank(X, n, names);
 
