@@ -45,7 +45,10 @@ function workerArgs(memoryLimit: number, programs: readonly string[]): string[] 
     "--no-prompt",
     "--allow-read",
     ...(programs.length > 0 ? [`--allow-run=${programs.join(",")}`] : []),
-    `--v8-flags=--max-old-space-size=${memoryLimit}`,
+    // A young generation of 2 MiB semi-spaces (V8's default grows them to 16 MiB): a replicate's
+    // garbage is collected sooner, which holds a worker near 150 MiB resident instead of 225,
+    // at no cost in time measured on the nested study.
+    `--v8-flags=--max-old-space-size=${memoryLimit},--max-semi-space-size=2`,
   ];
   if (CONFIG.protocol === "file:") args.push("--config", decodeURIComponent(CONFIG.pathname));
   return [...args, WORKER.protocol === "file:" ? decodeURIComponent(WORKER.pathname) : WORKER.href];
