@@ -147,12 +147,12 @@ export class SchurFactor implements BlockedFactor {
     l0: number,
   ): void {
     const m = this.#m, P = this.#P, lo = this.#colPtr[b], hi = this.#colPtr[b + 1];
+    // Locals for the private fields, and only f <= e: a column's indices ascend (terms in
+    // order, levels ascending within each), so those are the entries with j <= i.
+    const idx = this.#idx, cnt = this.#cnt;
     for (let e = lo; e < hi; e++) {
-      const i = this.#idx[e], wi = w * this.#cnt[e];
-      for (let f = lo; f < hi; f++) {
-        const j = this.#idx[f];
-        if (j <= i) gram[i * m + j] += wi * this.#cnt[f];
-      }
+      const i = idx[e], wi = w * cnt[e], row = i * m;
+      for (let f = lo; f <= e; f++) gram[row + idx[f]] += wi * cnt[f];
       for (let c = 0; c < P; c++) cross[c * m + i] += wi * xyz0[c * l0 + b];
     }
     for (let c = 0; c < P; c++) {

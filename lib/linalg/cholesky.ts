@@ -34,7 +34,24 @@ export function choleskyInPlace(a: Float64Array, n: number): number {
     const ljj = Math.sqrt(d);
     a[rowJ + j] = ljj;
     const inv = 1 / ljj;
-    for (let i = j + 1; i < n; i++) {
+    // Four rows at a time share the loads of row j; each sum runs in the same order as alone.
+    let i = j + 1;
+    for (; i + 3 < n; i += 4) {
+      const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+      let s0 = a[r0 + j], s1 = a[r1 + j], s2 = a[r2 + j], s3 = a[r3 + j];
+      for (let k = 0; k < j; k++) {
+        const ajk = a[rowJ + k];
+        s0 -= a[r0 + k] * ajk;
+        s1 -= a[r1 + k] * ajk;
+        s2 -= a[r2 + k] * ajk;
+        s3 -= a[r3 + k] * ajk;
+      }
+      a[r0 + j] = s0 * inv;
+      a[r1 + j] = s1 * inv;
+      a[r2 + j] = s2 * inv;
+      a[r3 + j] = s3 * inv;
+    }
+    for (; i < n; i++) {
       const rowI = i * n;
       let s = a[rowI + j];
       for (let k = 0; k < j; k++) s -= a[rowI + k] * a[rowJ + k];
