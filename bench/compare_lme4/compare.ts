@@ -305,6 +305,16 @@ const median = (xs: number[]) => {
 const ms = (x: number) => x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
 const ratio = (x: number) => x >= 100 ? `${x.toFixed(0)}x` : `${x.toFixed(1)}x`;
 const sci = (x: number) => Number.isNaN(x) ? "n/a" : x === 0 ? "0" : x.toExponential(1);
+/** lme4 and vcsim fit and interval times with their ratios, as table cells. */
+const timeCells = (lf: number, vf: number, li: number, vi: number) => [
+  ms(lf),
+  ms(vf),
+  ratio(lf / vf),
+  ms(li),
+  ms(vi),
+  ratio(li / vi),
+  ratio((lf + li) / (vf + vi)),
+];
 /** Cells padded to `widths`: the first two (and those in `left`) left-aligned, the rest right. */
 const pad = (cells: string[], widths: number[], left: readonly number[] = []) =>
   cells.map((c, i) => i < 2 || left.includes(i) ? c.padEnd(widths[i]) : c.padStart(widths[i])).join(
@@ -400,19 +410,10 @@ async function report(cases: Case[], ours: VcsimResult[], lme4: Lme4Output, reps
     const d = byDesign.get(c.design) ?? { lf: [], vf: [], li: [], vi: [] };
     d.lf.push(lf), d.vf.push(vf), d.li.push(li), d.vi.push(vi);
     byDesign.set(c.design, d);
-    console.log(pad([
-      c.design,
-      String(c.rep),
-      String(c.rows),
-      ms(lf),
-      ms(vf),
-      ratio(lf / vf),
-      ms(li),
-      ms(vi),
-      ratio(li / vi),
-      ratio((lf + li) / (vf + vi)),
-      ms(v.ms.extra),
-    ], widths));
+    console.log(pad(
+      [c.design, String(c.rep), String(c.rows), ...timeCells(lf, vf, li, vi), ms(v.ms.extra)],
+      widths,
+    ));
     agreements.push({ c, a: agreement(v, r) });
   });
   console.log("\nMedians over replicates");
@@ -421,16 +422,7 @@ async function report(cases: Case[], ours: VcsimResult[], lme4: Lme4Output, reps
   );
   for (const [name, d] of byDesign) {
     const [lf, vf, li, vi] = [median(d.lf), median(d.vf), median(d.li), median(d.vi)];
-    console.log(pad([
-      name,
-      ms(lf),
-      ms(vf),
-      ratio(lf / vf),
-      ms(li),
-      ms(vi),
-      ratio(li / vi),
-      ratio((lf + li) / (vf + vi)),
-    ], [10, 9, 10, 6, 9, 9, 6, 11]));
+    console.log(pad([name, ...timeCells(lf, vf, li, vi)], [10, 9, 10, 6, 9, 9, 6, 11]));
   }
   console.log(
     `lme4's timed loop (system.time around all fits and confints): ${
