@@ -380,6 +380,9 @@ function fixedDesign(
  * as R names them (`trtb`, `trtb:x`). Each random term becomes a grouping
  * term whose levels are the labels present (the observed combinations, as
  * `a:b`, for an interaction), with a numeric column's values as labels.
+ * The frame's arrays may be shared with `data` (the response and factor
+ * codes when every row is kept) and with other frames (the intercept
+ * column of `y ~ 1`): read them, never write them.
  *
  * @throws {Error} for a formula error, an unknown column, a non-numeric
  *   response, an infinite value, no complete row, rank-deficient fixed
