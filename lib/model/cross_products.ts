@@ -7,6 +7,7 @@
  */
 
 import type { ModelFrame } from "./frame.ts";
+import { _isDesignCodes, _isInterceptColumn } from "./_design_cache.ts";
 
 /**
  * Co-occurrence counts of two grouping terms: for each level `a` of the term
@@ -46,6 +47,30 @@ export interface CrossProducts {
 
 // Above this many cells, co-occurrences are counted in a Map instead of a dense table.
 const DENSE_COUNT_LIMIT = 1 << 22;
+
+/** Co-occurrences of remembered designs' codes (see _design_cache.ts), by fine then coarse codes. */
+const designPairs = new WeakMap<Int32Array, WeakMap<Int32Array, CoOccurrence>>();
+
+/** {@linkcode coOccurrence}, kept for a remembered design's codes, which are never written. */
+function designCoOccurrence(
+  fine: Int32Array,
+  fineCounts: Float64Array,
+  coarse: Int32Array,
+  lCoarse: number,
+): CoOccurrence {
+  if (!_isDesignCodes(fine) || !_isDesignCodes(coarse)) {
+    return coOccurrence(fine, fineCounts, coarse, lCoarse);
+  }
+  let byCoarse = designPairs.get(fine);
+  if (!byCoarse) designPairs.set(fine, byCoarse = new WeakMap());
+  let pair = byCoarse.get(coarse);
+  if (!pair) {
+    // Its own copy of the counts: the nested case would otherwise share this frame's array.
+    pair = coOccurrence(fine, fineCounts.slice(), coarse, lCoarse);
+    byCoarse.set(coarse, pair);
+  }
+  return pair;
+}
 
 function coOccurrence(
   fine: Int32Array,
@@ -114,6 +139,7 @@ function coOccurrence(
 }
 
 function isAllOnes(v: Float64Array): boolean {
+  if (_isInterceptColumn(v)) return true;
   for (let i = 0; i < v.length; i++) if (v[i] !== 1) return false;
   return true;
 }
@@ -163,7 +189,7 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
     const row: CoOccurrence[] = [];
     pairs.push(row);
     let count: Float64Array, out: Float64Array;
-    const below = t > 0 ? coOccurrence(codes[t - 1], counts[t - 1], code, l) : null;
+    const below = t > 0 ? designCoOccurrence(codes[t - 1], counts[t - 1], code, l) : null;
     if (below?.nested) {
       // Nested in the finer term: aggregate its sums over levels, not rows.
       count = new Float64Array(l);
@@ -182,14 +208,43 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
     counts.push(count);
     xyz.push(out);
     for (let j = 0; j < t; j++) {
-      row.push(j === t - 1 ? below! : coOccurrence(codes[j], counts[j], code, l));
+      row.push(j === t - 1 ? below! : designCoOccurrence(codes[j], counts[j], code, l));
     }
   }
+  return {
+    n,
+    p,
+    order,
+    nlevels,
+    counts,
+    pairs,
+    xyz,
+    xyxy: productsOfColumns(columns, constantOne),
+  };
+}
+
+/**
+ * [X y]'[X y] from the columns, row-major P x P. Products with the
+ * intercept column need no multiplication (the sums are the same); for
+ * `y ~ 1` the sum and the sum of squares of y share one pass.
+ */
+function productsOfColumns(columns: Float64Array[], constantOne: boolean[]): Float64Array {
+  const P = columns.length, n = columns[0].length;
   const xyxy = new Float64Array(P * P);
+  if (P === 2 && constantOne[0] && !constantOne[1]) {
+    const y = columns[1];
+    let s = 0, ss = 0;
+    for (let r = 0; r < n; r++) {
+      const v = y[r];
+      s += v;
+      ss += v * v;
+    }
+    xyxy.set([n, s, s, ss]);
+    return xyxy;
+  }
   for (let c = 0; c < P; c++) {
     const u = columns[c];
     for (let d = 0; d <= c; d++) {
-      // Products with the intercept column need no multiplication (the sums are the same).
       let s = 0;
       if (constantOne[c] && constantOne[d]) s = n;
       else if (constantOne[c] || constantOne[d]) {
@@ -203,7 +258,7 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
       xyxy[d * P + c] = s;
     }
   }
-  return { n, p, order, nlevels, counts, pairs, xyz, xyxy };
+  return xyxy;
 }
 
 /**

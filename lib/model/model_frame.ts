@@ -9,6 +9,7 @@
 import type { Column, Dataset } from "../data/dataset.ts";
 import type { GroupingTerm, ModelFrame } from "./frame.ts";
 import { type Formula, parseFormula, randomTermName } from "./formula.ts";
+import { _cachedTerms, _interceptColumn, _rememberTerms } from "./_design_cache.ts";
 
 /** Options of {@linkcode modelFrame}; none yet, reserved for contrasts and the like. */
 export type ModelFrameOptions = Record<string, never>;
@@ -70,17 +71,6 @@ function firstMissing(name: string, column: Column): number {
     }
   }
   return -1;
-}
-
-/**
- * The intercept-only design of n rows: frames of y ~ 1 share one column of
- * ones (as frames that keep every row share the response), since a study
- * builds one per replicate; like every frame array it is read, never written.
- */
-let ones = new Float64Array(0);
-function interceptColumn(n: number): Float64Array {
-  if (ones.length < n) ones = new Float64Array(n).fill(1);
-  return ones.subarray(0, n);
 }
 
 /** 0, 1, ..., n - 1 for the largest n asked so far; callers read it only. */
@@ -428,7 +418,17 @@ export function modelFrame(
     );
   }
 
-  const rows = completeRows(data, used);
+  // A design seen before (a study's next replicate) gives its terms without recoding: the
+  // response and fixed columns are checked here, the grouping columns by the comparison.
+  const randomNames = [...new Set(f.random.flat())];
+  const others = used.filter((name) => !randomNames.includes(name));
+  const design = { key: JSON.stringify(f.random), data, names: randomNames };
+  const othersComplete = data.nrow > 0 &&
+    others.every((name) => firstMissing(name, data.columns.get(name)!) < 0);
+  const cached = othersComplete ? _cachedTerms(design) : null;
+  const rows = cached !== null
+    ? allRows(data.nrow)
+    : completeRows(data, othersComplete ? randomNames : used);
   const n = rows.length;
   // Every row kept: the frame shares the (read-only) response column.
   let y = response.values;
@@ -438,17 +438,30 @@ export function modelFrame(
   }
   // y ~ 1, the commonest simulation model, needs no design machinery.
   const { X, names } = f.fixed.length === 0 && f.intercept
-    ? { X: interceptColumn(n), names: ["(Intercept)"] }
+    ? { X: _interceptColumn(n), names: ["(Intercept)"] }
     : fixedDesign(f, data, rows);
   checkFullRank(X, n, names);
 
-  const terms: GroupingTerm[] = f.random.map((variables) => {
+  const terms = cached ?? randomTerms(f, { data, rows });
+  return {
+    response: f.response,
+    y,
+    X,
+    fixedNames: names,
+    terms: cached !== null || n < data.nrow ? terms : _rememberTerms(design, terms),
+    droppedRows: data.nrow - n,
+  };
+}
+
+/** The grouping terms of `f` over the rows kept. */
+function randomTerms(f: Formula, at: { data: Dataset; rows: Int32Array }): GroupingTerm[] {
+  const n = at.rows.length;
+  return f.random.map((variables) => {
     const name = randomTermName(variables);
-    const factor = interact(variables.map((v) => asFactor(data.columns.get(v)!, rows)));
+    const factor = interact(variables.map((v) => asFactor(at.data.columns.get(v)!, at.rows)));
     checkGrouping(name, factor.levels.length, n);
     return { name, codes: factor.codes, levels: factor.levels };
   });
-  return { response: f.response, y, X, fixedNames: names, terms, droppedRows: data.nrow - n };
 }
 
 /** Input of {@linkcode frameFromArrays}. */
