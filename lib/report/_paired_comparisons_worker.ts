@@ -1,7 +1,7 @@
 /**
  * The Web Worker behind {@linkcode pairedComparisonsOfFile}: opens the
- * store read-only, computes the paired comparisons, posts them back (or the
- * error, by name and message) and ends.
+ * store read-only, computes the paired comparisons, closes the store, posts
+ * them back (or the error, by name and message) and ends.
  *
  * @module
  */
@@ -22,16 +22,20 @@ const scope = self as unknown as {
 };
 
 scope.onmessage = (e) => {
+  let reply: unknown;
   try {
     const store = openStore(e.data.path, { readOnly: true });
     try {
-      scope.postMessage({ rows: pairedComparisons(store, e.data.options) });
+      reply = { rows: pairedComparisons(store, e.data.options) };
     } finally {
+      // Closed before replying: the caller may end this worker as soon as the reply arrives,
+      // and a connection cut off mid-close can leave SQLite's -wal and -shm files behind.
       store.close();
     }
   } catch (error) {
     const { name, message } = error instanceof Error ? error : new Error(String(error));
-    scope.postMessage({ error: { name, message } });
+    reply = { error: { name, message } };
   }
+  scope.postMessage(reply);
   scope.close();
 };
