@@ -13,7 +13,11 @@ import { errorText, failedReplicate } from "./_failure.ts";
 
 /** Options of {@linkcode RecordWriter}. */
 export interface RecordWriterOptions {
-  /** Records per transaction. @default 256 */
+  /**
+   * Records per transaction: small enough that a write holds this process
+   * only briefly, so workers rarely wait on a full pipe meanwhile (64 against
+   * 256: nested study 6% faster, medians of 6 interleaved pairs). @default 64
+   */
   batch?: number;
   /** Longest wait of a finished record before it is written, in ms. @default 500 */
   flushMs?: number;
@@ -55,7 +59,7 @@ export class RecordWriter {
 
   constructor(store: ResultStore, options: RecordWriterOptions = {}) {
     this.#store = store;
-    this.#batch = options.batch ?? 256;
+    this.#batch = options.batch ?? 64;
     this.#onFlush = options.onFlush;
     this.#timer = setInterval(() => this.flush(), options.flushMs ?? 500);
   }
