@@ -240,14 +240,14 @@ export class ChainDerivatives {
         const bi = (slot * P + i) * J;
         sp.product(tmp, rb + i * J, tmp, r, b, bi);
         for (let j = 0; j <= i; j++) {
-          sp.product(this.#Q, (i * P + j) * J, tmp, rb + i * J, b, (slot * P + j) * J, -1, true);
+          sp.addProduct(this.#Q, (i * P + j) * J, tmp, rb + i * J, b, (slot * P + j) * J, -1);
         }
       }
       const ps = up ? L.parentSlot[slot] : -1;
       if (ps < 0) continue;
-      sp.product(this.#m[t + 1], ps * J, m, slot * J, tmp, w, 1, true);
+      sp.addProduct(this.#m[t + 1], ps * J, m, slot * J, tmp, w);
       for (let i = 0; i < P; i++) {
-        sp.product(this.#b[t + 1], (ps * P + i) * J, b, (slot * P + i) * J, tmp, w, 1, true);
+        sp.addProduct(this.#b[t + 1], (ps * P + i) * J, b, (slot * P + i) * J, tmp, w);
       }
     }
   }
@@ -266,7 +266,7 @@ export class ChainDerivatives {
         const o = (i * P + j) * J;
         for (let k = 0; k < j; k++) {
           sp.product(tmp, q, A, (i * P + k) * J, inv, k * J);
-          sp.product(A, o, tmp, q, A, (j * P + k) * J, -1, true);
+          sp.addProduct(A, o, tmp, q, A, (j * P + k) * J, -1);
         }
       }
       if (!(A[(i * P + i) * J] > 0)) return false;
@@ -344,19 +344,19 @@ export class ChainDerivatives {
     for (let i = p - 1; i >= 0; i--) {
       beta.set(l.subarray((p * P + i) * J, (p * P + i + 1) * J), i * J);
       for (let k = i + 1; k < p; k++) {
-        sp.product(beta, i * J, l, (k * P + i) * J, beta, k * J, -1, true);
+        sp.addProduct(beta, i * J, l, (k * P + i) * J, beta, k * J, -1);
       }
     }
     const j = at.column;
     z.fill(0);
     sp.constant(z, j * J, 1);
     for (let i = j + 1; i < p; i++) {
-      for (let k = j; k < i; k++) sp.product(z, i * J, l, (i * P + k) * J, z, k * J, -1, true);
+      for (let k = j; k < i; k++) sp.addProduct(z, i * J, l, (i * P + k) * J, z, k * J, -1);
     }
     variance.fill(0);
     for (let i = j; i < p; i++) {
       sp.product(tmp, 0, z, i * J, z, i * J);
-      sp.product(variance, 0, tmp, 0, inv, i * J, 1, true);
+      sp.addProduct(variance, 0, tmp, 0, inv, i * J);
     }
     deviance.set(this.#logdet.subarray(0, J));
     sp.addScaled(deviance, 0, A, (p * P + p) * J, 1);
@@ -419,7 +419,7 @@ function heldCoefficient(
   w[J + 1 + d] = 1;
   big.reciprocal(w, 2 * J, w, 2 * J);
   big.product(w, 3 * J, w, J, w, J);
-  big.product(w, 0, w, 3 * J, w, 2 * J, 1, true);
+  big.addProduct(w, 0, w, 3 * J, w, 2 * J);
   at.out.f = w[0];
   big.unpack(w, 0, at.out.g, at.out.H);
   return true;

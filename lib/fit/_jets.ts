@@ -79,7 +79,7 @@ export class JetSpace {
     o[io] = f0;
   }
 
-  /** o (+)= c a b; o must not alias a or b. */
+  /** o = c a b; o must not alias a or b. */
   product(
     o: Float64Array,
     io: number,
@@ -88,10 +88,22 @@ export class JetSpace {
     b: Float64Array,
     ib: number,
     c = 1,
-    accumulate = false,
+  ): void {
+    o.fill(0, io, io + this.size);
+    this.addProduct(o, io, a, ia, b, ib, c);
+  }
+
+  /** o += c a b; o must not alias a or b. */
+  addProduct(
+    o: Float64Array,
+    io: number,
+    a: Float64Array,
+    ia: number,
+    b: Float64Array,
+    ib: number,
+    c = 1,
   ): void {
     const d = this.d, av = c * a[ia], bv = b[ib], cbv = c * bv;
-    if (!accumulate) o.fill(0, io, io + this.size);
     let k = 1 + d;
     for (let i = 0; i < d; i++) {
       const ai = c * a[ia + 1 + i], bi = b[ib + 1 + i];
