@@ -24,6 +24,7 @@
 import type { CrossProducts } from "../model/cross_products.ts";
 import { type ChainStructure, chainStructure } from "./_chain_structure.ts";
 import { JetSpace, type SecondOrder } from "./_jets.ts";
+import type { SmoothObjective } from "./_bounded_newton.ts";
 import { choleskyInPlace, inverseFromCholesky } from "../linalg/cholesky.ts";
 
 /** Which parts of -2 log L {@linkcode ChainDerivatives.deviance} returns. */
@@ -75,6 +76,42 @@ export function chainDerivatives(cp: CrossProducts): ChainDerivatives {
     shared.set(cp, d);
   }
   return d;
+}
+
+/**
+ * -2 log L (REML or ML) of a nested chain in the variances (sorted terms,
+ * residual last), with its exact gradient and Hessian: what the exact fit
+ * and the exact profiles minimise.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { secondOrder } from "./_jets.ts";
+ * import { chainDerivatives, chainDevianceObjective } from "./_chain_derivatives.ts";
+ * const cp = crossProducts({
+ *   response: "y", y: new Float64Array([1, 2, 5, 6, 2, 4]), X: new Float64Array(6).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1, 2, 2]), levels: ["a", "b", "c"] }],
+ * });
+ * const objective = chainDevianceObjective(cp, { reml: false });
+ * const out = secondOrder(objective.size), alone = secondOrder(2), s = new Float64Array([3, 1]);
+ * assert.ok(objective.evaluate(s, out));
+ * chainDerivatives(cp).evaluate(s);
+ * chainDerivatives(cp).deviance(alone, { reml: false });
+ * assert.deepEqual(out, alone);
+ * ```
+ */
+export function chainDevianceObjective(
+  cp: CrossProducts,
+  options: { reml: boolean },
+): SmoothObjective {
+  const derivatives = chainDerivatives(cp), reml = options.reml;
+  return {
+    size: cp.order.length + 1,
+    evaluate: (x: Float64Array, out: SecondOrder) =>
+      derivatives.evaluate(x) && derivatives.deviance(out, { reml }),
+  };
 }
 
 /** Exact derivatives of -2 log L in the variances for a nested chain; see the module doc. */

@@ -12,9 +12,8 @@ import { type BlockedFactor, blockedFactor } from "./blocked_factor.ts";
 import { type MomentEstimates, momentEstimates } from "./moments.ts";
 import { minimizeEven, type MinimizeResult } from "./optimize.ts";
 import { isNestedChain } from "./_chain_factor.ts";
-import { chainDerivatives } from "./_chain_derivatives.ts";
+import { chainDevianceObjective } from "./_chain_derivatives.ts";
 import { BoundedNewton } from "./_bounded_newton.ts";
-import type { SecondOrder } from "./_jets.ts";
 
 /** Estimation methods. */
 export type EstimationMethod = "reml" | "ml" | "anova";
@@ -281,12 +280,7 @@ function exactNewton(
   at: { start: Float64Array; s0: number; reml: boolean },
 ): MinimizeResult | null {
   const { start, s0, reml } = at, K = start.length;
-  const derivatives = chainDerivatives(cp);
-  const objective = {
-    size: K + 1,
-    evaluate: (x: Float64Array, out: SecondOrder) =>
-      derivatives.evaluate(x) && derivatives.deviance(out, { reml }),
-  };
+  const objective = chainDevianceObjective(cp, { reml });
   const lower = new Float64Array(K + 1), strict = Array.from({ length: K + 1 }, (_, k) => k === K);
   const newton = new BoundedNewton(objective, { lower, strict });
   const x = Float64Array.from({ length: K + 1 }, (_, k) => k < K ? start[k] * start[k] * s0 : s0);

@@ -9,7 +9,7 @@
 import type { CrossProducts } from "../model/cross_products.ts";
 import type { VarCompFit } from "../fit/fit.ts";
 import { isNestedChain } from "../fit/_chain_factor.ts";
-import { chainDerivatives } from "../fit/_chain_derivatives.ts";
+import { chainDerivatives, chainDevianceObjective } from "../fit/_chain_derivatives.ts";
 import type { SecondOrder } from "../fit/_jets.ts";
 import { linearScale, NewtonProfile, type SmoothObjective } from "./_newton_profile.ts";
 import { differenceFixedLimits, DifferenceVarianceProfile } from "./_difference_profile.ts";
@@ -86,7 +86,7 @@ export class VarianceProfile {
     this.#s = Float64Array.from(s);
     this.#reml = options.reml ?? true;
     this.#newton = isNestedChain(cp)
-      ? newtonProfile(chainDeviance(cp, this.#reml), s, false)
+      ? newtonProfile(chainDevianceObjective(cp, { reml: this.#reml }), s, false)
       : null;
   }
 
@@ -188,16 +188,6 @@ function newtonProfile(
   } catch {
     return null;
   }
-}
-
-/** -2 log L (REML or ML) in the variances, with exact derivatives. */
-function chainDeviance(cp: CrossProducts, reml: boolean): SmoothObjective {
-  const derivatives = chainDerivatives(cp);
-  return {
-    size: cp.order.length + 1,
-    evaluate: (x: Float64Array, out: SecondOrder) =>
-      derivatives.evaluate(x) && derivatives.deviance(out, { reml }),
-  };
 }
 
 /** The ML deviance in (variances, beta_column) with the other coefficients profiled out. */
