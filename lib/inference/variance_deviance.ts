@@ -9,6 +9,7 @@
 
 import type { CrossProducts } from "../model/cross_products.ts";
 import { type BlockedFactor, blockedFactor } from "../fit/blocked_factor.ts";
+import type { DerivativeParts } from "../fit/_chain_derivatives.ts";
 
 /** Options of {@linkcode VarianceDeviance}. */
 export interface VarianceDevianceOptions {
@@ -18,8 +19,8 @@ export interface VarianceDevianceOptions {
   readonly factor?: BlockedFactor;
 }
 
-/** Which parts of -2 log L to evaluate. */
-export type DevianceParts = "full" | "log-determinants";
+/** Which parts of -2 log L to evaluate (the same choice as the exact derivatives'). */
+export type DevianceParts = DerivativeParts;
 
 /**
  * With V = sigma^2 (I + Z Lambda Lambda' Z') (Bates et al. 2015, section 3):
