@@ -211,16 +211,14 @@ function cellGroups(cp: CrossProducts, level1: CoarseLevel): CellGroups {
   const parent = new Int32Array(G), cls = new Int32Array(G), size = new Float64Array(G);
   const sums = new Float64Array(G * P);
   let g = 0;
-  for (let a = 0; a < l1; a++, g++) {
+  for (let a = 0; a < l1; a++) {
     const k = level1.classOf[a];
-    if (k < 0) {
-      g--;
-      continue;
-    }
+    if (k < 0) continue;
     parent[g] = a;
     cls[g] = level1.childClass[k];
     size[g] = level1.children[k];
     for (let i = 0; i < P; i++) sums[g * P + i] = xyz1[i * l1 + a];
+    g++;
   }
   for (let e = 0; e < level1.linkSlot.length; e++, g++) {
     parent[g] = level1.explicitNodes[level1.linkSlot[e]];
@@ -277,12 +275,14 @@ function coarseLevel(
   const gram = new Float64Array(childClass.length * P * P);
   for (let a = 0; a < l; a++) if (classOf[a] >= 0) size[classOf[a]]++;
   addGrams(cp.xyz[t], { P, l, classOf, gram });
-  const links = explicitCount > 0 ? explicitLinks(cp, t, { childClassOf, slotOf, below }) : {
-    linkSlot: new Int32Array(0),
-    linkClass: new Int32Array(0),
-    linkChildren: new Float64Array(0),
-    linkSums: new Float64Array(0),
-  };
+  const links = explicitCount > 0
+    ? explicitLinks(cp, t, { childClassOf, childClasses, slotOf, below })
+    : {
+      linkSlot: new Int32Array(0),
+      linkClass: new Int32Array(0),
+      linkChildren: new Float64Array(0),
+      linkSums: new Float64Array(0),
+    };
   return {
     childClass: Int32Array.from(childClass),
     children: Float64Array.from(children),
@@ -304,13 +304,17 @@ function coarseLevel(
 function explicitLinks(
   cp: CrossProducts,
   t: number,
-  at: { childClassOf: Int32Array; slotOf: Int32Array; below: CoarseLevel | null },
+  at: {
+    childClassOf: Int32Array;
+    /** One more than the largest class in childClassOf (at least 1). */
+    childClasses: number;
+    slotOf: Int32Array;
+    below: CoarseLevel | null;
+  },
 ) {
-  const { childClassOf, slotOf, below } = at;
+  const { childClassOf, childClasses: nClasses, slotOf, below } = at;
   const lc = cp.nlevels[t - 1], parentOf = cp.pairs[t][t - 1].rowIdx, P = cp.p + 1;
   const xyzBelow = cp.xyz[t - 1];
-  let nClasses = 1;
-  for (let c = 0; c < lc; c++) nClasses = Math.max(nClasses, childClassOf[c] + 1);
   const index = indexer(cp.nlevels[t] * nClasses),
     linkSlot: number[] = [],
     linkClass: number[] = [];
