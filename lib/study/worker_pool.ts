@@ -253,7 +253,6 @@ class Pool {
       return;
     }
     this.#parked.delete(slot);
-    if (slot.isolated && slot.inFlight.length > 0) return;
     while (slot.chunks < AHEAD) {
       const chunk = this.#nextChunk();
       if (chunk.length === 0) break;
