@@ -1,0 +1,38 @@
+// Dense Cholesky (choleskyInPlace) at the orders the fitter meets: a crossed
+// design's Schur block of 100 (the notebook's crossed design), 400, and
+// InstEval's 1156 (d and dept:service after the students' diagonal block),
+// where a fit spends nearly all its time. From order 40 the factorisation's
+// inner loop runs in WebAssembly SIMD; the scalar loop's figures for the same
+// orders are in the commit that added it (the two agree to the bit).
+// Run: deno bench bench/linalg.bench.ts
+import { choleskyInPlace } from "../lib/linalg/cholesky.ts";
+
+let sink = 0;
+
+/** B B' / n + I for a fixed pseudo-random B: positive definite, well conditioned. */
+function spd(n: number): Float64Array {
+  let s = 12345;
+  const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
+  const b = Float64Array.from({ length: n * n }, rnd);
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let v = 0;
+      for (let k = 0; k < n; k++) v += b[i * n + k] * b[j * n + k];
+      a[i * n + j] = v / n + (i === j ? 1 : 0);
+    }
+  }
+  return a;
+}
+
+for (const n of [100, 400, 1156]) {
+  const a = spd(n), work = new Float64Array(n * n);
+  Deno.bench(`choleskyInPlace, order ${n}`, { group: `cholesky ${n}` }, () => {
+    work.set(a);
+    sink += choleskyInPlace(work, n);
+  });
+}
+
+globalThis.addEventListener("unload", () => {
+  if (sink === 0.5) console.log(sink);
+});

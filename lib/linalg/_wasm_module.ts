@@ -1,0 +1,97 @@
+/**
+ * A minimal WebAssembly binary writer: just enough of the format
+ * (WebAssembly Core Specification 2.0, chapter 5, with the fixed-width SIMD
+ * proposal's opcodes) to build one exported function over an exported
+ * memory, so that a numeric kernel can be written as TypeScript and
+ * assembled at load time, with no binary in the repository and no build step.
+ *
+ * @module
+ */
+
+/** Value types. */
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+
+/** Unsigned LEB128. */
+function uleb(x: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = x & 0x7f;
+    x >>>= 7;
+    if (x !== 0) b |= 0x80;
+    out.push(b);
+  } while (x !== 0);
+  return out;
+}
+
+/** Signed LEB128 (32-bit). */
+function sleb(x: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = x & 0x7f;
+    x >>= 7;
+    if ((x === 0 && (b & 0x40) === 0) || (x === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const vector = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const name = (s: string): number[] => vector([...s].map((c) => [c.charCodeAt(0)]));
+const simd = (op: number, ...immediates: number[]): number[] => [0xfd, ...uleb(op), ...immediates];
+// A memory access's alignment hint (log2 bytes: 8, whatever the access width) and offset.
+const memarg = (offset: number): number[] => [3, ...uleb(offset)];
+
+/** Instruction encoders (each returns its bytes). */
+export const op = {
+  get: (i: number): number[] => [0x20, ...uleb(i)],
+  set: (i: number): number[] => [0x21, ...uleb(i)],
+  tee: (i: number): number[] => [0x22, ...uleb(i)],
+  i32: (v: number): number[] => [0x41, ...sleb(v)],
+  add: [0x6a],
+  mul: [0x6c],
+  shl: [0x74],
+  ltS: [0x48],
+  gtS: [0x4a],
+  geS: [0x4e],
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  if: [0x04, 0x40],
+  end: [0x0b],
+  br: (depth: number): number[] => [0x0c, ...uleb(depth)],
+  brIf: (depth: number): number[] => [0x0d, ...uleb(depth)],
+  v128Load: (offset = 0): number[] => simd(0x00, ...memarg(offset)),
+  v128Load64Splat: (offset = 0): number[] => simd(0x0a, ...memarg(offset)),
+  v128Store: (offset = 0): number[] => simd(0x0b, ...memarg(offset)),
+  f64x2Sub: simd(0xf1),
+  f64x2Mul: simd(0xf2),
+};
+
+/** One exported function and an exported memory (1 page to start) named `memory`. */
+export interface FunctionModule {
+  /** Export name of the function. */
+  name: string;
+  /** Parameter types; the function returns one i32. */
+  params: number[];
+  /** Further locals, as [count, type] runs. */
+  locals: [number, number][];
+  /** The body's instructions, without the final `end`. */
+  body: number[];
+}
+
+/** The bytes of a module holding `f`. */
+export function moduleBytes(f: FunctionModule): Uint8Array<ArrayBuffer> {
+  const type = [0x60, ...vector(f.params.map((t) => [t])), ...vector([[I32]])];
+  const code = [...vector(f.locals.map(([n, t]) => [...uleb(n), t])), ...f.body, ...op.end];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vector([type])),
+    ...section(3, vector([[0]])),
+    ...section(5, vector([[0x00, 1]])),
+    ...section(7, vector([[...name(f.name), 0x00, 0], [...name("memory"), 0x02, 0]])),
+    ...section(10, vector([[...uleb(code.length), ...code]])),
+  ]);
+}

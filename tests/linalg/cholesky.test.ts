@@ -1,0 +1,99 @@
+/**
+ * The dense Cholesky factor against a textbook scalar loop (the oracle,
+ * written out here: each entry's sum over k ascending, a product then a
+ * subtraction, times the reciprocal of the pivot). From order 40 on
+ * `choleskyInPlace` runs its inner loop in WebAssembly SIMD and must still
+ * give the oracle's factor to the bit, and the same failing pivot.
+ */
+
+import assert from "node:assert/strict";
+import { choleskyInPlace } from "../../lib/linalg/cholesky.ts";
+import { simdCholeskyInPlace } from "../../lib/linalg/_simd_cholesky.ts";
+
+function oracle(a: Float64Array, n: number): number {
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j];
+    for (let k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
+    if (!(d > 0)) return j;
+    a[j * n + j] = Math.sqrt(d);
+    const inv = 1 / a[j * n + j];
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j];
+      for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
+      a[i * n + j] = s * inv;
+    }
+  }
+  return -1;
+}
+
+/** A Park-Miller stream, so every run tests the same matrices. */
+function stream(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 16807) % 2147483647) / 2147483647;
+}
+
+type Kind = "dense" | "sparse" | "ill";
+
+/** A symmetric positive definite n x n matrix, lower triangle meaningful, upper set to 777. */
+function spd(n: number, kind: Kind, rnd: () => number): Float64Array {
+  const a = new Float64Array(n * n);
+  // B B' + ridge, B n x m: dense, with most entries zero (a Schur complement's
+  // pattern), or nearly rank-deficient.
+  const m = kind === "ill" ? Math.max(1, n >> 2) : n;
+  const b = Array.from({ length: n * m }, () => kind === "sparse" && rnd() < 0.9 ? 0 : rnd() - 0.5);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = 0; k < m; k++) s += b[i * m + k] * b[j * m + k];
+      a[i * n + j] = s + (i === j ? (kind === "ill" ? 1e-9 : 0.1 + rnd()) : 0);
+    }
+    for (let j = i + 1; j < n; j++) a[i * n + j] = 777;
+  }
+  return a;
+}
+
+function sameBits(got: Float64Array, want: Float64Array): number {
+  for (let i = 0; i < got.length; i++) if (!Object.is(got[i], want[i])) return i;
+  return -1;
+}
+
+Deno.test("cholesky: the SIMD path is taken and equals the scalar oracle to the bit", () => {
+  const rnd = stream(20261201);
+  for (const n of [1, 2, 3, 5, 8, 17, 39, 40, 41, 42, 43, 97, 100, 128, 131, 203, 257]) {
+    for (const kind of ["dense", "sparse", "ill"] as const) {
+      const a = spd(n, kind, rnd);
+      const want = a.slice(), simd = a.slice(), viaDispatch = a.slice();
+      const expected = oracle(want, n);
+      assert.equal(choleskyInPlace(viaDispatch, n), expected, `n ${n} ${kind}: result`);
+      assert.equal(sameBits(viaDispatch, want), -1, `n ${n} ${kind}: factor differs`);
+      // The SIMD path itself at every order, below the dispatch's threshold too.
+      assert.equal(simdCholeskyInPlace(simd, n), expected, `n ${n} ${kind}: SIMD result`);
+      if (expected === -1) assert.equal(sameBits(simd, want), -1, `n ${n} ${kind}: SIMD factor`);
+    }
+  }
+});
+
+Deno.test("cholesky: a non-positive pivot is found at the oracle's index, NaN included", () => {
+  const rnd = stream(7);
+  for (const n of [41, 97, 150, 260]) {
+    for (const at of [0, 1, 4, 39, n - 2, n - 1]) {
+      for (const bad of [-1, 0, NaN]) {
+        const a = spd(n, "dense", rnd);
+        a[at * n + at] = bad;
+        const want = a.slice(), got = a.slice();
+        assert.equal(choleskyInPlace(got, n), oracle(want, n), `n ${n}, pivot ${at} = ${bad}`);
+      }
+    }
+  }
+});
+
+Deno.test("cholesky: the strict upper triangle is left untouched, as the buffer grows", () => {
+  const rnd = stream(11);
+  // Growing, shrinking and growing again: views of the SIMD buffer must follow it.
+  for (const n of [120, 400, 100, 700]) {
+    const a = spd(n, "sparse", rnd), want = a.slice();
+    assert.equal(choleskyInPlace(a, n), oracle(want, n));
+    assert.equal(sameBits(a, want), -1, `n ${n}`);
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) assert.equal(a[i * n + j], 777);
+  }
+});
