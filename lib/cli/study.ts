@@ -173,18 +173,27 @@ function withFlags(e: StoreRefusedError): Error {
   return new Error(`${e.situation}: use ${e.remedy.map((r) => REMEDY_FLAGS[r]).join(", or ")}`);
 }
 
-/** The measures, study name, replicates and level of a finished run's store. */
-function readResults(path: string, fallback: string) {
+/**
+ * The measures, study name, replicates, level and failures of a finished
+ * run's store, and its paired comparisons when asked for (computed in a Web
+ * Worker meanwhile; null otherwise). This connection is read-write and closes
+ * after the worker's read-only one: the last connection to close removes
+ * SQLite's -wal and -shm files, which a read-only one cannot.
+ */
+async function readResults(path: string, options: { fallback: string; comparisons: boolean }) {
   const store = openStore(path);
   try {
+    const comparing = options.comparisons ? pairedComparisonsOfFile(path) : null;
+    comparing?.catch(() => {}); // awaited below; not unhandled if the measures throw first
     const manifest = store.readManifest();
     const configured = (manifest?.config as { level?: unknown } | undefined)?.level;
     return {
       rows: performanceMeasures(store),
-      study: manifest?.study ?? fallback,
+      study: manifest?.study ?? options.fallback,
       reps: manifest?.reps ?? 0,
       level: typeof configured === "number" ? configured : 0.95,
       failures: failureSummary(store),
+      comparisons: comparing === null ? null : await comparing,
     };
   } finally {
     store.close();
@@ -285,10 +294,10 @@ async function runRounds(url: string, o: Options, at: { name: string; shard: Sha
       );
       return stoppedBy === "SIGTERM" ? 143 : INTERRUPTED;
     }
-    // The comparisons in a Web Worker while this thread computes the measures.
-    const comparing = targets === null ? pairedComparisonsOfFile(result.storePath) : null;
-    comparing?.catch(() => {}); // awaited below; not unhandled if the measures throw first
-    const results = readResults(result.storePath, at.name);
+    const results = await readResults(result.storePath, {
+      fallback: at.name,
+      comparisons: targets === null,
+    });
     if (targets !== null) {
       rounds[round - 1] = results.reps;
       const t = targetRound(results.rows, { current: results.reps, targets });
@@ -304,7 +313,7 @@ async function runRounds(url: string, o: Options, at: { name: string; shard: Sha
     if (failures.length > 0 && (o.json || rows.length > 0)) {
       writeSync(Deno.stderr, failureLines(failures, replay));
     }
-    const comparisons = await (comparing ?? pairedComparisonsOfFile(result.storePath));
+    const comparisons = results.comparisons ?? await pairedComparisonsOfFile(result.storePath);
     writeSync(
       Deno.stdout,
       o.json
