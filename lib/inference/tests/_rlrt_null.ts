@@ -32,7 +32,7 @@ export function _nullSpectrum(cp: CrossProducts, t: number): { mu: number[]; mul
   const l = cp.nlevels[t], p = cp.p, P = p + 1;
   const xx = new Float64Array(p * p);
   for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) xx[a * p + b] = cp.xyxy[a * P + b];
-  if (!choleskyInPlace(xx, p)) throw new RangeError("X'X is singular");
+  if (choleskyInPlace(xx, p) >= 0) throw new RangeError("X'X is singular");
   const B = inverseFromCholesky(xx, p), U = cp.xyz[t], c = cp.counts[t];
   const m = new Float64Array(l * l);
   for (let i = 0; i < l; i++) {

@@ -11,6 +11,8 @@ import type { TestPlugin } from "../../../lib/inference/tests/test_plugin.ts";
 import { seedrandomStream } from "../../../lib/rng/seedrandom_stream.ts";
 import { nested } from "../../../lib/generate/nested.ts";
 import { modelFrame } from "../../../lib/model/model_frame.ts";
+import { crossProducts } from "../../../lib/model/cross_products.ts";
+import { _nullSpectrum } from "../../../lib/inference/tests/_rlrt_null.ts";
 
 const frame: ModelFrame = modelFrame(
   nested(seedrandomStream("registry"), { nGroup1: 6, nGroup2: 3, nRep: 2 }),
@@ -188,4 +190,26 @@ Deno.test("in a study, a test whose validate throws fails the tests of that fit,
   assert.equal(record.fits[0].status, "ok");
   assert.deepEqual(record.fits[0].parameters[0].tests!.map((t) => t.status), ["failed", "failed"]);
   assert.match(record.fits[0].message!, /tests failed: bad options/);
+});
+
+Deno.test("rlrt-exact's null spectrum refuses a singular X'X, wherever its Cholesky fails", () => {
+  // modelFrame refuses rank-deficient fixed effects, so X'X is made singular by hand: the
+  // intercept column duplicated in the cross-products (its Cholesky then fails at pivot 1).
+  const frame = modelFrame(
+    nested(seedrandomStream("3"), {
+      nGroup1: 4,
+      nGroup2: 2,
+      nRep: 3,
+      covariates: [{ name: "x", slope: 1 }],
+    }),
+    "y ~ 1 + x + (1|group1)",
+  );
+  const cp = crossProducts(frame);
+  const P = cp.p + 1;
+  for (let b = 0; b < P; b++) {
+    cp.xyxy[1 * P + b] = cp.xyxy[b];
+    cp.xyxy[b * P + 1] = cp.xyxy[b];
+  }
+  cp.xyxy[1 * P + 1] = cp.xyxy[0];
+  assert.throws(() => _nullSpectrum(cp, 0), { name: "RangeError", message: "X'X is singular" });
 });
