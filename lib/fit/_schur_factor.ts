@@ -1,6 +1,6 @@
 import type { CrossProducts } from "../model/cross_products.ts";
 import type { BlockedFactor } from "./blocked_factor.ts";
-import { choleskyInPlace, forwardSolveInPlace, logDiagonalSum } from "../linalg/cholesky.ts";
+import { choleskyInPlace, forwardSolveColumnsInPlace, logDiagonalSum } from "../linalg/cholesky.ts";
 
 // Largest total size of the per-count Gram matrices kept for the grouped update.
 const GROUPED_MEMORY_LIMIT = 1 << 23;
@@ -41,7 +41,12 @@ export class SchurFactor implements BlockedFactor {
     cross: Float64Array;
     outer: Float64Array;
   }[] | null;
+  /** The grouped update's A_r0 W A_0r (m x m); the direct update keeps one row of it. */
   readonly #w: Float64Array;
+  /** The direct update's rows of A_r0: for rest position i, the levels b of term 0 (ascending). */
+  readonly #rows: { ptr: Int32Array; level: Int32Array; count: Float64Array } | null;
+  /** The direct update's weights of term 0's levels. */
+  readonly #weights: Float64Array;
   readonly #hw: Float64Array;
   readonly #qw: Float64Array;
   readonly #s: Float64Array;
@@ -104,7 +109,9 @@ export class SchurFactor implements BlockedFactor {
       }
     }
     this.#groups = grouping === "direct" ? null : this.#groupByCount(grouping === "grouped");
-    this.#w = new Float64Array(m * m);
+    this.#w = new Float64Array(this.#groups ? m * m : m);
+    this.#rows = this.#groups ? null : this.#rowsOfColumns();
+    this.#weights = new Float64Array(this.#groups ? 0 : l0);
     this.#hw = new Float64Array(P * m);
     this.#qw = new Float64Array(P * P);
     this.#s = new Float64Array(m * m);
@@ -136,6 +143,24 @@ export class SchurFactor implements BlockedFactor {
     });
   }
 
+  /** The entries of A_r0 by rows: a counting transpose, so each row's levels ascend. */
+  #rowsOfColumns() {
+    const m = this.#m, l0 = this.#cp.nlevels[0], idx = this.#idx, cnt = this.#cnt;
+    const ptr = new Int32Array(m + 1), level = new Int32Array(idx.length);
+    const count = new Float64Array(idx.length);
+    for (let e = 0; e < idx.length; e++) ptr[idx[e] + 1]++;
+    for (let i = 0; i < m; i++) ptr[i + 1] += ptr[i];
+    const next = ptr.slice(0, m);
+    for (let b = 0; b < l0; b++) {
+      for (let e = this.#colPtr[b]; e < this.#colPtr[b + 1]; e++) {
+        const at = next[idx[e]]++;
+        level[at] = b;
+        count[at] = cnt[e];
+      }
+    }
+    return { ptr, level, count };
+  }
+
   /** Adds w a_b a_b' (lower), w xyz0_b a_b' and w xyz0_b xyz0_b' for column b of A_r0. */
   #accumulate(
     b: number,
@@ -161,31 +186,20 @@ export class SchurFactor implements BlockedFactor {
     }
   }
 
-  update(theta: Float64Array): boolean {
-    const cp = this.#cp, m = this.#m, P = this.#P, l0 = cp.nlevels[0];
-    const t02 = theta[0] * theta[0];
+  /** S, HW and QW from the per-count Gram matrices; the log-determinant of term 0's block. */
+  #groupedUpdate(theta: Float64Array): number {
+    const m = this.#m, t02 = theta[0] * theta[0];
     const W = this.#w, HW = this.#hw, QW = this.#qw;
     W.fill(0);
-    HW.fill(0);
-    QW.fill(0);
     let logdet = 0;
-    if (this.#groups) {
-      for (const g of this.#groups) {
-        const denom = t02 * g.count + 1;
-        logdet += 0.5 * g.size * Math.log(denom);
-        const w = t02 / denom;
-        if (w === 0) continue;
-        for (let i = 0; i < W.length; i++) W[i] += w * g.gram[i];
-        for (let i = 0; i < HW.length; i++) HW[i] += w * g.cross[i];
-        for (let i = 0; i < QW.length; i++) QW[i] += w * g.outer[i];
-      }
-    } else {
-      const c0 = cp.counts[0], xyz0 = cp.xyz[0];
-      for (let b = 0; b < l0; b++) {
-        const denom = t02 * c0[b] + 1;
-        logdet += 0.5 * Math.log(denom);
-        if (t02 !== 0) this.#accumulate(b, t02 / denom, W, HW, QW, xyz0, l0);
-      }
+    for (const g of this.#groups!) {
+      const denom = t02 * g.count + 1;
+      logdet += 0.5 * g.size * Math.log(denom);
+      const w = t02 / denom;
+      if (w === 0) continue;
+      for (let i = 0; i < W.length; i++) W[i] += w * g.gram[i];
+      for (let i = 0; i < HW.length; i++) HW[i] += w * g.cross[i];
+      for (let i = 0; i < QW.length; i++) QW[i] += w * g.outer[i];
     }
     const S = this.#s, A = this.#arr, rt = this.#restTerm;
     for (let i = 0; i < m; i++) {
@@ -193,14 +207,66 @@ export class SchurFactor implements BlockedFactor {
       for (let j = 0; j <= i; j++) S[i * m + j] = ti * theta[rt[j]] * (A[i * m + j] - W[i * m + j]);
       S[i * m + i] += 1;
     }
+    return logdet;
+  }
+
+  /**
+   * S, HW and QW summed over term 0's levels directly, one row of S at a
+   * time: row i of A_r0 W A_0r is summed over the levels b of its row in
+   * ascending order (the order of a column-by-column sum, so the same
+   * values) into a buffer of one row, then used at once. The whole m x m
+   * product is never stored nor scattered into. Returns the log-determinant
+   * of term 0's block.
+   */
+  #directUpdate(theta: Float64Array): number {
+    const cp = this.#cp, m = this.#m, P = this.#P, l0 = cp.nlevels[0];
+    const t02 = theta[0] * theta[0], c0 = cp.counts[0], xyz0 = cp.xyz[0];
+    const weight = this.#weights, QW = this.#qw, HW = this.#hw;
+    let logdet = 0;
+    for (let b = 0; b < l0; b++) {
+      const denom = t02 * c0[b] + 1;
+      logdet += 0.5 * Math.log(denom);
+      const w = t02 / denom;
+      weight[b] = w;
+      if (t02 === 0) continue;
+      for (let c = 0; c < P; c++) {
+        const xc = w * xyz0[c * l0 + b];
+        for (let d = 0; d <= c; d++) QW[c * P + d] += xc * xyz0[d * l0 + b];
+      }
+    }
+    const { ptr, level, count } = this.#rows!, colPtr = this.#colPtr, idx = this.#idx;
+    const cnt = this.#cnt, row = this.#w, S = this.#s, A = this.#arr, rt = this.#restTerm;
+    for (let i = 0; i < m; i++) {
+      row.fill(0, 0, i + 1);
+      if (t02 !== 0) {
+        for (let r = ptr[i]; r < ptr[i + 1]; r++) {
+          const b = level[r], wi = weight[b] * count[r];
+          // A column's indices ascend: its entries up to i are its first ones.
+          for (let f = colPtr[b]; f < colPtr[b + 1] && idx[f] <= i; f++) row[idx[f]] += wi * cnt[f];
+          for (let c = 0; c < P; c++) HW[c * m + i] += wi * xyz0[c * l0 + b];
+        }
+      }
+      const ti = theta[rt[i]];
+      for (let j = 0; j <= i; j++) S[i * m + j] = ti * theta[rt[j]] * (A[i * m + j] - row[j]);
+      S[i * m + i] += 1;
+    }
+    return logdet;
+  }
+
+  update(theta: Float64Array): boolean {
+    const cp = this.#cp, m = this.#m, P = this.#P, rt = this.#restTerm;
+    const S = this.#s, HW = this.#hw, QW = this.#qw;
+    HW.fill(0);
+    QW.fill(0);
+    let logdet = this.#groups ? this.#groupedUpdate(theta) : this.#directUpdate(theta);
     if (choleskyInPlace(S, m) >= 0) return false;
     logdet += logDiagonalSum(S, m);
 
     const Br = this.#br, xr = this.#xyzRest;
     for (let c = 0; c < P; c++) {
       for (let i = 0; i < m; i++) Br[c * m + i] = theta[rt[i]] * (xr[c * m + i] - HW[c * m + i]);
-      forwardSolveInPlace(S, m, Br, c * m);
     }
+    forwardSolveColumnsInPlace(S, m, Br, P);
     const C = this.trailing;
     for (let c = 0; c < P; c++) {
       for (let d = 0; d <= c; d++) {

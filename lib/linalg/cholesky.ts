@@ -103,6 +103,38 @@ export function forwardSolveInPlace(l: Float64Array, n: number, b: Float64Array,
 }
 
 /**
+ * Solves L X = B in place for `columns` right-hand sides held one after
+ * another in `b` (column c at c n), each exactly as
+ * {@linkcode forwardSolveInPlace} would, but reading each row of `l` once for
+ * all of them (a large factor is read from memory once, not once per column).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { forwardSolveColumnsInPlace } from "./cholesky.ts";
+ * const b = new Float64Array([2, 5, 4, 6]);
+ * forwardSolveColumnsInPlace(new Float64Array([2, 0, 1, 2]), 2, b, 2);
+ * assert.deepEqual(Array.from(b), [1, 2, 2, 2]);
+ * ```
+ */
+export function forwardSolveColumnsInPlace(
+  l: Float64Array,
+  n: number,
+  b: Float64Array,
+  columns: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const rowI = i * n, d = l[rowI + i];
+    for (let c = 0; c < columns; c++) {
+      const o = c * n;
+      let s = b[o + i];
+      for (let k = 0; k < i; k++) s -= l[rowI + k] * b[o + k];
+      b[o + i] = s / d;
+    }
+  }
+}
+
+/**
  * Solves L' x = b in place (b becomes x) for the lower-triangular n x n `l`
  * (row-major), reading `b` at `offset` with unit stride.
  *
