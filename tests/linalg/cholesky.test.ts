@@ -97,3 +97,33 @@ Deno.test("cholesky: the strict upper triangle is left untouched, as the buffer 
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) assert.equal(a[i * n + j], 777);
   }
 });
+
+Deno.test("cholesky: without WebAssembly (V8 --jitless) the scalar loop gives the same factor", async () => {
+  const n = 101, a = spd(n, "sparse", stream(5)), want = a.slice();
+  assert.equal(choleskyInPlace(want, n), -1);
+  const url = new URL("../../lib/linalg/", import.meta.url).href;
+  const code = `
+    import { choleskyInPlace } from "${url}cholesky.ts";
+    import { simdCholeskyInPlace } from "${url}_simd_cholesky.ts";
+    const a = new Float64Array(await new Response(Deno.stdin.readable).arrayBuffer());
+    if (typeof WebAssembly !== "undefined") throw new Error("WebAssembly is available");
+    if (simdCholeskyInPlace(a.slice(), ${n}) !== null) throw new Error("the SIMD path ran");
+    const result = choleskyInPlace(a, ${n});
+    await Deno.stdout.write(new Uint8Array(a.buffer));
+    Deno.exitCode = result === -1 ? 0 : 3;
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--v8-flags=--jitless", code],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new Uint8Array(a.buffer));
+  await writer.close();
+  const out = await child.output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const got = new Float64Array(out.stdout.slice().buffer);
+  assert.equal(got.length, n * n);
+  assert.equal(sameBits(got, want), -1);
+});
