@@ -12,7 +12,8 @@ const GROUPED_MEMORY_LIMIT = 1 << 23;
  *   S = Lambda_r (A_rr - A_r0 W A_0r) Lambda_r + I,  W = diag(t0^2 / (t0^2 c_b + 1)).
  * Levels of term 0 with equal counts share a weight, so A_r0 W A_0r is the
  * weighted sum of Gram matrices precomputed per distinct count; when counts
- * are too varied for that to pay, the update sums over columns directly.
+ * are too varied for that to pay, the update sums over term 0's levels
+ * directly, one row of S at a time.
  * Cost per update: O(g m^2 + m^3 / 3 + p m^2) with g distinct counts.
  */
 export class SchurFactor implements BlockedFactor {

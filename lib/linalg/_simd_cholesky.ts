@@ -9,9 +9,10 @@
  * each lane holds one entry's sum, which is updated in the scalar order
  * (k ascending, a product then a subtraction), and WebAssembly's f64
  * arithmetic is IEEE 754 round-to-nearest with no fused multiply-add. Columns
- * go four at a time (a panel): their common part, the sum over the columns
- * before the panel, runs in the kernel; the panel's own terms follow in
- * order, so each sum keeps its sequence.
+ * go four at a time (a panel): the kernel sums their common part, over the
+ * columns before the panel; the panel's 4 x 4 diagonal block then takes its
+ * own terms here, and the kernel the rows below it, in the same order, so
+ * each sum keeps its sequence.
  *
  * @module
  */
