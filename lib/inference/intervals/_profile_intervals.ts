@@ -21,6 +21,17 @@ export interface _ProfileKind {
 
 const message = (e: unknown) => (e as Error).message;
 
+// The chi-square(1) cutoff of each confidence level met: the same for every fit of a study.
+const cutoffs = new Map<number, number>();
+function cutoffAt(level: number): number {
+  let cutoff = cutoffs.get(level);
+  if (cutoff === undefined) {
+    if (cutoffs.size >= 64) cutoffs.clear(); // a caller sweeping levels keeps only a few
+    cutoffs.set(level, cutoff = chiSquareQuantile(level, 1));
+  }
+  return cutoff;
+}
+
 /**
  * Profile intervals of every variance (sorted through the frame's term
  * order) and, for the ML profile, of every fixed effect. An ANOVA fit has
@@ -42,7 +53,7 @@ export function _profileIntervals(
   }
   const cp = context.crossProducts, K = frame.terms.length;
   const base = ml ? sharedMlFit(frame, fit, context) : fit;
-  const cutoff = chiSquareQuantile(context.level, 1);
+  const cutoff = cutoffAt(context.level);
   const likelihood = ml ? "ML" : "REML";
   const out = variances.map((name, a) => {
     try {
