@@ -6,6 +6,7 @@ import { crossed } from "../../lib/generate/crossed.ts";
 import { deriveStream } from "../../lib/rng/derive_stream.ts";
 import { writeCsv } from "../../lib/data/csv_write.ts";
 import { assertOneLineError, ROOT as root, runCli } from "./_run_cli.ts";
+import { tempDir } from "../_temp_dir.ts";
 const fixture = JSON.parse(
   await Deno.readTextFile(new URL("tests/fixtures/numpy/numpy_randomstate.json", root)),
 );
@@ -13,7 +14,7 @@ const fixture = JSON.parse(
 const run = (...args: string[]) => runCli("generate", ["--allow-read", "--allow-write"], args);
 
 Deno.test("--rng numpy with the default seed writes the notebook's nested data", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   try {
     const file = `${dir}/nested.csv`;
     const r = await run("nested", "--rng", "numpy", "--out", file);

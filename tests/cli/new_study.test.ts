@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { assertOneLineError, ROOT, runCli } from "./_run_cli.ts";
 import { openStore } from "../../lib/store/mod.ts";
 import { loadStudy } from "../../lib/study/load_study.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const TIMEOUT_MS = 120_000;
 
@@ -24,7 +25,7 @@ async function deno(args: string[], cwd: string | URL) {
 
 /** Runs `body` with a fresh temporary folder, then removes it. */
 async function inTempDir(body: (dir: string) => Promise<void>) {
-  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "vcsim-new-study-" }));
+  const dir = await Deno.realPath(await tempDir({ prefix: "vcsim-new-study-" }));
   try {
     await body(dir);
   } finally {

@@ -8,6 +8,7 @@
 import assert from "node:assert";
 import { join } from "node:path";
 import { assertOneLineError, runCli } from "./_run_cli.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const fixture = JSON.parse(
   await Deno.readTextFile(new URL("../fixtures/test_sizes/sizes.json", import.meta.url)),
@@ -21,7 +22,7 @@ Deno.test("plan finds the smallest number of groups for power 0.8 within one ste
     r: { n: number; icc: number; test: string },
   ) => r.n === 5 && r.icc === 0.2 && r.test === "f").smallest_a;
   assert.equal(answer, 24);
-  const out = await Deno.makeTempDir();
+  const out = await tempDir();
   try {
     const args = [
       STUDY,
@@ -68,7 +69,7 @@ Deno.test("plan: bad inputs are one-line errors with status 1", async () => {
     ],
   ];
   for (const [args, message] of cases) {
-    const out = await Deno.makeTempDir();
+    const out = await tempDir();
     try {
       assertOneLineError(await plan(...args, "--out", out), message, args.join(" "));
     } finally {

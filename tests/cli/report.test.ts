@@ -6,11 +6,12 @@ import { assertOneLineError, runCli } from "./_run_cli.ts";
 import { fixedRecords, fixedStore } from "../report/_fixed_store.ts";
 import { testsStore } from "../report/_tests_store.ts";
 import { openStore } from "../../lib/store/store.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const report = (...args: string[]) => runCli("report", ["--allow-read", "--allow-write"], args);
 
 async function storeDir(): Promise<string> {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   fixedStore(join(dir, "results.sqlite")).close();
   return dir;
 }
@@ -49,7 +50,7 @@ Deno.test("report: prints the table and writes every format next to the store", 
 });
 
 Deno.test("report: a store with tests shows them in the table and every file", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   testsStore(join(dir, "results.sqlite")).close();
   const r = await report(dir);
   assert.equal(r.code, 0, r.stderr);
@@ -98,7 +99,7 @@ Deno.test("report: --target-bias-mcse plans bias relative to |truth|, or in EmpS
 });
 
 Deno.test("report: a store whose replicates all failed lists the failures, not 'no replicates'", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const store = openStore(join(dir, "results.sqlite"));
   store.writeManifest({
     study: "my-own-study",
@@ -158,7 +159,7 @@ Deno.test("report: bad inputs are one-line errors with status 1", async () => {
     /--target-mcse must be a positive number/,
     "target",
   );
-  const empty = await Deno.makeTempDir();
+  const empty = await tempDir();
   Deno.writeTextFileSync(join(empty, "results.shard-1-of-2.sqlite"), "");
   assertOneLineError(
     await report(empty),
@@ -181,7 +182,7 @@ Deno.test("report: opens its store read-only and leaves it exactly as it was", a
   const dir = await storeDir();
   const before = snapshot(dir);
   assert.deepEqual(before.names, ["results.sqlite"]);
-  const out = await Deno.makeTempDir();
+  const out = await tempDir();
   const r = await report(dir, "--out", out);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(snapshot(dir), before);
@@ -209,7 +210,7 @@ Deno.test("report: warns about missing replicates and lists them in report.json"
   assert.equal(json.manifest.study, "fixed");
 
   // Complete: no warning, and a zero count.
-  const complete = await Deno.makeTempDir();
+  const complete = await tempDir();
   const store = fixedStore(join(complete, "results.sqlite"));
   store.updateManifest({ reps: 2 });
   store.close();
@@ -240,7 +241,7 @@ Deno.test("report: reads a store while a writer has it open, through the writer'
 });
 
 Deno.test("report: a file that is not a store, or has no manifest, is a one-line error", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const path = join(dir, "results.sqlite");
   Deno.writeTextFileSync(path, "condition,rep\n".repeat(40));
   assertOneLineError(
@@ -261,7 +262,7 @@ Deno.test("report: a file that is not a store, or has no manifest, is a one-line
 Deno.test("report: a store left by a killed writer is read, log and all, and not recovered", async () => {
   // A crash-consistent copy of a store whose writer is still open: its log is not checkpointed.
   const source = await storeDir();
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const writer = openStore(join(source, "results.sqlite"));
   try {
     const [extra] = fixedRecords().filter((r) => r.condition === "a=0");

@@ -6,6 +6,7 @@ import { canonicalReplicate, openStore } from "../../lib/store/mod.ts";
 import type { ReplicateRecord } from "../../lib/store/records.ts";
 import type { MeasureRow } from "../../lib/report/measure_row.ts";
 import { storeDigest } from "../../lib/store/digest.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const ENV = "--allow-env=SLURM_ARRAY_TASK_ID,SLURM_ARRAY_TASK_COUNT,SLURM_ARRAY_TASK_MIN," +
   "JOB_COMPLETION_INDEX,VCSIM_SHARD_COUNT";
@@ -32,7 +33,7 @@ function readRecord(path: string, condition: string, rep: number): ReplicateReco
 }
 
 Deno.test("study --json runs, then a rerun does no work and prints the same rows", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const r = await study(TINY, "--out", dir, "--workers", "2", "--json");
   assert.equal(r.code, 0, r.stderr);
   assert.match(
@@ -79,7 +80,7 @@ Deno.test("study: a finished run leaves its store alone in its directory, no -wa
   // paired comparisons in a Web Worker). SQLite removes its -wal and -shm files when the last
   // connection closes, and only a read-write one can: the CLI's must close last. Before it
   // did, the crossed study at 30 replicates left both files in 1 to 3 runs of 5.
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   try {
     const r = await study("crossed", "--reps", "30", "--out", dir, "--json");
     assert.equal(r.code, 0, r.stderr);
@@ -93,7 +94,7 @@ Deno.test("study: a finished run leaves its store alone in its directory, no -wa
 Deno.test("study --target-mcse raises the replicates in rounds, deterministically", async () => {
   const runs = [];
   for (let k = 0; k < 2; k++) {
-    const dir = await Deno.makeTempDir();
+    const dir = await tempDir();
     const r = await study(TINY, "--out", dir, "--workers", "2", "--target-mcse", "0.06");
     assert.equal(r.code, 0, r.stderr);
     runs.push({ r, digest: await storeDigest(join(dir, "results.sqlite")) });
@@ -120,7 +121,7 @@ Deno.test("study --target-mcse raises the replicates in rounds, deterministicall
 });
 
 Deno.test("study --target-bias-mcse: rounds to a bias MCSE relative to |truth|, or in EmpSEs", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const r = await study(
     TINY,
     ...["--out", dir, "--workers", "2", "--target-mcse", "0.06", "--target-bias-mcse", "0.2"],
@@ -151,7 +152,7 @@ Deno.test("study --target-bias-mcse: rounds to a bias MCSE relative to |truth|, 
 });
 
 Deno.test("study: a run whose replicates all fail lists the message, count and replay", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const fixture = "tests/fixtures/studies/tiny_all_fail.ts";
   const r = await study(fixture, "--out", dir, "--workers", "1");
   assert.equal(r.code, 0, r.stderr);
@@ -175,7 +176,7 @@ Deno.test("study: a run whose replicates all fail lists the message, count and r
 });
 
 Deno.test("study --replay reruns one replicate exactly as stored, writing nothing", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   assert.equal((await study(TINY, "--out", dir, "--reps", "3")).code, 0);
   const r = await study(TINY, "--out", join(dir, "none"), "--replay", "n_group1=6:2");
   assert.equal(r.code, 0, r.stderr);
@@ -217,7 +218,7 @@ Deno.test("study: bad inputs are one-line errors with status 1", async () => {
   assertOneLineError(await study("nested", "--reps", "0"), /--reps must be a positive integer/);
   assertOneLineError(await study("nested", "--workers", "abc"), /expected an integer, got "abc"/);
   assertOneLineError(await study("nested", "--workers", "0"), /--workers must be a positive/);
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   assert.equal((await study(TINY, "--out", dir, "--reps", "1")).code, 0);
   assertOneLineError(
     await study("tests/fixtures/studies/tiny_changed.ts", "--out", dir, "--reps", "1"),
@@ -226,7 +227,7 @@ Deno.test("study: bad inputs are one-line errors with status 1", async () => {
 });
 
 Deno.test("merge: shards into one store; missing replicates are listed, status 0", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   for (const shard of ["1/2", "2/2"]) {
     const r = await study(TINY, "--out", dir, "--shard", shard, "--reps", "3", "--workers", "1");
     assert.equal(r.code, 0, r.stderr);

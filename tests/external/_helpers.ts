@@ -4,13 +4,14 @@ import type { MethodPlugin } from "../../lib/fit/method_plugin.ts";
 import { openStore } from "../../lib/store/mod.ts";
 import type { FitRecord, ReplicateRecord } from "../../lib/store/records.ts";
 import { errorText } from "../../lib/study/_failure.ts";
+import { tempDir as removedAtExit } from "../_temp_dir.ts";
 
 /** The module URL of fixture study `name`. */
 export const fixture = (name: string): string =>
   new URL(`../fixtures/studies/${name}.ts`, import.meta.url).href;
 
-/** A fresh temporary directory. */
-export const tempDir = (): Promise<string> => Deno.makeTempDir({ prefix: "vcsim-external-" });
+/** A fresh temporary directory, removed when the tests end. */
+export const tempDir = (): Promise<string> => removedAtExit({ prefix: "vcsim-external-" });
 
 /** Null when `method`'s check passes, else why not (for a skipped test's name). */
 export async function unavailable(method: MethodPlugin): Promise<string | null> {

@@ -20,6 +20,7 @@ import { htmlReport } from "../../lib/report/html.ts";
 import { performanceMeasures } from "../../lib/report/measures.ts";
 import study from "../fixtures/studies/tiny_grid.ts";
 import { testsStore } from "./_tests_store.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 let built: Promise<{ dir: string; file: string; html: string }> | undefined;
 
@@ -30,7 +31,7 @@ let built: Promise<{ dir: string; file: string; html: string }> | undefined;
  */
 export function htmlFixture(): Promise<{ dir: string; file: string; html: string }> {
   built ??= (async () => {
-    const dir = await Deno.makeTempDir({ prefix: "vcsim-html-" });
+    const dir = await tempDir({ prefix: "vcsim-html-" });
     const url = new URL("../fixtures/studies/tiny_grid.ts", import.meta.url).href;
     await runStudy(url, { outDir: dir, workers: 1 });
     const store = openStore(storePath(dir, null));
@@ -58,7 +59,7 @@ let builtTests: Promise<{ dir: string; file: string; html: string }> | undefined
  */
 export function htmlTestsFixture(): Promise<{ dir: string; file: string; html: string }> {
   builtTests ??= (async () => {
-    const dir = await Deno.makeTempDir({ prefix: "vcsim-html-tests-" });
+    const dir = await tempDir({ prefix: "vcsim-html-tests-" });
     const store = testsStore();
     try {
       const html = await htmlReport(store, performanceMeasures(store), {

@@ -8,6 +8,7 @@ import { longCsv, measuresCsv, writeLines } from "../../lib/report/export_csv.ts
 import { reportJson } from "../../lib/report/export_json.ts";
 import { markdownReport } from "../../lib/report/export_markdown.ts";
 import { fixedStore, REML_GROUP1 } from "./_fixed_store.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const parseCsv = (text: string): Record<string, string>[] =>
   parse(text, { columns: true, skip_empty_lines: true });
@@ -44,7 +45,7 @@ Deno.test("measures CSV: one row per measure, factor column, values round-trip",
 });
 
 Deno.test("long CSV: a row per replicate x method x parameter, intervals as columns", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const store = fixedStore();
   try {
     const path = join(dir, "replicates.csv");

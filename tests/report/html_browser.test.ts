@@ -8,6 +8,7 @@ import assert from "node:assert";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { htmlFixture, htmlTestsFixture } from "./_html_store.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const absent = !existsSync(CHROMIUM);
@@ -22,7 +23,7 @@ async function chromium(
   url: string,
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const profile = await Deno.makeTempDir({ prefix: "vcsim-chromium-" });
+  const profile = await tempDir({ prefix: "vcsim-chromium-" });
   try {
     const out = await new Deno.Command(CHROMIUM, {
       args: [
@@ -107,7 +108,7 @@ Deno.test({
 /** Where screenshots are kept: `VCSIM_SCREENSHOT_DIR` when set (to look at them), else a temp dir. */
 async function screenshotDir(): Promise<string> {
   const keep = Deno.env.get("VCSIM_SCREENSHOT_DIR");
-  if (!keep) return await Deno.makeTempDir({ prefix: "vcsim-screenshots-" });
+  if (!keep) return await tempDir({ prefix: "vcsim-screenshots-" });
   await Deno.mkdir(keep, { recursive: true });
   return keep;
 }

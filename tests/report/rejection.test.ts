@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { fixedRecords, fixedStore } from "./_fixed_store.ts";
 import { openStore, type ResultStore } from "../../lib/store/store.ts";
 import { writeSchema1Store } from "../store/_records.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const measured = testsStore();
 const rows = performanceMeasures(measured);
@@ -309,7 +310,7 @@ Deno.test("a store without tests shows nothing about tests in any output", async
 });
 
 Deno.test("a store of schema version 1 reports exactly as the same store written today", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "vcsim-schema1-" });
+  const dir = await tempDir({ prefix: "vcsim-schema1-" });
   try {
     const path = join(dir, "results.sqlite");
     const records = fixedRecords();

@@ -12,11 +12,12 @@ import { runStudy, storePath } from "../../lib/study/runner.ts";
 import { openStore } from "../../lib/store/store.ts";
 import { performanceMeasures } from "../../lib/report/measures.ts";
 import type { MeasureRow } from "../../lib/report/measure_row.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const a = 10, n = 5, sA = 0.5, s2 = 1;
 
 Deno.test("one-way theory: ANOVA bias, empirical SE and exact-interval coverage", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const study = new URL("../fixtures/studies/one_way_theory.ts", import.meta.url).href;
   const result = await runStudy(study, { outDir: dir, workers: 1 });
   assert.equal(result.done, 400);

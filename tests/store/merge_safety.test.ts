@@ -5,13 +5,14 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { mergeStores, openStore, storeDigest } from "../../lib/store/mod.ts";
 import { toyManifest, writeToyStore } from "./_records.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const CONDITIONS = ["a", "b", "c", "d"];
 const DEADLINE_MS = 120_000;
 
 async function withDir(body: (dir: string) => Promise<void> | void): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "vcsim-merge-" });
+  const dir = await tempDir({ prefix: "vcsim-merge-" });
   try {
     await body(dir);
   } finally {

@@ -7,13 +7,14 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { openStore } from "../../lib/store/mod.ts";
 import { toyManifest, toyRecord, writeToyStore } from "./_records.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const STORE_MODULE = new URL("../../lib/store/mod.ts", import.meta.url).href;
 const RECORDS_MODULE = new URL("./_records.ts", import.meta.url).href;
 const DEADLINE_MS = 60_000;
 
 async function withDir(body: (dir: string) => Promise<void> | void): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "vcsim-read-only-" });
+  const dir = await tempDir({ prefix: "vcsim-read-only-" });
   try {
     await body(dir);
   } finally {

@@ -9,6 +9,7 @@ import {
   SCHEMA_VERSION,
   storeDigest,
 } from "../../lib/store/mod.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const CONDITIONS = [
   { condition: "n=5;sd=1", params: { n: 5, sd: 1 } },
@@ -58,7 +59,7 @@ function allRecords(timing = 1): ReplicateRecord[] {
 }
 
 async function withDir(body: (dir: string) => Promise<void> | void): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "vcsim-store-" });
+  const dir = await tempDir({ prefix: "vcsim-store-" });
   try {
     await body(dir);
   } finally {

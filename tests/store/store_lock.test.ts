@@ -4,12 +4,13 @@ import assert from "node:assert";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { acquireStoreLock } from "../../lib/store/mod.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const LOCK_MODULE = new URL("../../lib/store/store_lock.ts", import.meta.url).href;
 const DEADLINE_MS = 60_000;
 
 async function withDir(body: (dir: string) => Promise<void> | void): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "vcsim-lock-" });
+  const dir = await tempDir({ prefix: "vcsim-lock-" });
   try {
     await body(dir);
   } finally {

@@ -15,9 +15,10 @@ import {
   type TestRecord,
 } from "../../lib/store/mod.ts";
 import { toyManifest, toyRecord, writeSchema1Store } from "./_records.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 async function withDir(body: (dir: string) => Promise<void> | void): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "vcsim-tests-table-" });
+  const dir = await tempDir({ prefix: "vcsim-tests-table-" });
   try {
     await body(dir);
   } finally {

@@ -20,10 +20,11 @@ import { STORE_VIEWS, VIEW_COLUMNS } from "../../lib/store/_store_views.ts";
 import { runStudy } from "../../lib/study/runner.ts";
 import { performanceMeasures } from "../../lib/report/measures.ts";
 import { toyManifest, toyRecord, writeSchema1Store } from "./_records.ts";
-import { storeIn, studyUrl, tempDir } from "../study/_tiny.ts";
+import { storeIn, studyUrl } from "../study/_tiny.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 async function withDir(body: (dir: string) => Promise<void> | void): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "vcsim-views-" });
+  const dir = await tempDir({ prefix: "vcsim-views-" });
   try {
     await body(dir);
   } finally {

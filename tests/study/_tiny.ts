@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { runStudy, storePath } from "../../lib/study/runner.ts";
 import { storeDigest } from "../../lib/store/digest.ts";
+import { tempDir as removedAtExit } from "../_temp_dir.ts";
 
 /** The module URL of fixture study `name` (tests/fixtures/studies/<name>.ts). */
 export const studyUrl = (name: string): string =>
@@ -10,8 +11,8 @@ export const studyUrl = (name: string): string =>
 /** The repository-relative path of fixture study `name`, for subprocesses. */
 export const studyPath = (name: string): string => `tests/fixtures/studies/${name}.ts`;
 
-/** A fresh temporary directory. */
-export const tempDir = (): Promise<string> => Deno.makeTempDir({ prefix: "vcsim-study-" });
+/** A fresh temporary directory, removed when the tests end. */
+export const tempDir = (): Promise<string> => removedAtExit({ prefix: "vcsim-study-" });
 
 const references = new Map<string, Promise<{ dir: string; digest: string }>>();
 

@@ -3,12 +3,13 @@ import assert from "node:assert";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { loadStudy } from "../../lib/study/load_study.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const MOD = new URL("../../mod.ts", import.meta.url).href;
 
 /** Writes `files` into a fresh temporary directory and returns its path. */
 async function writeFiles(files: Record<string, string>): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "vcsim-load-" });
+  const dir = await tempDir({ prefix: "vcsim-load-" });
   for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(join(dir, name), text);
   return dir;
 }

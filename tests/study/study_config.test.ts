@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { VERSION } from "../../lib/version.ts";
 import { loadStudy } from "../../lib/study/load_study.ts";
 import { compareConfigs, studyConfig } from "../../lib/study/study_config.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const MOD = new URL("../../mod.ts", import.meta.url).href;
 
@@ -40,7 +41,7 @@ const FILES: Record<string, string> = {
 
 /** A fresh copy of FILES; returns the study's file URL and a path maker. */
 async function makeStudy(): Promise<{ url: string; path: (name: string) => string }> {
-  const dir = await Deno.makeTempDir({ prefix: "vcsim-config-" });
+  const dir = await tempDir({ prefix: "vcsim-config-" });
   const path = (name: string) => join(dir, name);
   for (const [name, text] of Object.entries(FILES)) {
     await Deno.mkdir(join(path(name), ".."), { recursive: true });

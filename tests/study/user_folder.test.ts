@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openStore, storeDigest } from "../../lib/store/mod.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 const MOD = join(ROOT, "mod.ts");
@@ -62,7 +63,7 @@ async function deno(args: string[], cwd: string): Promise<Run> {
 
 /** A fresh folder outside the repository, with no Deno or npm configuration in it or above it. */
 async function userFolder(): Promise<string> {
-  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "vcsim-user-" }));
+  const dir = await Deno.realPath(await tempDir({ prefix: "vcsim-user-" }));
   assert.ok(!dir.startsWith(ROOT + "/"), `${dir} is inside the repository`);
   for (let d = dir;; d = dirname(d)) {
     for (const name of ["deno.json", "deno.jsonc", "package.json"]) {
