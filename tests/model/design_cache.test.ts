@@ -117,3 +117,36 @@ Deno.test("crossed designs, labels and dropped rows: the cache never changes a f
   assert.equal(dropped.terms[0].codes.length, b.nrow - 1);
   assert.ok(!_isDesignCodes(dropped.terms[0].codes));
 });
+
+Deno.test("one code changed in place anywhere is seen: either half of a compared pair, the odd last one, unaligned arrays", () => {
+  // 241 rows: codes are compared two at a time as 64-bit words where both arrays start on
+  // 8 bytes, one at a time otherwise; a subarray from an odd index starts 4 bytes off.
+  const data = nested(seedrandomStream("pairs"), { nGroup1: 3, nGroup2: 8, nRep: 10 });
+  const g2 = data.columns.get("group2")!;
+  if (g2.kind !== "factor") throw new TypeError("group2 is not a factor");
+  const rows = data.nrow; // 240
+  for (const unaligned of [false, true]) {
+    // The data again with group2's codes in a buffer of their own, starting 0 or 4 bytes off
+    // an 8-byte boundary, and one more row.
+    const buffer = new Int32Array(rows + 2);
+    const codes = buffer.subarray(unaligned ? 1 : 0, (unaligned ? 1 : 0) + rows + 1);
+    codes.set(g2.codes);
+    codes[rows] = 0;
+    const widen = (c: Column): Column =>
+      c.kind === "numeric"
+        ? { kind: "numeric", values: Float64Array.from([...c.values, c.values[0]]) }
+        : { kind: "factor", codes: Int32Array.from([...c.codes, c.codes[0]]), levels: c.levels };
+    const columns = new Map([...data.columns].map(([name, c]) => [name, widen(c)]));
+    columns.set("group2", { kind: "factor", codes, levels: g2.levels });
+    const grown: Dataset = { nrow: rows + 1, columns };
+    for (const at of [0, 1, 2, 3, 118, 119, rows - 1, rows]) {
+      modelFrame(grown, NESTED);
+      assert.ok(_isDesignCodes(modelFrame(grown, NESTED).terms[0].codes), "remembered");
+      const was = codes[at];
+      codes[at] = (was + 1) % g2.levels.length;
+      const changed = termsOf(modelFrame(grown, NESTED));
+      assert.deepEqual(changed, termsOf(modelFrame(copyOf(grown), NESTED)), `row ${at}`);
+      codes[at] = was;
+    }
+  }
+});
