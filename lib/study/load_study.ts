@@ -121,9 +121,11 @@ function loadError(where: string, e: unknown, options: { locate?: boolean } = {}
  * import assert from "node:assert";
  * import { pathToFileURL } from "node:url";
  * import { loadStudy } from "./load_study.ts";
- * const path = `${Deno.makeTempDirSync()}/empty.ts`;
+ * const dir = Deno.makeTempDirSync();
+ * const path = `${dir}/empty.ts`;
  * Deno.writeTextFileSync(path, "export const x = 1;\n");
  * await assert.rejects(loadStudy(pathToFileURL(path).href), /empty\.ts: it has no default export/);
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export async function loadStudy(url: string): Promise<StudyDefinition> {
