@@ -1,14 +1,16 @@
 // Runs lib/cli/fit.ts as `deno task fit` does (deno run --allow-read).
 import assert from "node:assert";
+import { join } from "node:path";
 import { assertOneLineError, runCli } from "./_run_cli.ts";
+import { tempDir } from "../_temp_dir.ts";
 
 const run = (...args: string[]) => runCli("fit", ["--allow-read"], args);
 const PASTES = "tests/fixtures/lme4/pastes.csv";
 const PASTES_FORMULA = "strength ~ 1 + (1|batch/cask)";
 
-/** Writes `text` to a temporary CSV file and returns its path. */
+/** Writes `text` to a CSV file in a temporary directory (removed when the tests end). */
 async function tempCsv(text: string): Promise<string> {
-  const file = await Deno.makeTempFile({ suffix: ".csv" });
+  const file = join(await tempDir(), "data.csv");
   await Deno.writeTextFile(file, text);
   return file;
 }
