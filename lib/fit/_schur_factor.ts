@@ -1,5 +1,6 @@
 import type { CrossProducts } from "../model/cross_products.ts";
 import type { BlockedFactor } from "./blocked_factor.ts";
+import { float64Arrays, int32Arrays } from "../_typed_arrays.ts";
 import { choleskyInPlace, forwardSolveColumnsInPlace, logDiagonalSum } from "../linalg/cholesky.ts";
 
 // Largest total size of the per-count Gram matrices kept for the grouped update.
@@ -61,19 +62,21 @@ export class SchurFactor implements BlockedFactor {
     this.#cp = cp;
     const K = cp.nlevels.length, P = cp.p + 1, l0 = cp.nlevels[0];
     this.#P = P;
-    this.trailing = new Float64Array(P * P);
     const offset = [0, 0];
     for (let t = 1; t < K; t++) offset.push(offset[t] + cp.nlevels[t]);
     const m = offset[K];
     this.#m = m;
-    this.#restTerm = new Int32Array(m);
-    for (let t = 1; t < K; t++) this.#restTerm.fill(t, offset[t], offset[t + 1]);
-
-    this.#colPtr = new Int32Array(l0 + 1);
     let nnz = 0;
     for (let t = 1; t < K; t++) nnz += cp.pairs[t][0].rowIdx.length;
-    this.#idx = new Int32Array(nnz);
-    this.#cnt = new Float64Array(nnz);
+    // The factor's arrays live as long as it does: a block each of doubles and of integers.
+    [this.#restTerm, this.#colPtr, this.#idx] = int32Arrays([m, l0 + 1, nnz]);
+    [this.trailing, this.#cnt, this.#arr, this.#xyzRest] = float64Arrays([
+      P * P,
+      nnz,
+      m * m,
+      P * m,
+    ]);
+    for (let t = 1; t < K; t++) this.#restTerm.fill(t, offset[t], offset[t + 1]);
     let k = 0;
     for (let b = 0; b < l0; b++) {
       this.#colPtr[b] = k;
@@ -86,8 +89,6 @@ export class SchurFactor implements BlockedFactor {
       }
     }
     this.#colPtr[l0] = k;
-
-    this.#arr = new Float64Array(m * m);
     for (let t = 1; t < K; t++) {
       const c = cp.counts[t];
       for (let a = 0; a < c.length; a++) this.#arr[(offset[t] + a) * (m + 1)] = c[a];
@@ -102,7 +103,6 @@ export class SchurFactor implements BlockedFactor {
         }
       }
     }
-    this.#xyzRest = new Float64Array(P * m);
     for (let t = 1; t < K; t++) {
       const l = cp.nlevels[t];
       for (let c = 0; c < P; c++) {
@@ -110,13 +110,15 @@ export class SchurFactor implements BlockedFactor {
       }
     }
     this.#groups = grouping === "direct" ? null : this.#groupByCount(grouping === "grouped");
-    this.#w = new Float64Array(this.#groups ? m * m : m);
     this.#rows = this.#groups ? null : this.#rowsOfColumns();
-    this.#weights = new Float64Array(this.#groups ? 0 : l0);
-    this.#hw = new Float64Array(P * m);
-    this.#qw = new Float64Array(P * P);
-    this.#s = new Float64Array(m * m);
-    this.#br = new Float64Array(P * m);
+    [this.#w, this.#weights, this.#hw, this.#qw, this.#s, this.#br] = float64Arrays([
+      this.#groups ? m * m : m,
+      this.#groups ? 0 : l0,
+      P * m,
+      P * P,
+      m * m,
+      P * m,
+    ]);
   }
 
   /** Per distinct count of term 0: the Gram, cross and outer products of its columns. */
@@ -135,10 +137,9 @@ export class SchurFactor implements BlockedFactor {
     const g = byCount.size;
     const tooCostly = g * m * m > Math.max(directCost, m * m) || g * m * m > GROUPED_MEMORY_LIMIT;
     if (tooCostly && !force) return null;
-    return [...byCount].map(([count, levels]) => {
-      const gram = new Float64Array(m * m);
-      const cross = new Float64Array(P * m);
-      const outer = new Float64Array(P * P);
+    const arrays = float64Arrays([...byCount.keys()].flatMap(() => [m * m, P * m, P * P]));
+    return [...byCount].map(([count, levels], k) => {
+      const [gram, cross, outer] = arrays.slice(3 * k, 3 * k + 3);
       for (const b of levels) this.#accumulate(b, 1, gram, cross, outer, xyz0, l0);
       return { count, size: levels.length, gram, cross, outer };
     });
@@ -147,7 +148,7 @@ export class SchurFactor implements BlockedFactor {
   /** The entries of A_r0 by rows: a counting transpose, so each row's levels ascend. */
   #rowsOfColumns() {
     const m = this.#m, l0 = this.#cp.nlevels[0], idx = this.#idx, cnt = this.#cnt;
-    const ptr = new Int32Array(m + 1), level = new Int32Array(idx.length);
+    const [ptr, level] = int32Arrays([m + 1, idx.length]);
     const count = new Float64Array(idx.length);
     for (let e = 0; e < idx.length; e++) ptr[idx[e] + 1]++;
     for (let i = 0; i < m; i++) ptr[i + 1] += ptr[i];

@@ -7,6 +7,7 @@
 
 import type { CrossProducts } from "../model/cross_products.ts";
 import { choleskyInPlace, inverseFromCholesky } from "../linalg/cholesky.ts";
+import { float64Arrays } from "../_typed_arrays.ts";
 import { solveLinear } from "../linalg/solve.ts";
 import { isNestedChain } from "./_chain_factor.ts";
 
@@ -329,20 +330,24 @@ export function mivque0(cp: CrossProducts): MomentEstimates {
  */
 export function mivque0Equations(cp: CrossProducts): MomentEquations {
   const K = cp.nlevels.length, n = cp.n, p = cp.p, P = p + 1;
-  const xtx = new Float64Array(p * p);
-  for (let c = 0; c < p; c++) for (let d = 0; d < p; d++) xtx[c * p + d] = cp.xyxy[c * P + d];
-  const work = Float64Array.from(xtx);
+  // Temporaries in one block (typed arrays are costly to make one by one): X'X, its factor,
+  // X'y, and per term U_i B (l_i x p, row-major) and F_i (p x p).
+  const [work, xty, ...perTerm] = float64Arrays([
+    p * p,
+    p,
+    ...cp.nlevels.flatMap((l) => [l * p, p * p]),
+  ]);
+  for (let c = 0; c < p; c++) for (let d = 0; d < p; d++) work[c * p + d] = cp.xyxy[c * P + d];
   if (choleskyInPlace(work, p) >= 0) {
     throw new RangeError("the fixed-effects design is rank deficient");
   }
   const B = inverseFromCholesky(work, p);
-  const xty = Float64Array.from({ length: p }, (_, c) => cp.xyxy[(P - 1) * P + c]);
+  for (let c = 0; c < p; c++) xty[c] = cp.xyxy[(P - 1) * P + c];
   const beta0 = matVec(B, xty, p);
-  // Per term: U_i B (l_i x p, row-major) and B F_i (p x p).
   const UB: Float64Array[] = [], BF: Float64Array[] = [];
   for (let i = 0; i < K; i++) {
     const l = cp.nlevels[i], x = cp.xyz[i];
-    const ub = new Float64Array(l * p), F = new Float64Array(p * p);
+    const ub = perTerm[2 * i], F = perTerm[2 * i + 1];
     for (let a = 0; a < l; a++) {
       for (let c = 0; c < p; c++) {
         let s = 0;
@@ -366,7 +371,7 @@ export function mivque0Equations(cp: CrossProducts): MomentEquations {
     for (let c = 0; c < p; c++) s += x[c * l + a] * ub[b * p + c];
     return s;
   };
-  const N = K + 1, A = new Float64Array(N * N), rhs = new Float64Array(N);
+  const N = K + 1, [A, rhs] = float64Arrays([N * N, N]), I = identity(p);
   for (let i = 0; i < K; i++) {
     const c = cp.counts[i];
     let diag = 0;
@@ -383,7 +388,7 @@ export function mivque0Equations(cp: CrossProducts): MomentEquations {
       }
       A[i * N + j] = A[j * N + i] = s + trProd(BF[i], BF[j]);
     }
-    A[i * N + K] = A[K * N + i] = n - trProd(BF[i], identity(p));
+    A[i * N + K] = A[K * N + i] = n - trProd(BF[i], I);
     const l = cp.nlevels[i], x = cp.xyz[i];
     let q = 0;
     for (let a = 0; a < l; a++) {

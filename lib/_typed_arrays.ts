@@ -1,0 +1,56 @@
+/**
+ * Zeroed typed arrays carved from one buffer. Making a typed array costs
+ * 0.3-1.4 us in Deno whatever its size below a few KB, a view of an existing
+ * buffer about 25 ns: an object that owns many arrays of one lifetime (a
+ * design's cross-products, a factor's workspaces) makes them in one
+ * allocation. The views keep their common buffer alive together, so only
+ * arrays that live and die together belong in one block.
+ *
+ * @module
+ */
+
+const total = (lengths: readonly number[]) => lengths.reduce((a, b) => a + b, 0);
+
+/** Consecutive views of `block` of the given lengths. */
+function carve<T extends { subarray(begin: number, end: number): T }>(
+  block: T,
+  lengths: readonly number[],
+): T[] {
+  const out: T[] = [];
+  for (let i = 0, at = 0; i < lengths.length; at += lengths[i++]) {
+    out.push(block.subarray(at, at + lengths[i]));
+  }
+  return out;
+}
+
+/**
+ * Zeroed Float64Arrays of the given lengths, views of one buffer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { float64Arrays } from "./_typed_arrays.ts";
+ * const [a, b] = float64Arrays([2, 3]);
+ * b[0] = 1;
+ * assert.deepEqual([Array.from(a), Array.from(b)], [[0, 0], [1, 0, 0]]);
+ * assert.equal(a.buffer, b.buffer);
+ * ```
+ */
+export function float64Arrays(lengths: readonly number[]): Float64Array[] {
+  return carve(new Float64Array(total(lengths)), lengths);
+}
+
+/**
+ * Zeroed Int32Arrays of the given lengths, views of one buffer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { int32Arrays } from "./_typed_arrays.ts";
+ * const [a, b] = int32Arrays([1, 2]);
+ * assert.deepEqual([a.length, b.length, b.byteOffset], [1, 2, 4]);
+ * ```
+ */
+export function int32Arrays(lengths: readonly number[]): Int32Array[] {
+  return carve(new Int32Array(total(lengths)), lengths);
+}
