@@ -8,7 +8,6 @@
 
 import type { ModelFrame } from "./frame.ts";
 import { _isDesignCodes, _isInterceptColumn } from "./_design_cache.ts";
-import { float64Arrays, int32Arrays } from "../_typed_arrays.ts";
 
 /**
  * Co-occurrence counts of two grouping terms: for each level `a` of the term
@@ -73,16 +72,6 @@ function designCoOccurrence(
   return pair;
 }
 
-// A small dense count table is a zeroed view of this scratch block (it never leaves
-// coOccurrence); larger ones are their own arrays, so the block stays small.
-const SCRATCH_TABLE = new Float64Array(1 << 14);
-function countTable(size: number): Float64Array {
-  if (size > SCRATCH_TABLE.length) return new Float64Array(size);
-  const table = SCRATCH_TABLE.subarray(0, size);
-  table.fill(0);
-  return table;
-}
-
 function coOccurrence(
   fine: Int32Array,
   fineCounts: Float64Array,
@@ -91,8 +80,7 @@ function coOccurrence(
 ): CoOccurrence {
   const lFine = fineCounts.length;
   const n = fine.length;
-  const [parent, colPtr] = int32Arrays([lFine, lFine + 1]);
-  parent.fill(-1);
+  const parent = new Int32Array(lFine).fill(-1);
   let nested = true;
   for (let r = 0; r < n; r++) {
     const a = fine[r], b = coarse[r];
@@ -104,12 +92,14 @@ function coOccurrence(
   }
   if (nested) {
     const count = fineCounts;
+    const colPtr = new Int32Array(lFine + 1);
     for (let a = 0; a <= lFine; a++) colPtr[a] = a;
     return { colPtr, rowIdx: parent, count, nested };
   }
+  const colPtr = new Int32Array(lFine + 1);
   let rowIdx: Int32Array, count: Float64Array;
   if (lFine * lCoarse <= DENSE_COUNT_LIMIT) {
-    const table = countTable(lFine * lCoarse);
+    const table = new Float64Array(lFine * lCoarse);
     for (let r = 0; r < n; r++) table[fine[r] * lCoarse + coarse[r]]++;
     let nnz = 0;
     for (let i = 0; i < table.length; i++) if (table[i] !== 0) nnz++;
@@ -193,17 +183,17 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
   );
   const constantOne = columns.map(isAllOnes);
   const counts: Float64Array[] = [], xyz: Float64Array[] = [];
-  // Each term's counts and [X y]'Z_t, zeroed, in one block: they live as long as the result.
-  const sums = float64Arrays(nlevels.flatMap((l) => [l, P * l]));
   const pairs: CoOccurrence[][] = [];
   for (let t = 0; t < codes.length; t++) {
     const code = codes[t], l = nlevels[t];
     const row: CoOccurrence[] = [];
     pairs.push(row);
-    const count = sums[2 * t], out = sums[2 * t + 1];
+    let count: Float64Array, out: Float64Array;
     const below = t > 0 ? designCoOccurrence(codes[t - 1], counts[t - 1], code, l) : null;
     if (below?.nested) {
       // Nested in the finer term: aggregate its sums over levels, not rows.
+      count = new Float64Array(l);
+      out = new Float64Array(P * l);
       const parent = below.rowIdx, finer = counts[t - 1], finerSums = xyz[t - 1];
       const lf = finer.length;
       for (let a = 0; a < lf; a++) count[parent[a]] += finer[a];
@@ -211,6 +201,8 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
         for (let a = 0; a < lf; a++) out[c * l + parent[a]] += finerSums[c * lf + a];
       }
     } else {
+      count = new Float64Array(l);
+      out = new Float64Array(P * l);
       levelSums(code, { columns, constantOne, count, out });
     }
     counts.push(count);
