@@ -2,7 +2,7 @@
  * Zeroed typed arrays carved from one buffer. Making a typed array costs
  * 0.3-1.4 us in Deno whatever its size below a few KB, a view of an existing
  * buffer about 25 ns: an object that owns many arrays of one lifetime (a
- * design's cross-products, a factor's workspaces) makes them in one
+ * factor's workspaces, an estimator's temporaries) makes them in one
  * allocation. The views keep their common buffer alive together, so only
  * arrays that live and die together belong in one block.
  *

@@ -330,7 +330,7 @@ export function mivque0(cp: CrossProducts): MomentEstimates {
  */
 export function mivque0Equations(cp: CrossProducts): MomentEquations {
   const K = cp.nlevels.length, n = cp.n, p = cp.p, P = p + 1;
-  // Temporaries in one block (typed arrays are costly to make one by one): X'X, its factor,
+  // Temporaries in one block (typed arrays are costly to make one by one): X'X (factored in place),
   // X'y, and per term U_i B (l_i x p, row-major) and F_i (p x p).
   const [work, xty, ...perTerm] = float64Arrays([
     p * p,
