@@ -268,7 +268,7 @@ export class SchurFactor implements BlockedFactor {
     for (let c = 0; c < P; c++) {
       for (let i = 0; i < m; i++) Br[c * m + i] = theta[rt[i]] * (xr[c * m + i] - HW[c * m + i]);
     }
-    forwardSolveColumnsInPlace(S, m, Br, P);
+    forwardSolveColumnsInPlace(S, m, Br);
     const C = this.trailing;
     for (let c = 0; c < P; c++) {
       for (let d = 0; d <= c; d++) {
