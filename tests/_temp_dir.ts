@@ -24,10 +24,3 @@ export async function tempDir(options: Deno.MakeTempOptions = {}): Promise<strin
   made.push(dir);
   return dir;
 }
-
-/** {@linkcode tempDir}, synchronously. */
-export function tempDirSync(options: Deno.MakeTempOptions = {}): string {
-  const dir = Deno.makeTempDirSync({ prefix: "vcsim-test-", ...options });
-  made.push(dir);
-  return dir;
-}

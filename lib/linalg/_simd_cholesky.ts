@@ -164,12 +164,12 @@ function kernelInstance(): { kernel: Kernel; memory: WebAssembly.Memory } | null
 }
 
 /** Largest order the SIMD path takes (its copy of the matrix stays within 512 MiB). */
-export const SIMD_CHOLESKY_MAX = 8192;
+const SIMD_CHOLESKY_MAX = 8192;
 
 /**
  * Factors `a` as {@linkcode choleskyInPlace} does, with the same result to
  * the bit; null (and `a` untouched) where WebAssembly SIMD is not available
- * or n exceeds {@linkcode SIMD_CHOLESKY_MAX}. On failure (a non-positive
+ * or n exceeds SIMD_CHOLESKY_MAX. On failure (a non-positive
  * pivot, whose index it returns) the lower triangle holds partial results.
  */
 export function simdCholeskyInPlace(a: Float64Array, n: number): number | null {
