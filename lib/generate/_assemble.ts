@@ -8,6 +8,7 @@
 import type { Column, Dataset } from "../data/dataset.ts";
 import type { RandomStream } from "../rng/stream.ts";
 import { distributionSampler, type DistributionSpec } from "../rng/distribution.ts";
+import { _fillNormal } from "../rng/_fill_normal.ts";
 
 /** Labels "0", "1", ..., String(n - 1). */
 export function _integerLevels(n: number): string[] {
@@ -37,7 +38,7 @@ export function _fillScaledDraws(
 ): Float64Array {
   const { spec, sd } = draws, n = out.length;
   if (spec.kind === "normal") {
-    for (let i = 0; i < n; i++) out[i] = sd * stream.normal();
+    _fillNormal(stream, out, sd);
   } else {
     const draw = distributionSampler(stream, spec);
     for (let i = 0; i < n; i++) out[i] = sd * draw();

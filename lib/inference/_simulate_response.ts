@@ -9,6 +9,7 @@
 
 import type { ModelFrame } from "../model/frame.ts";
 import type { RandomStream } from "../rng/stream.ts";
+import { _fillNormal } from "../rng/_fill_normal.ts";
 
 /** The model to simulate from: variances (negative ones simulate as 0) and fixed effects. */
 export interface SimulationModel {
@@ -31,17 +32,16 @@ export function _responseSimulator(
   }
   const sds = frame.terms.map((t) => Math.sqrt(Math.max(model.variances[t.name], 0)));
   const sigma = Math.sqrt(Math.max(model.variances.Residual, 0));
-  const y = new Float64Array(n);
+  const y = new Float64Array(n), errors = new Float64Array(n);
+  const effects = frame.terms.map((t) => new Float64Array(t.levels.length));
   return (stream) => {
     y.set(mean);
     frame.terms.forEach((term, k) => {
-      const effects = Float64Array.from(
-        { length: term.levels.length },
-        () => sds[k] * stream.normal(),
-      );
-      for (let r = 0; r < n; r++) y[r] += effects[term.codes[r]];
+      _fillNormal(stream, effects[k], sds[k]);
+      for (let r = 0; r < n; r++) y[r] += effects[k][term.codes[r]];
     });
-    for (let r = 0; r < n; r++) y[r] += sigma * stream.normal();
+    _fillNormal(stream, errors, sigma);
+    for (let r = 0; r < n; r++) y[r] += errors[r];
     return y;
   };
 }

@@ -76,20 +76,45 @@ function zigguratNormal(next: () => number, uniform: () => number): number {
     const layer = a & 0xff;
     // Bits 12..31 of a and all 32 bits of b: a uniform integer in [0, 2^52).
     const x = ((a >>> 12) * 4294967296 + b) * SCALE[layer];
-    const negative = (a & 0x100) !== 0;
-    if (x < EDGE[layer + 1]) return negative ? -x : x;
-    if (layer === 0) {
-      // Tail beyond R (Marsaglia 1964): x = -log(u1)/R, y = -log(u2), accept if 2y > x^2.
-      let t: number;
-      let e: number;
-      do {
-        t = -Math.log(1 - uniform()) / R;
-        e = -Math.log(1 - uniform());
-      } while (e + e <= t * t);
-      return negative ? -(R + t) : R + t;
-    }
-    // Wedge: a uniform height in the layer, accepted if under the curve.
-    const h = F_EDGE[layer] + uniform() * (F_EDGE[layer + 1] - F_EDGE[layer]);
-    if (h < Math.exp(-0.5 * x * x)) return negative ? -x : x;
+    if (x < EDGE[layer + 1]) return (a & 0x100) !== 0 ? -x : x;
+    const z = _zigguratOutside(a, x, uniform);
+    if (z === z) return z;
   }
 }
+
+/**
+ * The ziggurat's rare path, for a draw whose point `x` (from the first
+ * output `a`: layer in bits 0-7, sign in bit 8) is outside its layer's
+ * core: the tail's value, the wedge's value when accepted, or NaN when the
+ * draw is rejected and must start again with two new outputs. `uniform`
+ * is called as {@linkcode _zigguratSampler} would call it.
+ */
+export function _zigguratOutside(a: number, x: number, uniform: () => number): number {
+  const layer = a & 0xff;
+  const negative = (a & 0x100) !== 0;
+  if (layer === 0) {
+    // Tail beyond R (Marsaglia 1964): x = -log(u1)/R, y = -log(u2), accept if 2y > x^2.
+    let t: number;
+    let e: number;
+    do {
+      t = -Math.log(1 - uniform()) / R;
+      e = -Math.log(1 - uniform());
+    } while (e + e <= t * t);
+    return negative ? -(R + t) : R + t;
+  }
+  // Wedge: a uniform height in the layer, accepted if under the curve.
+  const h = F_EDGE[layer] + uniform() * (F_EDGE[layer + 1] - F_EDGE[layer]);
+  if (h < Math.exp(-0.5 * x * x)) return negative ? -x : x;
+  return NaN;
+}
+
+/**
+ * The core test's tables for a loop that inlines {@linkcode _zigguratSampler}'s
+ * fast path: a draw with outputs a, b is `x = ((a >>> 12) * 2^32 + b) *
+ * scale[a & 0xff]`, returned (negated when bit 8 of a is set) when `x <
+ * edge[(a & 0xff) + 1]`, else handed to {@linkcode _zigguratOutside}. Not to be written.
+ */
+export const _ZIGGURAT_CORE: { readonly edge: Float64Array; readonly scale: Float64Array } = {
+  edge: EDGE,
+  scale: SCALE,
+};

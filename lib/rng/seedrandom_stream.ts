@@ -9,6 +9,7 @@ import seedrandom from "../_deps/seedrandom.ts";
 import type { RandomStream } from "./stream.ts";
 import { _zigguratSampler } from "./_ziggurat.ts";
 import { _PolarGaussian } from "./_polar.ts";
+import { _uniform53, _Xor4096 } from "./_xor4096.ts";
 
 /** The seedrandom algorithms a {@linkcode SeedrandomStream} can use. */
 export type SeedrandomAlgorithm = "xor4096" | "alea" | "xorshift7" | "xorwow" | "xor128" | "tychei";
@@ -74,6 +75,8 @@ export class SeedrandomStream implements RandomStream {
   readonly #next: () => number;
   readonly #uniform = (): number => this.uniform();
   readonly #normal: () => number;
+  /** The default generator with ziggurat normals, whose loop {@linkcode fillNormal} runs. */
+  readonly #xor4096: _Xor4096 | null = null;
 
   /**
    * Seeds the generator with `seed` (its whole text is mixed into the state).
@@ -103,7 +106,12 @@ export class SeedrandomStream implements RandomStream {
         `unknown normal method "${String(method)}"; expected "ziggurat" or "polar"`,
       );
     }
-    const next = seedrandom[algorithm](seed).int32;
+    let next: () => number;
+    if (algorithm === "xor4096") {
+      const generator = new _Xor4096(seed);
+      next = () => generator.next();
+      if (method === "ziggurat") this.#xor4096 = generator;
+    } else next = seedrandom[algorithm](seed).int32;
     this.#next = next;
     if (method === "polar") {
       const polar = new _PolarGaussian();
@@ -120,14 +128,19 @@ export class SeedrandomStream implements RandomStream {
 
   /** A uniform on [0, 1) with 53-bit resolution, from two outputs. */
   uniform(): number {
-    const a = this.#next() >>> 5;
-    const b = this.#next() >>> 6;
-    return (a * 67108864 + b) / 9007199254740992;
+    const a = this.#next();
+    return _uniform53(a, this.#next());
   }
 
   /** A standard normal variate (ziggurat by default). */
   normal(): number {
     return this.#normal();
+  }
+
+  /** `out[k] = scale * normal()` for each k in turn, the default generator's in one loop. */
+  fillNormal(out: Float64Array, scale: number): void {
+    if (this.#xor4096 !== null) this.#xor4096.fillNormals(out, scale);
+    else for (let k = 0; k < out.length; k++) out[k] = scale * this.#normal();
   }
 }
 

@@ -13,4 +13,10 @@ export interface RandomStream {
   uint32(): number;
   /** A standard normal variate (mean 0, variance 1). */
   normal(): number;
+  /**
+   * Optional: `out[k] = scale * normal()` for each k in turn, faster. The
+   * values and the stream's state after must be exactly those of that
+   * loop; vcsim's generators call it for their normal draws when present.
+   */
+  fillNormal?(out: Float64Array, scale: number): void;
 }
