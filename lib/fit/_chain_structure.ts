@@ -150,7 +150,12 @@ function indexer(range = Infinity): (key: number) => number {
   };
 }
 
-/** Adds x_i x_j over the columns b of a P x l block, for i >= j, into P x P block classOf[b]. */
+/**
+ * Adds x_i x_j over the columns b of a P x l block, for i >= j, into P x P
+ * block classOf[b], in order of b. A run of columns of one class adds into
+ * a local sum, loaded from and stored to the block at the run's ends: the
+ * same additions in the same order as adding into the block each time.
+ */
 function addGrams(
   xyz: Float64Array,
   at: { P: number; l: number; classOf: Int32Array; gram: Float64Array },
@@ -159,10 +164,17 @@ function addGrams(
   for (let i = 0; i < P; i++) {
     for (let j = 0; j <= i; j++) {
       const xi = i * l, xj = j * l, ij = i * P + j;
+      let k = -1, sum = 0;
       for (let b = 0; b < l; b++) {
-        const k = classOf[b];
-        if (k >= 0) gram[k * PP + ij] += xyz[xi + b] * xyz[xj + b];
+        const kb = classOf[b];
+        if (kb !== k) {
+          if (k >= 0) gram[k * PP + ij] = sum;
+          k = kb;
+          if (k >= 0) sum = gram[k * PP + ij];
+        }
+        if (k >= 0) sum += xyz[xi + b] * xyz[xj + b];
       }
+      if (k >= 0) gram[k * PP + ij] = sum;
     }
   }
   symmetrize(gram, P);

@@ -48,6 +48,9 @@ export interface CrossProducts {
 // Above this many cells, co-occurrences are counted in a Map instead of a dense table.
 const DENSE_COUNT_LIMIT = 1 << 22;
 
+/** Rows per level of remembered designs' codes (see _design_cache.ts); never written. */
+const designCounts = new WeakMap<Int32Array, Float64Array>();
+
 /** Co-occurrences of remembered designs' codes (see _design_cache.ts), by fine then coarse codes. */
 const designPairs = new WeakMap<Int32Array, WeakMap<Int32Array, CoOccurrence>>();
 
@@ -184,6 +187,7 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
   const constantOne = columns.map(isAllOnes);
   const counts: Float64Array[] = [], xyz: Float64Array[] = [];
   const pairs: CoOccurrence[][] = [];
+  let yTotals: YTotals | null = null;
   for (let t = 0; t < codes.length; t++) {
     const code = codes[t], l = nlevels[t];
     const row: CoOccurrence[] = [];
@@ -203,7 +207,8 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
     } else {
       count = new Float64Array(l);
       out = new Float64Array(P * l);
-      levelSums(code, { columns, constantOne, count, out });
+      const y = levelSums(code, { columns, constantOne, count, out });
+      if (t === 0) yTotals = y;
     }
     counts.push(count);
     xyz.push(out);
@@ -219,7 +224,9 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
     counts,
     pairs,
     xyz,
-    xyxy: productsOfColumns(columns, constantOne),
+    xyxy: yTotals === null
+      ? productsOfColumns(columns, constantOne)
+      : new Float64Array([n, yTotals.sum, yTotals.sum, yTotals.squares]),
   };
 }
 
@@ -261,27 +268,43 @@ function productsOfColumns(columns: Float64Array[], constantOne: boolean[]): Flo
   return xyxy;
 }
 
+/** The sum and the sum of squares of y, in row order. */
+interface YTotals {
+  readonly sum: number;
+  readonly squares: number;
+}
+
 /**
  * Row counts and sums of each column of [X y] per level of one term, in
- * one pass over the rows for the commonest case (an intercept and y).
+ * one pass over the rows for the commonest case (an intercept and y); for
+ * that case also y's sum and sum of squares in row order (the [X y]'[X y]
+ * of {@linkcode productsOfColumns}, summed alike), else null. A remembered
+ * design's counts are counted once.
  */
 function levelSums(
   code: Int32Array,
   into: { columns: Float64Array[]; constantOne: boolean[]; count: Float64Array; out: Float64Array },
-): void {
+): YTotals | null {
   const { columns, constantOne, count, out } = into, n = code.length, P = columns.length;
   const l = count.length;
+  const known = _isDesignCodes(code) ? designCounts.get(code) : undefined;
+  if (known?.length === l) count.set(known);
+  else {
+    for (let r = 0; r < n; r++) count[code[r]]++;
+    if (_isDesignCodes(code)) designCounts.set(code, count.slice());
+  }
   if (P === 2 && constantOne[0] && !constantOne[1]) {
     const y = columns[1];
+    let sum = 0, squares = 0;
     for (let r = 0; r < n; r++) {
-      const a = code[r];
-      count[a]++;
-      out[l + a] += y[r];
+      const v = y[r];
+      out[l + code[r]] += v;
+      sum += v;
+      squares += v * v;
     }
     out.set(count);
-    return;
+    return { sum, squares };
   }
-  for (let r = 0; r < n; r++) count[code[r]]++;
   for (let c = 0; c < P; c++) {
     const sums = out.subarray(c * l, (c + 1) * l);
     if (constantOne[c]) sums.set(count);
@@ -290,6 +313,7 @@ function levelSums(
       for (let r = 0; r < n; r++) sums[code[r]] += v[r];
     }
   }
+  return null;
 }
 
 /** The response {@linkcode withResponse} puts in place of the frame's. */

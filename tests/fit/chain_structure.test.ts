@@ -1,0 +1,93 @@
+// The nested chain's class summaries (lib/fit/_chain_structure.ts) against sums written out here,
+// for a design whose classes interleave (cells of 2, 3, 2, 1, 3, ... rows; parents of mixed
+// kinds), with a covariate so that [X y] has three columns: the same sums in the same order, so
+// equal to the bit. Also the cross-products of a remembered design (counts kept with it) against
+// a fresh computation, over several responses.
+import assert from "node:assert";
+import type { Column, Dataset } from "../../lib/data/dataset.ts";
+import { seedrandomStream } from "../../lib/rng/seedrandom_stream.ts";
+import { modelFrame } from "../../lib/model/model_frame.ts";
+import { crossProducts } from "../../lib/model/cross_products.ts";
+import { _isDesignCodes } from "../../lib/model/_design_cache.ts";
+import { chainStructure } from "../../lib/fit/_chain_structure.ts";
+
+const FORMULA = "y ~ 1 + x + (1|a) + (1|a:b)";
+// Rows per cell, cell by cell; cells go to parents a = 0, 0, 0, 1, 1, 2, 2, 2, 2, 3, ...
+const CELL_ROWS = [2, 3, 2, 1, 3, 2, 2, 1, 3, 3, 2, 1, 2, 2, 3, 1, 1, 2];
+const CELLS_PER_PARENT = [3, 2, 4, 3, 2, 4];
+
+/** The design above with a response and covariate drawn from `seed`, the codes shared by `codes`. */
+function dataset(seed: string, codes?: { a: Int32Array; b: Int32Array }): Dataset {
+  const a: number[] = [], b: number[] = [];
+  let cell = 0;
+  CELLS_PER_PARENT.forEach((cells, parent) => {
+    for (let c = 0; c < cells; c++, cell++) {
+      for (let r = 0; r < CELL_ROWS[cell]; r++) a.push(parent), b.push(c);
+    }
+  });
+  const n = a.length, s = seedrandomStream(seed);
+  const y = Float64Array.from({ length: n }, () => s.normal());
+  const x = Float64Array.from({ length: n }, () => s.uniform());
+  const factor = (v: Int32Array, levels: number) => ({
+    kind: "factor" as const,
+    codes: v,
+    levels: Array.from({ length: levels }, (_, i) => String(i)),
+  });
+  return {
+    nrow: n,
+    columns: new Map<string, Column>([
+      ["y", { kind: "numeric", values: y }],
+      ["x", { kind: "numeric", values: x }],
+      ["a", factor(codes?.a ?? Int32Array.from(a), CELLS_PER_PARENT.length)],
+      ["b", factor(codes?.b ?? Int32Array.from(b), Math.max(...CELLS_PER_PARENT))],
+    ]),
+  };
+}
+
+/** Per class of `classOf`, the sums over its columns b (in order) of x_i x_j, P x P blocks. */
+function plainGrams(xyz: Float64Array, P: number, classOf: Int32Array): Float64Array {
+  const l = classOf.length, classes = Math.max(-1, ...classOf) + 1;
+  const gram = new Float64Array(classes * P * P);
+  for (let i = 0; i < P; i++) {
+    for (let j = 0; j < P; j++) {
+      for (let b = 0; b < l; b++) {
+        const k = classOf[b];
+        if (k >= 0) gram[k * P * P + i * P + j] += xyz[i * l + b] * xyz[j * l + b];
+      }
+    }
+  }
+  return gram;
+}
+
+Deno.test("chain structure: interleaved classes' sums of S S' equal plain sums to the bit", () => {
+  const frame = modelFrame(dataset("tests/fit/chain_structure"), FORMULA);
+  const cp = crossProducts(frame), st = chainStructure(cp), P = cp.p + 1;
+  assert.equal(P, 3);
+  const cells = st.cells.classOf;
+  // The cells' classes interleave (a run of one class is broken by another and resumes).
+  assert.ok(cells.some((k, b) => b >= 2 && k === cells[b - 2] && k !== cells[b - 1]));
+  assert.deepEqual(st.cells.gram, plainGrams(cp.xyz[0], P, cells));
+  const level = st.levels[0];
+  assert.ok(level.explicitCount > 0 && level.explicitCount < cp.nlevels[1]);
+  assert.deepEqual(level.gram, plainGrams(cp.xyz[1], P, level.classOf));
+});
+
+Deno.test("cross-products of a remembered design, its counts kept, equal a fresh computation", () => {
+  const first = dataset("tests/fit/chain_structure/0");
+  const codes = {
+    a: (first.columns.get("a") as { codes: Int32Array }).codes,
+    b: (first.columns.get("b") as { codes: Int32Array }).codes,
+  };
+  modelFrame(first, FORMULA);
+  for (const seed of ["1", "2", "3"]) {
+    const data = dataset(`tests/fit/chain_structure/${seed}`, codes);
+    const frame = modelFrame(data, FORMULA);
+    assert.ok(frame.terms.every((t) => _isDesignCodes(t.codes)), `response ${seed}: remembered`);
+    const fresh = { ...frame, terms: frame.terms.map((t) => ({ ...t, codes: t.codes.slice() })) };
+    assert.deepEqual(crossProducts(frame), crossProducts(fresh), `response ${seed}`);
+    // And the intercept-only model, whose totals of y come from the level-sum pass.
+    const yOnly = modelFrame(data, "y ~ 1 + (1|a) + (1|a:b)");
+    const yFresh = { ...yOnly, terms: yOnly.terms.map((t) => ({ ...t, codes: t.codes.slice() })) };
+    assert.deepEqual(crossProducts(yOnly), crossProducts(yFresh), `response ${seed}, y ~ 1`);
+  }
+});
