@@ -9,6 +9,7 @@
  */
 
 import { deriveStream } from "../rng/derive_stream.ts";
+import { _LazyStream } from "../rng/_lazy_stream.ts";
 import type { CrossProducts } from "../model/cross_products.ts";
 import type { ModelFrame } from "../model/frame.ts";
 import { fitAtVariances, fitVarComp, type VarCompFit } from "../fit/fit.ts";
@@ -212,13 +213,16 @@ function intervalsOf(x: Fitted) {
       level: study.level,
       crossProducts: x.setup.cp,
       bootstrap: {
-        // Built-ins keep the stream key they always had ("reml", "ml", "anova").
-        stream: deriveStream(x.setup.seed, [
-          x.setup.key,
-          x.setup.rep,
-          "bootstrap",
-          typeof x.entry === "string" ? x.entry : x.plugin.name,
-        ]),
+        // Built-ins keep the stream key they always had ("reml", "ml", "anova"). Made when
+        // first drawn from: most studies have no bootstrap, and nothing else may draw.
+        stream: new _LazyStream(() =>
+          deriveStream(x.setup.seed, [
+            x.setup.key,
+            x.setup.rep,
+            "bootstrap",
+            typeof x.entry === "string" ? x.entry : x.plugin.name,
+          ])
+        ),
         replicates: study.bootstrapReplicates,
       },
     });
