@@ -96,3 +96,14 @@ Deno.test("t with infinite df is normal; quantiles invert the cdfs", () => {
   assert.strictEqual(chiSquareQuantile(0, 3), 0);
   assert.strictEqual(chiSquareQuantile(1, 3), Infinity);
 });
+
+Deno.test("normalQuantile's recent values: repeated and interleaved p get the value computed afresh", () => {
+  // Nine distinct p in a row: each is computed afresh (the memory holds the last four).
+  const ps = [0.025, 0.975, 0.1, 0.9, 1e-10, 0.3, 0.7, 0.995, 0.4];
+  const fresh = ps.map((p) => normalQuantile(p));
+  const pattern = [0, 1, 0, 1, 2, 0, 3, 4, 0, 1, 5, 6, 7, 8, 8, 7, 0, 2, 4, 6, 1, 3, 5, 7];
+  for (const i of pattern) {
+    assert.ok(Object.is(normalQuantile(ps[i]), fresh[i]), `p = ${ps[i]} after ${pattern}`);
+  }
+  assert.ok(Number.isNaN(normalQuantile(NaN)) && normalQuantile(0) === -Infinity);
+});
