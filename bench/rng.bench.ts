@@ -29,6 +29,21 @@ Deno.bench("normal x1e6: ziggurat (alea)", { group: "normal" }, () => {
 });
 Deno.bench("normal x1e6: numpy legacy polar (MT19937)", { group: "normal" }, () => normals(numpy));
 
+// As a study draws them: a new stream per replicate, its draws filled into arrays (the nested
+// 20-group design's 4420 normals per replicate), one by one or by fillNormal.
+const REPLICATE = 4420;
+const draws = new Float64Array(REPLICATE);
+let streamIndex = 0;
+Deno.bench("normal x4420 per new stream: normal() loop (xor4096)", { group: "replicate" }, () => {
+  const s = deriveStream(1, ["bench", streamIndex++]);
+  for (let i = 0; i < REPLICATE; i++) draws[i] = 2 * s.normal();
+  sink += draws[7];
+});
+Deno.bench("normal x4420 per new stream: fillNormal (xor4096)", { group: "replicate" }, () => {
+  deriveStream(1, ["bench", streamIndex++]).fillNormal(draws, 2);
+  sink += draws[7];
+});
+
 for (const algorithm of ["xor4096", "alea", "xorshift7", "xorwow", "xor128", "tychei"] as const) {
   const s = new SeedrandomStream("bench", { algorithm });
   Deno.bench(
