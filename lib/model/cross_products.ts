@@ -207,8 +207,8 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
     } else {
       count = new Float64Array(l);
       out = new Float64Array(P * l);
-      const y = levelSums(code, { columns, constantOne, count, out });
-      if (t === 0) yTotals = y;
+      const totals = levelSums(code, { columns, constantOne, count, out, totals: t === 0 });
+      if (t === 0) yTotals = totals;
     }
     counts.push(count);
     xyz.push(out);
@@ -275,25 +275,31 @@ interface YTotals {
 }
 
 /**
- * Row counts and sums of each column of [X y] per level of one term, in
- * one pass over the rows for the commonest case (an intercept and y); for
- * that case also y's sum and sum of squares in row order (the [X y]'[X y]
- * of {@linkcode productsOfColumns}, summed alike), else null. A remembered
+ * Row counts and sums of each column of [X y] per level of one term. With
+ * `totals` and an intercept-only [X y] (the commonest case), also y's sum
+ * and sum of squares, in row order in the same pass (the [X y]'[X y] of
+ * {@linkcode productsOfColumns}, summed alike); else null. A remembered
  * design's counts are counted once.
  */
 function levelSums(
   code: Int32Array,
-  into: { columns: Float64Array[]; constantOne: boolean[]; count: Float64Array; out: Float64Array },
+  into: {
+    columns: Float64Array[];
+    constantOne: boolean[];
+    count: Float64Array;
+    out: Float64Array;
+    totals: boolean;
+  },
 ): YTotals | null {
   const { columns, constantOne, count, out } = into, n = code.length, P = columns.length;
-  const l = count.length;
-  const known = _isDesignCodes(code) ? designCounts.get(code) : undefined;
+  const l = count.length, design = _isDesignCodes(code);
+  const known = design ? designCounts.get(code) : undefined;
   if (known?.length === l) count.set(known);
   else {
     for (let r = 0; r < n; r++) count[code[r]]++;
-    if (_isDesignCodes(code)) designCounts.set(code, count.slice());
+    if (design) designCounts.set(code, count.slice());
   }
-  if (P === 2 && constantOne[0] && !constantOne[1]) {
+  if (into.totals && P === 2 && constantOne[0] && !constantOne[1]) {
     const y = columns[1];
     let sum = 0, squares = 0;
     for (let r = 0; r < n; r++) {
