@@ -255,6 +255,53 @@ export class SchurFactor implements BlockedFactor {
     return logdet;
   }
 
+  /**
+   * The Schur complement of term 0's block in Omega = Lambda' Z'Z Lambda + I
+   * at `theta`, unfactored, as a full symmetric row-major matrix: the m dense
+   * positions, then, with `withX`, the p columns of X (Omega bordered by
+   * Lambda' Z'X and X'X, the mixed-model matrix of REML). Uses the buffers of
+   * {@linkcode SchurFactor.update}, so the factor must be updated again
+   * before its factor is used; the results of the last update stay.
+   */
+  schurComplement(theta: Float64Array, options: { withX: boolean }): Float64Array {
+    const cp = this.#cp, m = this.#m, P = this.#P, rt = this.#restTerm;
+    const p = options.withX ? P - 1 : 0, n = m + p;
+    const S = this.#s, HW = this.#hw, QW = this.#qw, xr = this.#xyzRest;
+    HW.fill(0);
+    QW.fill(0);
+    if (this.#groups) this.#groupedUpdate(theta);
+    else this.#directUpdate(theta);
+    const out = new Float64Array(n * n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j <= i; j++) out[i * n + j] = out[j * n + i] = S[i * m + j];
+    }
+    for (let c = 0; c < p; c++) {
+      const row = (m + c) * n;
+      for (let i = 0; i < m; i++) {
+        out[row + i] = out[i * n + m + c] = theta[rt[i]] * (xr[c * m + i] - HW[c * m + i]);
+      }
+      for (let d = 0; d <= c; d++) {
+        out[row + m + d] = out[(m + d) * n + m + c] = cp.xyxy[c * P + d] - QW[c * P + d];
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Term 0's rows of Z'Z outside its own block: for level b, the dense
+   * positions `position[k]` with counts `count[k]`, k from `start[b]` to
+   * `start[b + 1]` (ascending); `term[i]` is the sorted term of position i.
+   * Views of the factor's arrays: not to be written.
+   */
+  termZeroRows(): {
+    start: Int32Array;
+    position: Int32Array;
+    count: Float64Array;
+    term: Int32Array;
+  } {
+    return { start: this.#colPtr, position: this.#idx, count: this.#cnt, term: this.#restTerm };
+  }
+
   update(theta: Float64Array): boolean {
     const cp = this.#cp, m = this.#m, P = this.#P, rt = this.#restTerm;
     const S = this.#s, HW = this.#hw, QW = this.#qw;

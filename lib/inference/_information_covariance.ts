@@ -2,8 +2,9 @@
  * The inverse information in the variances: what varianceCovariance returns
  * for likelihood fits, and what the Satterthwaite df use with boundary
  * components held fixed. Exact for nested chains (the Hessian of -2 log L
- * from lib/fit/_chain_derivatives.ts); finite differences of the blocked
- * factor for crossed terms.
+ * from lib/fit/_chain_derivatives.ts); for crossed terms the expected
+ * information from the mixed-model matrix's inverse (_schur_information.ts)
+ * where that applies, else finite differences of the blocked factor.
  *
  * @module
  */
@@ -15,6 +16,7 @@ import { isNestedChain } from "../fit/_chain_factor.ts";
 import { chainDerivatives } from "../fit/_chain_derivatives.ts";
 import { secondOrder } from "../fit/_jets.ts";
 import { finiteDifferenceHessian } from "./_hessian.ts";
+import { _schurExpectedInformation } from "./_schur_information.ts";
 import type { InformationKind } from "./information.ts";
 
 /** Options of {@linkcode _informationCovariance}. */
@@ -43,16 +45,42 @@ export function _informationCovariance(
   const free = Array.from(s, (_, k) => k).filter((k) => !options.fixed?.[k]);
   const f = free.length;
   const parts = kind === "expected" ? "log-determinants" : "full";
-  const H = isNestedChain(cp)
-    ? exactHessian(cp, s, { reml, parts, free })
-    : differenceHessian(cp, s, { reml, parts, free });
-  if (!H) return null;
-  const info = H.map((v) => (kind === "expected" ? -0.5 : 0.5) * v);
+  const info = isNestedChain(cp)
+    ? halfHessian(exactHessian(cp, s, { reml, parts, free }), kind)
+    : crossedInformation(cp, s, { reml, kind, free });
+  if (!info) return null;
   const inverse = invertSymmetric(info, f);
   if (!inverse) return null;
   const out = new Float64Array(d * d);
   free.forEach((k, a) => free.forEach((l, b) => out[k * d + l] = inverse[a * f + b]));
   return out;
+}
+
+/** Minus (expected) or plus (observed) half the Hessian of -2 log L: the information. */
+function halfHessian(H: Float64Array | null, kind: InformationKind): Float64Array | null {
+  return H && H.map((v) => (kind === "expected" ? -0.5 : 0.5) * v);
+}
+
+/**
+ * The information of a crossed design in the free variances: the expected one
+ * exactly from the mixed-model matrix's inverse where that applies
+ * (_schur_information.ts), else by differences of the blocked factor.
+ */
+function crossedInformation(
+  cp: CrossProducts,
+  s: Float64Array,
+  options: { reml: boolean; kind: InformationKind; free: readonly number[] },
+): Float64Array | null {
+  const { reml, kind, free } = options, d = s.length, f = free.length;
+  const exact = kind === "expected" ? _schurExpectedInformation(cp, s, { reml }) : null;
+  if (exact) {
+    return Float64Array.from(
+      { length: f * f },
+      (_, ab) => exact[free[Math.floor(ab / f)] * d + free[ab % f]],
+    );
+  }
+  const parts = kind === "expected" ? "log-determinants" : "full";
+  return halfHessian(differenceHessian(cp, s, { reml, parts, free }), kind);
 }
 
 interface HessianOptions {

@@ -59,8 +59,11 @@ export interface VarianceCovariance {
  * inverse information: the Hessian of -2 log L (or of its log-determinant
  * terms, for the expected information) in the variances, exact for nested
  * chains (lib/fit/_chain_derivatives.ts: tr(P V_k P V_l) as sums over
- * levels), by finite differences of the blocked factor for crossed terms,
- * so no n x n matrix is formed; given variances get the REML information
+ * levels); for crossed terms the expected information exactly from one
+ * inverse of the mixed-model matrix's dense Schur block
+ * (_schur_information.ts), the observed one (and the expected one where a
+ * relative SD is below 1e-3) by finite differences of the blocked factor;
+ * no n x n matrix is formed. Given variances get the REML information
  * at the estimates (truncated at 0).
  * For vcsim's own ANOVA fits (estimator `hierarchical` or `mivque0`), the
  * ANOVA estimator's sampling covariance at its estimates
@@ -68,9 +71,11 @@ export interface VarianceCovariance {
  * inverse REML information is the variance of the efficient estimator, not
  * of this one. In balanced designs the two agree.
  *
- * Cost: one derivative evaluation for nested chains, about 2 (K+1)^2
- * factor updates for crossed terms; see {@linkcode anovaCovariance} for
- * the ANOVA estimator's.
+ * Cost: one derivative evaluation for nested chains; for crossed terms
+ * one inverse of order m + p (m the levels outside the largest term) plus
+ * products over the largest term's levels, or about 4 (K+1)^2 factor
+ * updates by differences (whichever counts fewer operations); see
+ * {@linkcode anovaCovariance} for the ANOVA estimator's.
  *
  * @example
  * ```ts
