@@ -66,8 +66,10 @@ export class SchurFactor implements BlockedFactor {
     for (let t = 1; t < K; t++) offset.push(offset[t] + cp.nlevels[t]);
     const m = offset[K];
     this.#m = m;
+    // Entries with count 0 (an unused level of term 0 nested in term t has one, at row -1)
+    // add nothing anywhere and are left out.
     let nnz = 0;
-    for (let t = 1; t < K; t++) nnz += cp.pairs[t][0].rowIdx.length;
+    for (let t = 1; t < K; t++) for (const c of cp.pairs[t][0].count) if (c !== 0) nnz++;
     // The factor's arrays live as long as it does: a block each of doubles and of integers.
     [this.#restTerm, this.#colPtr, this.#idx] = int32Arrays([m, l0 + 1, nnz]);
     [this.trailing, this.#cnt, this.#arr, this.#xyzRest] = float64Arrays([
@@ -83,6 +85,7 @@ export class SchurFactor implements BlockedFactor {
       for (let t = 1; t < K; t++) {
         const pr = cp.pairs[t][0];
         for (let e = pr.colPtr[b]; e < pr.colPtr[b + 1]; e++) {
+          if (pr.count[e] === 0) continue;
           this.#idx[k] = offset[t] + pr.rowIdx[e];
           this.#cnt[k++] = pr.count[e];
         }
@@ -255,6 +258,13 @@ export class SchurFactor implements BlockedFactor {
     return logdet;
   }
 
+  /** S (lower triangle), HW and QW at theta, from zero; the log-determinant of term 0's block. */
+  #assemble(theta: Float64Array): number {
+    this.#hw.fill(0);
+    this.#qw.fill(0);
+    return this.#groups ? this.#groupedUpdate(theta) : this.#directUpdate(theta);
+  }
+
   /**
    * The Schur complement of term 0's block in Omega = Lambda' Z'Z Lambda + I
    * at `theta`, unfactored, as a full symmetric row-major matrix: the m dense
@@ -267,10 +277,7 @@ export class SchurFactor implements BlockedFactor {
     const cp = this.#cp, m = this.#m, P = this.#P, rt = this.#restTerm;
     const p = options.withX ? P - 1 : 0, n = m + p;
     const S = this.#s, HW = this.#hw, QW = this.#qw, xr = this.#xyzRest;
-    HW.fill(0);
-    QW.fill(0);
-    if (this.#groups) this.#groupedUpdate(theta);
-    else this.#directUpdate(theta);
+    this.#assemble(theta);
     const out = new Float64Array(n * n);
     for (let i = 0; i < m; i++) {
       for (let j = 0; j <= i; j++) out[i * n + j] = out[j * n + i] = S[i * m + j];
@@ -291,7 +298,7 @@ export class SchurFactor implements BlockedFactor {
    * Term 0's rows of Z'Z outside its own block: for level b, the dense
    * positions `position[k]` with counts `count[k]`, k from `start[b]` to
    * `start[b + 1]` (ascending); `term[i]` is the sorted term of position i.
-   * Views of the factor's arrays: not to be written.
+   * No entry has count 0. Views of the factor's arrays: not to be written.
    */
   termZeroRows(): {
     start: Int32Array;
@@ -305,9 +312,7 @@ export class SchurFactor implements BlockedFactor {
   update(theta: Float64Array): boolean {
     const cp = this.#cp, m = this.#m, P = this.#P, rt = this.#restTerm;
     const S = this.#s, HW = this.#hw, QW = this.#qw;
-    HW.fill(0);
-    QW.fill(0);
-    let logdet = this.#groups ? this.#groupedUpdate(theta) : this.#directUpdate(theta);
+    let logdet = this.#assemble(theta);
     if (choleskyInPlace(S, m) >= 0) return false;
     logdet += logDiagonalSum(S, m);
 

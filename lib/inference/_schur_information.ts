@@ -117,9 +117,10 @@ function termZeroStatistics(
   },
 ): void {
   const { Y, rows, p, trace, norm2 } = work, K = cp.nlevels.length;
-  const { start, position, value } = termZeroEntries(rows, theta), m = rows.term.length, n = m + p;
-  const term = rows.term, l0 = cp.nlevels[0], t0 = theta[0], c0 = cp.counts[0], xyz0 = cp.xyz[0];
+  const { start, position, count, term } = rows, m = term.length, n = m + p;
+  const l0 = cp.nlevels[0], t0 = theta[0], c0 = cp.counts[0], xyz0 = cp.xyz[0];
   // B_b's entries: the dense positions' theta_0 theta_i A_0r, then theta_0 Z_0'X.
+  const value = Float64Array.from(position, (i, k) => t0 * theta[term[i]] * count[k]);
   const xPart = Float64Array.from({ length: l0 * p }, (_, bc) => {
     const b = Math.floor(bc / p), c = bc % p;
     return t0 * xyz0[c * l0 + b];
@@ -154,24 +155,6 @@ function termZeroStatistics(
     }
   }
   norm2[0] += diag + 2 * off;
-}
-
-/**
- * Term 0's rows of A_0r as theta_0 theta_i count, without the empty entries
- * (an unused level of a term nested in another has one, at position -1).
- */
-function termZeroEntries(rows: ReturnType<SchurFactor["termZeroRows"]>, theta: Float64Array) {
-  const { start, position, count, term } = rows, l0 = start.length - 1;
-  const kept = new Int32Array(l0 + 1), at: number[] = [], value: number[] = [];
-  for (let b = 0; b < l0; b++) {
-    for (let k = start[b]; k < start[b + 1]; k++) {
-      if (position[k] < 0 || count[k] === 0) continue;
-      at.push(position[k]);
-      value.push(theta[0] * theta[term[position[k]]] * count[k]);
-    }
-    kept[b + 1] = at.length;
-  }
-  return { start: kept, position: Int32Array.from(at), value: Float64Array.from(value) };
 }
 
 /** u += w * the row of Y that starts at `base`. */
