@@ -4,8 +4,10 @@
  * scalar loop's speed from order 100 on (a large crossed design's dense
  * block spends nearly all of a fit there).
  *
- * The result is bit-identical to the scalar loop's. The factor is held
- * column-major, so that two rows of one column share a 128-bit lane pair;
+ * The result is bit-identical to the scalar loop's. The factor is held in
+ * panels of four rows (see {@linkcode panelIndex}): rows i..i+3 of one column
+ * are adjacent, so that two rows share a 128-bit lane pair, and the columns of
+ * one panel follow each other, so that the kernel reads memory in order;
  * each lane holds one entry's sum, which is updated in the scalar order
  * (k ascending, a product then a subtraction), and WebAssembly's f64
  * arithmetic is IEEE 754 round-to-nearest with no fused multiply-add. Columns
@@ -20,23 +22,28 @@
 import { type FunctionModule, I32, moduleBytes, op, V128 } from "./_wasm_module.ts";
 
 // Kernel parameters and locals.
-const BASE = 0, N = 1, J0 = 2, I = 3, END = 4, FINISH = 5, K = 6, PK = 7, QK = 8, STRIDE = 9;
-const ACC = 10; // 8 accumulators: column c, rows i..i+1 (h = 0) and i+2..i+3 (h = 1)
-const V0 = 18, V1 = 19, B = 20;
+const BASE = 0, N = 1, J0 = 2, I = 3, END = 4, FINISH = 5, K = 6, PK = 7, QK = 8;
+const ACC = 9; // 8 accumulators: column c, rows i..i+1 (h = 0) and i+2..i+3 (h = 1)
+const V0 = 17, V1 = 18, B = 19;
 const acc = (c: number, h: number) => ACC + 2 * c + h;
 
 // Memory: the panel's reciprocal pivots and factor entries at byte 0 (doubles: inv0..inv3, then
-// l10, l20, l21, l30, l31, l32), the column-major matrix from byte MATRIX.
+// l10, l20, l21, l30, l31, l32), the matrix in panels of four rows from byte MATRIX.
 const MATRIX = 128;
 const SCRATCH_L = [[], [4], [5, 6], [7, 8, 9]]; // scratch slot of l[c][c'] for c' < c
 
-/** The byte address of column-major entry (row, col): base + (col n + row) 8. */
+/**
+ * The byte address of entry (row, col), row a multiple of 4, in the layout of
+ * {@linkcode panelIndex}: base + (row n + 4 col) 8.
+ */
 const address = (row: number[], col: number[]): number[] => [
   ...op.get(BASE),
-  ...col,
+  ...row,
   ...op.get(N),
   ...op.mul,
-  ...row,
+  ...col,
+  ...op.i32(2),
+  ...op.shl,
   ...op.add,
   ...op.i32(3),
   ...op.shl,
@@ -78,7 +85,7 @@ const finishPanel = (): number[] =>
   ]);
 
 /**
- * kernel(base, n, j0, i0, end, finish) on the column-major n x n matrix at
+ * kernel(base, n, j0, i0, end, finish) on the n x n matrix in panels at
  * byte `base` (n a multiple of 4): for rows i = i0, i0 + 4, ... < end and c = 0..3,
  * A[i..i+3, j0+c] -= sum over k < j0 (ascending) of A[i..i+3, k] A[j0+c, k];
  * then, if `finish` is not 0, the panel's own terms and the scaling by its
@@ -105,6 +112,7 @@ function panelKernel(): FunctionModule {
     ...op.f64x2Sub,
     ...op.set(acc(c, h)),
   ];
+  // One k: the four rows' entries from PK (two lane pairs), the panel's four from QK.
   // deno-fmt-ignore
   const step = [
     ...op.get(PK), ...op.v128Load(0), ...op.set(V0),
@@ -112,24 +120,25 @@ function panelKernel(): FunctionModule {
     ...[0, 1, 2, 3].flatMap((c) => [
       ...op.get(QK), ...op.v128Load64Splat(8 * c), ...op.set(B), ...update(c, 0), ...update(c, 1),
     ]),
-    ...op.get(PK), ...op.get(STRIDE), ...op.add, ...op.set(PK),
-    ...op.get(QK), ...op.get(STRIDE), ...op.add, ...op.set(QK),
+  ];
+  const advance = (bytes: number) => [
+    ...[PK, QK].flatMap((p) => [...op.get(p), ...op.i32(bytes), ...op.add, ...op.set(p)]),
   ];
   // deno-fmt-ignore
   const body = [
-    ...op.get(N), ...op.i32(3), ...op.shl, ...op.set(STRIDE),
     ...op.block, ...op.loop,
     // while i < end
     ...op.get(I), ...op.get(END), ...op.geS, ...op.brIf(1),
     ...accumulators(false),
     ...address(op.get(I), op.i32(0)), ...op.set(PK),
     ...address(op.get(J0), op.i32(0)), ...op.set(QK),
-    ...op.i32(0), ...op.set(K),
-    // for k = 0 .. j0 - 1
-    ...op.block, ...op.get(K), ...op.get(J0), ...op.geS, ...op.brIf(0),
-    ...op.loop, ...step,
-    ...op.get(K), ...op.i32(1), ...op.add, ...op.tee(K), ...op.get(J0), ...op.ltS, ...op.brIf(0),
-    ...op.end, ...op.end,
+    // PK's end: the byte after column j0 - 1 of the rows (each column takes 32 bytes).
+    ...op.get(PK), ...op.get(J0), ...op.i32(5), ...op.shl, ...op.add, ...op.set(K),
+    // for k = 0 .. j0 - 1 (unrolling this loop by two measured no faster)
+    ...op.block, ...op.loop,
+    ...op.get(PK), ...op.get(K), ...op.geS, ...op.brIf(1),
+    ...step, ...advance(32),
+    ...op.br(0), ...op.end, ...op.end,
     ...op.get(FINISH), ...op.if, ...finishPanel(), ...op.end,
     ...accumulators(true),
     ...op.get(I), ...op.i32(4), ...op.add, ...op.set(I),
@@ -137,7 +146,7 @@ function panelKernel(): FunctionModule {
     ...op.get(I),
   ];
   const params = [I32, I32, I32, I32, I32, I32];
-  return { name: "kernel", params, locals: [[4, I32], [11, V128]], body };
+  return { name: "kernel", params, locals: [[3, I32], [11, V128]], body };
 }
 
 type Kernel = (
@@ -186,52 +195,65 @@ export function simdCholeskyInPlace(a: Float64Array, n: number): number | null {
     }
   }
   const l = new Float64Array(memory.buffer, MATRIX, np * np);
-  for (let k = 0; k < np; k++) l.fill(0, k * np + Math.max(k, n), (k + 1) * np);
+  if (np > n) l.fill(0, (np - 4) * np, np * np); // the last panel, which holds the padding
   for (let i = 0; i < n; i++) {
-    const row = i * n;
-    for (let k = 0; k <= i; k++) l[k * np + i] = a[row + k];
+    const row = i * n, at = panelIndex(i, 0, np);
+    for (let k = 0; k <= i; k++) l[at + 4 * k] = a[row + k];
   }
-  for (let j = n; j < np; j++) l[j * np + j] = 1;
-  const result = factorColumnMajor(l, np, {
+  for (let j = n; j < np; j++) l[panelIndex(j, j, np)] = 1;
+  const result = factorPanels(l, np, {
     kernel,
     scratch: new Float64Array(memory.buffer, 0, 10),
   });
   for (let i = 0; i < n; i++) {
     const row = i * n;
-    for (let k = 0; k <= i; k++) a[row + k] = l[k * np + i];
+    const at = panelIndex(i, 0, np);
+    for (let k = 0; k <= i; k++) a[row + k] = l[at + 4 * k];
   }
   return result;
 }
 
 /**
- * The factorisation of the column-major lower triangle `l` (n a multiple of 4, at byte MATRIX
+ * The position of entry (i, k) of an n x n matrix (n a multiple of 4) held in
+ * panels of four rows: panel i >> 2 is a 4 x n block stored column by column,
+ * so rows i..i+3 of column k are adjacent and column k + 1 follows.
+ */
+function panelIndex(i: number, k: number, n: number): number {
+  return (i & ~3) * n + 4 * k + (i & 3);
+}
+
+/**
+ * The factorisation of the lower triangle `l` in panels (n a multiple of 4, at byte MATRIX
  * of the kernel's memory), a panel of four columns at a time.
  */
-function factorColumnMajor(
+function factorPanels(
   l: Float64Array,
   n: number,
   { kernel, scratch }: { kernel: Kernel; scratch: Float64Array },
 ): number {
   for (let j0 = 0; j0 < n; j0 += 4) {
     kernel(MATRIX, n, j0, j0, j0 + 4, 0);
-    // The diagonal block: its own terms, k = j0 .. j - 1 after the kernel's k < j0.
+    // The diagonal block: its own terms, k = j0 .. j - 1 after the kernel's k < j0. Its rows
+    // are those of panel j0, whose entry (j0 + r, k) is at base + 4 k + r.
+    const base = j0 * n;
+    const at = (r: number, k: number) => l[base + 4 * k + r];
     for (let j = j0; j < j0 + 4; j++) {
-      const col = j * n;
-      let d = l[col + j];
-      for (let k = j0; k < j; k++) d -= l[k * n + j] * l[k * n + j];
+      const rj = j - j0;
+      let d = at(rj, j);
+      for (let k = j0; k < j; k++) d -= at(rj, k) * at(rj, k);
       if (!(d > 0)) return j;
       const ljj = Math.sqrt(d);
-      l[col + j] = ljj;
+      l[base + 4 * j + rj] = ljj;
       const inv = 1 / ljj;
-      scratch[j - j0] = inv;
-      for (let i = j + 1; i < j0 + 4; i++) {
-        let s = l[col + i];
-        for (let k = j0; k < j; k++) s -= l[k * n + i] * l[k * n + j];
-        l[col + i] = s * inv;
+      scratch[rj] = inv;
+      for (let r = rj + 1; r < 4; r++) {
+        let s = at(r, j);
+        for (let k = j0; k < j; k++) s -= at(r, k) * at(rj, k);
+        l[base + 4 * j + r] = s * inv;
       }
     }
-    const at = (i: number, j: number) => l[(j0 + j) * n + j0 + i];
-    scratch.set([at(1, 0), at(2, 0), at(2, 1), at(3, 0), at(3, 1), at(3, 2)], 4);
+    const c = (r: number, k: number) => at(r, j0 + k);
+    scratch.set([c(1, 0), c(2, 0), c(2, 1), c(3, 0), c(3, 1), c(3, 2)], 4);
     kernel(MATRIX, n, j0, j0 + 4, n, 1);
   }
   return -1;
