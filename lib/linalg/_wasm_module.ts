@@ -10,6 +10,7 @@
 
 /** Value types. */
 export const I32 = 0x7f;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
 
 /** Unsigned LEB128. */
@@ -56,6 +57,7 @@ export const op = {
   shl: [0x74],
   ltS: [0x48],
   geS: [0x4e],
+  gtS: [0x4a],
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
   if: [0x04, 0x40],
@@ -67,6 +69,14 @@ export const op = {
   v128Store: (offset = 0): number[] => simd(0x0b, ...memarg(offset)),
   f64x2Sub: simd(0xf1),
   f64x2Mul: simd(0xf2),
+  f64x2Splat: simd(0x14),
+  f64Load: (offset = 0): number[] => [0x2b, ...memarg(offset)],
+  f64Store: (offset = 0): number[] => [0x39, ...memarg(offset)],
+  f64Const0: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
+  f64Ne: [0x62],
+  f64Neg: [0x9a],
+  f64Sub: [0xa1],
+  f64Mul: [0xa2],
 };
 
 /** One exported function and an exported memory (1 page to start) named `memory`. */

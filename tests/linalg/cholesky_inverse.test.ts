@@ -1,9 +1,11 @@
 // _choleskyInverse (row-wise triangular inverse, then X'X) against the
 // column-by-column solves of inverseFromCholesky, and A A^-1 = I, for random
 // SPD matrices of orders 1 to 150 (sizes around the SIMD Cholesky's 40 included).
+// The SIMD row sweep is checked against the scalar loops bit for bit.
 import assert from "node:assert";
 import { choleskyInPlace, inverseFromCholesky } from "../../lib/linalg/cholesky.ts";
 import { _choleskyInverse } from "../../lib/linalg/_cholesky_inverse.ts";
+import { _simdRowSweep } from "../../lib/linalg/_simd_row_sweep.ts";
 import { deriveStream } from "../../lib/rng/mod.ts";
 
 for (const n of [1, 2, 7, 39, 40, 41, 150]) {
@@ -36,3 +38,27 @@ for (const n of [1, 2, 7, 39, 40, 41, 150]) {
     assert.ok(identity < 1e-12, `order ${n}: |A A^-1 - I| ${identity}`);
   });
 }
+
+/** Index of the first entry whose bits differ (Object.is, so -0 and NaN count), or -1. */
+function firstDifference(a: Float64Array, b: Float64Array): number {
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
+  return a.length === b.length ? -1 : a.length;
+}
+
+Deno.test("_choleskyInverse: the SIMD row sweep gives the scalar loops' inverse to the bit", () => {
+  assert.notEqual(_simdRowSweep(), null, "WebAssembly SIMD is available here");
+  // Odd and even orders (the sweep's pairs and its last single entry), zero coefficients (the
+  // skipped terms) and a growing, shrinking, growing memory (views must follow the buffer).
+  for (const n of [1, 2, 3, 7, 40, 41, 150, 333, 64, 512]) {
+    const stream = deriveStream(n, ["cholesky inverse", "bits"]);
+    const L = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < i; k++) L[i * n + k] = stream.uniform() < 0.2 ? 0 : stream.normal();
+      L[i * n + i] = 0.5 + stream.uniform() * n;
+      for (let k = i + 1; k < n; k++) L[i * n + k] = 999; // the upper triangle is not read
+    }
+    const scalar = _choleskyInverse(L, n, { simd: false }), simd = _choleskyInverse(L, n);
+    const at = firstDifference(simd, scalar);
+    assert.equal(at, -1, `order ${n}: entry ${at} is ${simd[at]} by SIMD, ${scalar[at]} scalar`);
+  }
+});
