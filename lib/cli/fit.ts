@@ -1,7 +1,7 @@
 /**
  * `deno task fit <file.csv> --formula "<formula>" [--method reml|ml|anova]
  * [--ci <list>] [--level 0.95] [--information expected|observed]
- * [--style statsmodels|lme4] [--sd-scale] [--json]`: fits a
+ * [--style statsmodels|lme4] [--sd-scale] [--threads N] [--json]`: fits a
  * random-intercept model to a CSV file and prints a statsmodels-style or
  * lme4-style summary, or the JSON object the README describes (section
  * `deno task fit`).
@@ -23,6 +23,7 @@ import {
 } from "../inference/intervals.ts";
 import { satterthwaiteFixedDf } from "../inference/satterthwaite_df.ts";
 import { deriveStream } from "../rng/derive_stream.ts";
+import { setCholeskyThreads } from "../linalg/cholesky_threads.ts";
 
 function makeCommand() {
   return vcsimCommand("fit")
@@ -59,8 +60,17 @@ function makeCommand() {
       "--sd-scale",
       "list the variances' interval limits as standard deviations (square roots)",
     )
+    .option(
+      "--threads <n>",
+      "threads that share the factorisation of a large dense block (results are the same " +
+        "for any count; default: the machine's cores, at most 8)",
+      integerArg,
+      DEFAULT_THREADS,
+    )
     .option("--json", "print the JSON object instead of the summary");
 }
+
+const DEFAULT_THREADS = Math.max(1, Math.min(8, navigator.hardwareConcurrency ?? 1));
 
 /** Runs the command on `args` and returns the exit status. */
 export async function main(args: string[]): Promise<number> {
@@ -72,6 +82,10 @@ export async function main(args: string[]): Promise<number> {
     if (!(o.level > 0 && o.level < 1)) {
       throw new RangeError(`--level must be in (0, 1), got ${o.level}`);
     }
+    if (!(o.threads >= 1 && o.threads <= 64)) {
+      throw new RangeError(`--threads must be from 1 to 64, got ${o.threads}`);
+    }
+    setCholeskyThreads(o.threads);
     let clock = performance.now();
     const data = await readCsvFile(file);
     const read = performance.now() - clock;

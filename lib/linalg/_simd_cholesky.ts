@@ -20,11 +20,14 @@
  */
 
 import { type FunctionModule, I32, moduleBytes, op, V128 } from "./_wasm_module.ts";
+import { _choleskyTeam, choleskyThreads, type Team } from "./cholesky_threads.ts";
+import { _panelPrepass, type PanelKernel, type PrepassArgs } from "./_panel_prepass.ts";
 
 // Kernel parameters and locals.
-const BASE = 0, N = 1, J0 = 2, I = 3, END = 4, FINISH = 5, K = 6, PK = 7, QK = 8;
-const ACC = 9; // 8 accumulators: column c, rows i..i+1 (h = 0) and i+2..i+3 (h = 1)
-const V0 = 17, V1 = 18, B = 19;
+const BASE = 0, N = 1, J0 = 2, I = 3, END = 4, FINISH = 5, K0 = 6, K1 = 7;
+const K = 8, PK = 9, QK = 10;
+const ACC = 11; // 8 accumulators: column c, rows i..i+1 (h = 0) and i+2..i+3 (h = 1)
+const V0 = 19, V1 = 20, B = 21;
 const acc = (c: number, h: number) => ACC + 2 * c + h;
 
 // Memory: the panel's reciprocal pivots and factor entries at byte 0 (doubles: inv0..inv3, then
@@ -85,11 +88,11 @@ const finishPanel = (): number[] =>
   ]);
 
 /**
- * kernel(base, n, j0, i0, end, finish) on the n x n matrix in panels at
- * byte `base` (n a multiple of 4): for rows i = i0, i0 + 4, ... < end and c = 0..3,
- * A[i..i+3, j0+c] -= sum over k < j0 (ascending) of A[i..i+3, k] A[j0+c, k];
- * then, if `finish` is not 0, the panel's own terms and the scaling by its
- * reciprocal pivots, from the scratch doubles at byte 0.
+ * kernel(base, n, col, i0, end, finish, k0, k1) on the n x n matrix in panels
+ * at byte `base` (n a multiple of 4): for rows i = i0, i0 + 4, ... < end and
+ * c = 0..3, A[i..i+3, col+c] -= sum over k = k0 .. k1 - 1 (ascending) of
+ * A[i..i+3, k] A[col+c, k]; then, if `finish` is not 0, the panel's own terms
+ * and the scaling by its reciprocal pivots, from the scratch doubles at byte 0.
  */
 function panelKernel(): FunctionModule {
   const accumulators = (store: boolean) =>
@@ -130,11 +133,12 @@ function panelKernel(): FunctionModule {
     // while i < end
     ...op.get(I), ...op.get(END), ...op.geS, ...op.brIf(1),
     ...accumulators(false),
-    ...address(op.get(I), op.i32(0)), ...op.set(PK),
-    ...address(op.get(J0), op.i32(0)), ...op.set(QK),
-    // PK's end: the byte after column j0 - 1 of the rows (each column takes 32 bytes).
-    ...op.get(PK), ...op.get(J0), ...op.i32(5), ...op.shl, ...op.add, ...op.set(K),
-    // for k = 0 .. j0 - 1 (unrolling this loop by two measured no faster)
+    ...address(op.get(I), op.get(K0)), ...op.set(PK),
+    ...address(op.get(J0), op.get(K0)), ...op.set(QK),
+    // PK's end: the byte after column k1 - 1 of the rows (each column takes 32 bytes).
+    ...op.get(PK), ...op.get(K1), ...op.get(K0), ...op.sub, ...op.i32(5), ...op.shl, ...op.add,
+    ...op.set(K),
+    // for k = k0 .. k1 - 1 (unrolling this loop by two measured no faster)
     ...op.block, ...op.loop,
     ...op.get(PK), ...op.get(K), ...op.geS, ...op.brIf(1),
     ...step, ...advance(32),
@@ -145,18 +149,11 @@ function panelKernel(): FunctionModule {
     ...op.br(0), ...op.end, ...op.end,
     ...op.get(I),
   ];
-  const params = [I32, I32, I32, I32, I32, I32];
+  const params = [I32, I32, I32, I32, I32, I32, I32, I32];
   return { name: "kernel", params, locals: [[3, I32], [11, V128]], body };
 }
 
-type Kernel = (
-  base: number,
-  n: number,
-  j0: number,
-  i0: number,
-  end: number,
-  finish: number,
-) => number;
+type Kernel = PanelKernel;
 let compiled: { kernel: Kernel; memory: WebAssembly.Memory } | null | undefined;
 
 /** The instantiated kernel, or null where WebAssembly SIMD is not available. */
@@ -174,6 +171,24 @@ function kernelInstance(): { kernel: Kernel; memory: WebAssembly.Memory } | null
 
 /** Largest order the SIMD path takes (its copy of the matrix stays within 512 MiB). */
 const SIMD_CHOLESKY_MAX = 8192;
+/** Smallest order whose factorisation is shared among threads (when more than one is set). */
+const THREADED_MIN = 256;
+const MAXIMUM_PAGES = Math.ceil((MATRIX + SIMD_CHOLESKY_MAX * SIMD_CHOLESKY_MAX * 8) / 65536);
+let sharedModule: WebAssembly.Module | null | undefined;
+
+/** The threads' team (`cholesky_threads.ts`) for order n, or null for this thread alone. */
+function team(n: number): Team | null {
+  if (n < THREADED_MIN || choleskyThreads() <= 1) return null;
+  if (sharedModule === undefined) {
+    try {
+      const shared = { ...panelKernel(), sharedMemory: { maximumPages: MAXIMUM_PAGES } };
+      sharedModule = new WebAssembly.Module(moduleBytes(shared));
+    } catch {
+      sharedModule = null;
+    }
+  }
+  return sharedModule && _choleskyTeam(sharedModule, { maximumPages: MAXIMUM_PAGES });
+}
 
 /**
  * Factors `a` as {@linkcode choleskyInPlace} does, with the same result to
@@ -184,7 +199,11 @@ const SIMD_CHOLESKY_MAX = 8192;
 export function simdCholeskyInPlace(a: Float64Array, n: number): number | null {
   const instance = n <= SIMD_CHOLESKY_MAX ? kernelInstance() : null;
   if (instance === null) return null;
-  const { kernel, memory } = instance;
+  const threads = team(n);
+  const { kernel, memory } = threads ?? instance;
+  const prepass = threads
+    ? (args: PrepassArgs) => threads.prepass(args)
+    : (args: PrepassArgs) => _panelPrepass(kernel, args);
   // Padded to a multiple of 4 with identity rows and columns, which factor to themselves.
   const np = (n + 3) & ~3, bytes = MATRIX + np * np * 8;
   if (memory.buffer.byteLength < bytes) {
@@ -203,6 +222,7 @@ export function simdCholeskyInPlace(a: Float64Array, n: number): number | null {
   for (let j = n; j < np; j++) l[panelIndex(j, j, np)] = 1;
   const result = factorPanels(l, np, {
     kernel,
+    prepass,
     scratch: new Float64Array(memory.buffer, 0, 10),
   });
   for (let i = 0; i < n; i++) {
@@ -222,39 +242,68 @@ function panelIndex(i: number, k: number, n: number): number {
   return (i & ~3) * n + 4 * k + (i & 3);
 }
 
+/** Panels of four columns per super-panel, whose prepass reads each row once for all of them. */
+const GROUP = 8;
+
 /**
  * The factorisation of the lower triangle `l` in panels (n a multiple of 4, at byte MATRIX
- * of the kernel's memory), a panel of four columns at a time.
+ * of the kernel's memory), a super-panel of GROUP panels of four columns at a time: the
+ * prepass sums every row's terms from the columns before the super-panel
+ * (`_panel_prepass.ts`), then each panel takes the rest of its terms and is finished.
  */
 function factorPanels(
   l: Float64Array,
   n: number,
-  { kernel, scratch }: { kernel: Kernel; scratch: Float64Array },
+  { kernel, prepass, scratch }: {
+    kernel: Kernel;
+    /** {@linkcode _panelPrepass} on this thread or shared among threads. */
+    prepass: (args: PrepassArgs) => void;
+    scratch: Float64Array;
+  },
 ): number {
-  for (let j0 = 0; j0 < n; j0 += 4) {
-    kernel(MATRIX, n, j0, j0, j0 + 4, 0);
-    // The diagonal block: its own terms, k = j0 .. j - 1 after the kernel's k < j0. Its rows
-    // are those of panel j0, whose entry (j0 + r, k) is at base + 4 k + r.
-    const base = j0 * n;
-    const at = (r: number, k: number) => l[base + 4 * k + r];
-    for (let j = j0; j < j0 + 4; j++) {
-      const rj = j - j0;
-      let d = at(rj, j);
-      for (let k = j0; k < j; k++) d -= at(rj, k) * at(rj, k);
-      if (!(d > 0)) return j;
-      const ljj = Math.sqrt(d);
-      l[base + 4 * j + rj] = ljj;
-      const inv = 1 / ljj;
-      scratch[rj] = inv;
-      for (let r = rj + 1; r < 4; r++) {
-        let s = at(r, j);
-        for (let k = j0; k < j; k++) s -= at(r, k) * at(rj, k);
-        l[base + 4 * j + r] = s * inv;
-      }
+  for (let j1 = 0; j1 < n; j1 += 4 * GROUP) {
+    const panels = Math.min(GROUP, (n - j1) / 4);
+    if (j1 > 0) prepass({ base: MATRIX, n, j0: j1, panels, from: j1, to: n });
+    for (let j0 = j1; j0 < j1 + 4 * panels; j0 += 4) {
+      if (j0 > j1) kernel(MATRIX, n, j0, j0, j0 + 4, 0, j1, j0);
+      const failed = factorDiagonalBlock(l, n, { j0, scratch });
+      if (failed >= 0) return failed;
+      kernel(MATRIX, n, j0, j0 + 4, n, 1, j1, j0);
     }
-    const c = (r: number, k: number) => at(r, j0 + k);
-    scratch.set([c(1, 0), c(2, 0), c(2, 1), c(3, 0), c(3, 1), c(3, 2)], 4);
-    kernel(MATRIX, n, j0, j0 + 4, n, 1);
   }
+  return -1;
+}
+
+/**
+ * Panel j0's 4 x 4 diagonal block, whose sums over k < j0 are in place: its own
+ * terms (k = j0 .. j - 1), square roots and scaling; the reciprocal pivots and
+ * the block's factor entries go to `scratch` for the kernel. Returns the
+ * index of a non-positive pivot, or -1.
+ */
+function factorDiagonalBlock(
+  l: Float64Array,
+  n: number,
+  { j0, scratch }: { j0: number; scratch: Float64Array },
+): number {
+  // The block's rows are those of panel j0, whose entry (j0 + r, k) is at base + 4 k + r.
+  const base = j0 * n;
+  const at = (r: number, k: number) => l[base + 4 * k + r];
+  for (let j = j0; j < j0 + 4; j++) {
+    const rj = j - j0;
+    let d = at(rj, j);
+    for (let k = j0; k < j; k++) d -= at(rj, k) * at(rj, k);
+    if (!(d > 0)) return j;
+    const ljj = Math.sqrt(d);
+    l[base + 4 * j + rj] = ljj;
+    const inv = 1 / ljj;
+    scratch[rj] = inv;
+    for (let r = rj + 1; r < 4; r++) {
+      let s = at(r, j);
+      for (let k = j0; k < j; k++) s -= at(r, k) * at(rj, k);
+      l[base + 4 * j + r] = s * inv;
+    }
+  }
+  const c = (r: number, k: number) => at(r, j0 + k);
+  scratch.set([c(1, 0), c(2, 0), c(2, 1), c(3, 0), c(3, 1), c(3, 2)], 4);
   return -1;
 }

@@ -53,6 +53,7 @@ export const op = {
   tee: (i: number): number[] => [0x22, ...uleb(i)],
   i32: (v: number): number[] => [0x41, ...sleb(v)],
   add: [0x6a],
+  sub: [0x6b],
   mul: [0x6c],
   shl: [0x74],
   ltS: [0x48],
@@ -79,7 +80,11 @@ export const op = {
   f64Mul: [0xa2],
 };
 
-/** One exported function and an exported memory (1 page to start) named `memory`. */
+/**
+ * One exported function and an exported memory (1 page to start) named
+ * `memory`, or, with `sharedMemory`, a shared memory imported as `env.memory`
+ * (for a kernel that several threads run on one memory).
+ */
 export interface FunctionModule {
   /** Export name of the function. */
   name: string;
@@ -89,18 +94,26 @@ export interface FunctionModule {
   locals: [number, number][];
   /** The body's instructions, without the final `end`. */
   body: number[];
+  /** Import a shared memory of at most this many 64 KiB pages instead of exporting one. */
+  sharedMemory?: { maximumPages: number };
 }
 
 /** The bytes of a module holding `f`. */
 export function moduleBytes(f: FunctionModule): Uint8Array<ArrayBuffer> {
   const type = [0x60, ...vector(f.params.map((t) => [t])), ...vector([[I32]])];
   const code = [...vector(f.locals.map(([n, t]) => [...uleb(n), t])), ...f.body, ...op.end];
+  const shared = f.sharedMemory;
+  // A shared memory's limits: flags 3 (shared, with a maximum), 1 page to start.
+  const memoryImport = shared &&
+    [...name("env"), ...name("memory"), 0x02, 0x03, 1, ...uleb(shared.maximumPages)];
+  const exported = [...name(f.name), 0x00, 0];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vector([type])),
+    ...(memoryImport ? section(2, vector([memoryImport])) : []),
     ...section(3, vector([[0]])),
-    ...section(5, vector([[0x00, 1]])),
-    ...section(7, vector([[...name(f.name), 0x00, 0], [...name("memory"), 0x02, 0]])),
+    ...(memoryImport ? [] : section(5, vector([[0x00, 1]]))),
+    ...section(7, vector(memoryImport ? [exported] : [exported, [...name("memory"), 0x02, 0]])),
     ...section(10, vector([[...uleb(code.length), ...code]])),
   ]);
 }

@@ -3,12 +3,14 @@
  * written out here: each entry's sum over k ascending, a product then a
  * subtraction, times the reciprocal of the pivot). From order 40 on
  * `choleskyInPlace` runs its inner loop in WebAssembly SIMD and must still
- * give the oracle's factor to the bit, and the same failing pivot.
+ * give the oracle's factor to the bit, and the same failing pivot, with
+ * helper threads sharing its rows too.
  */
 
 import assert from "node:assert/strict";
 import { choleskyInPlace } from "../../lib/linalg/cholesky.ts";
 import { simdCholeskyInPlace } from "../../lib/linalg/_simd_cholesky.ts";
+import { _choleskyTeamState, setCholeskyThreads } from "../../lib/linalg/cholesky_threads.ts";
 
 function oracle(a: Float64Array, n: number): number {
   for (let j = 0; j < n; j++) {
@@ -129,4 +131,72 @@ Deno.test("cholesky: without WebAssembly (V8 --jitless) the scalar loop gives th
   const got = new Float64Array(out.stdout.slice().buffer);
   assert.equal(got.length, n * n);
   assert.equal(sameBits(got, want), -1);
+});
+
+/** Waits (up to a minute, for a loaded machine) until `count` helpers are ready. */
+async function helpersReady(count: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (_choleskyTeamState().ready < count && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal(_choleskyTeamState().ready, count, "the helper threads are ready");
+}
+
+Deno.test("cholesky: with helper threads, the same factor and failing pivot to the bit", async () => {
+  const rnd = stream(424242);
+  try {
+    for (const threads of [2, 3]) {
+      setCholeskyThreads(threads);
+      // Helpers start with the first large factorisation and take part once ready.
+      choleskyInPlace(spd(300, "dense", rnd), 300);
+      await helpersReady(threads - 1);
+      const shared = _choleskyTeamState().shared;
+      for (const n of [256, 301, 517]) {
+        for (const kind of ["dense", "sparse"] as const) {
+          const a = spd(n, kind, rnd), want = a.slice();
+          assert.equal(
+            choleskyInPlace(a, n),
+            oracle(want, n),
+            `${threads} threads, n ${n} ${kind}`,
+          );
+          assert.equal(sameBits(a, want), -1, `${threads} threads, n ${n} ${kind}: factor differs`);
+        }
+      }
+      for (const [at, bad] of [[0, -1], [200, NaN], [470, 0], [515, -1]]) {
+        const a = spd(517, "dense", rnd);
+        a[at * 517 + at] = bad;
+        const want = a.slice();
+        assert.equal(choleskyInPlace(a, 517), oracle(want, 517), `pivot ${at} = ${bad}`);
+      }
+      assert.ok(_choleskyTeamState().shared > shared, `${threads} threads: the helpers took part`);
+    }
+  } finally {
+    setCholeskyThreads(1);
+  }
+});
+
+Deno.test("cholesky: helper threads never keep a process from ending", async () => {
+  const url = new URL("../../lib/linalg/", import.meta.url).href;
+  const code = `
+    import { choleskyInPlace, setCholeskyThreads } from "${url}mod.ts";
+    import { _choleskyTeamState } from "${url}cholesky_threads.ts";
+    setCholeskyThreads(2);
+    const n = 400, a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) a[i * n + i] = 2;
+    choleskyInPlace(a.slice(), n);
+    while (_choleskyTeamState().ready < 1) await new Promise((r) => setTimeout(r, 20));
+    choleskyInPlace(a.slice(), n);
+    console.log("factored", _choleskyTeamState().ready);
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", code],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  const out = await child.output();
+  clearTimeout(timer);
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, `the process ended with code ${out.code} (${out.signal}): ${text}`);
+  assert.equal(text.trim(), "factored 1");
 });
