@@ -8,6 +8,7 @@
 // which stay in cache, are unchanged.
 // Run: deno bench bench/linalg.bench.ts
 import { choleskyInPlace } from "../lib/linalg/cholesky.ts";
+import { setCholeskyThreads } from "../lib/linalg/cholesky_threads.ts";
 
 let sink = 0;
 
@@ -30,9 +31,18 @@ function spd(n: number): Float64Array {
 for (const n of [100, 400, 1156]) {
   const a = spd(n), work = new Float64Array(n * n);
   Deno.bench(`choleskyInPlace, order ${n}`, { group: `cholesky ${n}` }, () => {
+    setCholeskyThreads(1);
     work.set(a);
     sink += choleskyInPlace(work, n);
   });
+  // Helper threads share the rows of blocks of order 512 and more (the same factor to the bit).
+  if (n >= 512) {
+    Deno.bench(`choleskyInPlace, order ${n}, 2 threads`, { group: `cholesky ${n}` }, () => {
+      setCholeskyThreads(2);
+      work.set(a);
+      sink += choleskyInPlace(work, n);
+    });
+  }
 }
 
 globalThis.addEventListener("unload", () => {

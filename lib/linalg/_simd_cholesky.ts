@@ -172,7 +172,7 @@ function kernelInstance(): { kernel: Kernel; memory: WebAssembly.Memory } | null
 /** Largest order the SIMD path takes (its copy of the matrix stays within 512 MiB). */
 const SIMD_CHOLESKY_MAX = 8192;
 /** Smallest order whose factorisation is shared among threads (when more than one is set). */
-const THREADED_MIN = 256;
+const THREADED_MIN = 512;
 const MAXIMUM_PAGES = Math.ceil((MATRIX + SIMD_CHOLESKY_MAX * SIMD_CHOLESKY_MAX * 8) / 65536);
 let sharedModule: WebAssembly.Module | null | undefined;
 

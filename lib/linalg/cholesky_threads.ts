@@ -27,7 +27,7 @@ const GO = 0, DONE = 1, READY = 2, ARGS = 4;
 /** Longest wait for a helper's share of one panel (the largest takes well under a second). */
 const PATIENCE_MS = 30_000;
 /** Below this many kernel steps (rows / 4 x columns x panels) a prepass is not worth sharing. */
-const MIN_SPLIT_WORK = 65_536;
+const MIN_SPLIT_WORK = 131_072;
 
 let requested = 1;
 
