@@ -19,7 +19,7 @@
  * @module
  */
 
-import { type FunctionModule, I32, moduleBytes, op, V128 } from "./_wasm_module.ts";
+import { type FunctionModule, I32, lazyInstance, moduleBytes, op, V128 } from "./_wasm_module.ts";
 import { _choleskyTeam, choleskyThreads, type Team } from "./cholesky_threads.ts";
 import { _panelPrepass, type PanelKernel, type PrepassArgs } from "./_panel_prepass.ts";
 
@@ -154,19 +154,12 @@ function panelKernel(): FunctionModule {
 }
 
 type Kernel = PanelKernel;
-let compiled: { kernel: Kernel; memory: WebAssembly.Memory } | null | undefined;
+const instance = lazyInstance<Kernel>(panelKernel);
 
 /** The instantiated kernel, or null where WebAssembly SIMD is not available. */
 function kernelInstance(): { kernel: Kernel; memory: WebAssembly.Memory } | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const module = new WebAssembly.Module(moduleBytes(panelKernel()));
-    const exports = new WebAssembly.Instance(module, {}).exports;
-    compiled = { kernel: exports.kernel as Kernel, memory: exports.memory as WebAssembly.Memory };
-  } catch {
-    compiled = null;
-  }
-  return compiled;
+  const compiled = instance();
+  return compiled && { kernel: compiled.fn, memory: compiled.memory };
 }
 
 /** Largest order the SIMD path takes (its copy of the matrix stays within 512 MiB). */

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { F64, type FunctionModule, I32, moduleBytes, op, V128 } from "./_wasm_module.ts";
+import { F64, type FunctionModule, I32, lazyInstance, op, V128 } from "./_wasm_module.ts";
 
 // Parameters, then locals.
 const DST = 0, DST_STRIDE = 1, SRC = 2, SRC_STRIDE = 3, COEF = 4, COUNT = 5, NEGATE = 6;
@@ -82,17 +82,10 @@ export type Sweep = (
   negate: number,
 ) => number;
 
-let compiled: { sweep: Sweep; memory: WebAssembly.Memory } | null | undefined;
+const instance = lazyInstance<Sweep>(sweepKernel);
 
 /** The instantiated kernel and its memory, or null where WebAssembly SIMD is not available. */
 export function _simdRowSweep(): { sweep: Sweep; memory: WebAssembly.Memory } | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const module = new WebAssembly.Module(moduleBytes(sweepKernel()));
-    const exports = new WebAssembly.Instance(module, {}).exports;
-    compiled = { sweep: exports.sweep as Sweep, memory: exports.memory as WebAssembly.Memory };
-  } catch {
-    compiled = null;
-  }
-  return compiled;
+  const compiled = instance();
+  return compiled && { sweep: compiled.fn, memory: compiled.memory };
 }

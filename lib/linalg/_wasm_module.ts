@@ -117,3 +117,25 @@ export function moduleBytes(f: FunctionModule): Uint8Array<ArrayBuffer> {
     ...section(10, vector([[...uleb(code.length), ...code]])),
   ]);
 }
+
+/**
+ * A getter of the instance of the module holding `build()`'s function: its
+ * export and its memory, compiled on the first call and kept; null (also
+ * kept) where the module cannot be compiled, as without WebAssembly SIMD.
+ */
+export function lazyInstance<F>(
+  build: () => FunctionModule,
+): () => { fn: F; memory: WebAssembly.Memory } | null {
+  let instance: { fn: F; memory: WebAssembly.Memory } | null | undefined;
+  return () => {
+    if (instance !== undefined) return instance;
+    try {
+      const f = build();
+      const exports = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(f)), {}).exports;
+      instance = { fn: exports[f.name] as F, memory: exports.memory as WebAssembly.Memory };
+    } catch {
+      instance = null;
+    }
+    return instance;
+  };
+}
