@@ -11,10 +11,13 @@
  * each lane holds one entry's sum, which is updated in the scalar order
  * (k ascending, a product then a subtraction), and WebAssembly's f64
  * arithmetic is IEEE 754 round-to-nearest with no fused multiply-add. Columns
- * go four at a time (a panel): the kernel sums their common part, over the
- * columns before the panel; the panel's 4 x 4 diagonal block then takes its
- * own terms here, and the kernel the rows below it, in the same order, so
- * each sum keeps its sequence.
+ * go 32 at a time (a super-panel of eight panels of four): a prepass
+ * (`_panel_prepass.ts`) sums every row's terms from the columns before the
+ * super-panel, which helper threads may share (`cholesky_threads.ts`); then,
+ * panel by panel, the kernel adds the terms from the super-panel's earlier
+ * columns, the panel's 4 x 4 diagonal block takes its own terms here, and the
+ * kernel the rows below it. Partial sums are stored and taken up again in
+ * order, so each sum keeps its sequence.
  *
  * @module
  */

@@ -1,18 +1,20 @@
 /**
  * Helper threads for the SIMD Cholesky (`_simd_cholesky.ts`) of large
- * matrices: after each panel of four columns is factored, the rows below it
- * take their update from that panel independently of each other, so they are
- * split among this thread and its helpers, which run the same WebAssembly
- * kernel on one shared memory. Every entry is still computed by one thread in
- * the same order, so the factor is the same to the bit whatever the number of
- * threads.
+ * matrices: before each super-panel of 32 columns, every row below it takes
+ * its sums over the columns before it (the prepass, `_panel_prepass.ts`)
+ * independently of the other rows, so the rows are split among this thread
+ * and its helpers, which run the same WebAssembly kernel on one shared
+ * memory. Every entry is still computed by one thread in the same order, so
+ * the factor is the same to the bit whatever the number of threads.
  *
  * Off until {@linkcode setCholeskyThreads} asks for more than one thread
  * (`deno task fit` does, for its one large fit; a study's workers do not,
  * since they already keep every core busy). Helpers start on the first large
  * factorisation and are not waited for: until one says it is ready, this
  * thread does its share. They are `unref`'d, so they never keep a process
- * alive, and between panels they spin briefly, then sleep.
+ * alive; between prepasses they spin for a millisecond, then sleep. Orders
+ * below 512 stay on one thread, and a prepass of less than about 0.25 ms of
+ * work is not shared: there the hand-off costs more than it saves.
  *
  * @module
  */
@@ -24,7 +26,7 @@ import { _waitWhile } from "./_spin_wait.ts";
 /** Int32 slots per helper in the control block: go, done, ready, then the prepass's arguments. */
 const SLOT = 16;
 const GO = 0, DONE = 1, READY = 2, ARGS = 4;
-/** Longest wait for a helper's share of one panel (the largest takes well under a second). */
+/** Longest wait for a helper's share of one prepass (the largest takes well under a second). */
 const PATIENCE_MS = 30_000;
 /** Below this many kernel steps (rows / 4 x columns x panels) a prepass is not worth sharing. */
 const MIN_SPLIT_WORK = 131_072;
@@ -131,7 +133,10 @@ function startHelpers(
         workerData: { module, memory, control: control.buffer, slot },
       });
       worker.unref();
-      worker.on("error", () => {});
+      // A helper that fails or ends is given no more work.
+      const gone = () => Atomics.store(control, slot + READY, 0);
+      worker.on("error", gone);
+      worker.on("exit", gone);
       workers.push(worker);
     } catch {
       break; // no more helpers: this thread does their share
