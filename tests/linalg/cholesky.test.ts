@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { choleskyInPlace } from "../../lib/linalg/cholesky.ts";
 import { simdCholeskyInPlace } from "../../lib/linalg/_simd_cholesky.ts";
 import { _choleskyTeamState, setCholeskyThreads } from "../../lib/linalg/cholesky_threads.ts";
+import { evalScript } from "../_eval_script.ts";
 
 function oracle(a: Float64Array, n: number): number {
   for (let j = 0; j < n; j++) {
@@ -199,15 +200,8 @@ Deno.test("cholesky: helper threads never keep a process from ending", async () 
     choleskyInPlace(a.slice(), n);
     console.log("factored", _choleskyTeamState().ready);
   `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["eval", code],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  const out = await child.output();
-  clearTimeout(timer);
-  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  const out = await evalScript(code);
+  const text = out.stdout + out.stderr;
   assert.equal(out.code, 0, `the process ended with code ${out.code} (${out.signal}): ${text}`);
   assert.equal(text.trim(), "factored 1");
 });

@@ -6,6 +6,7 @@ import { runStudy, storePath } from "../../lib/study/runner.ts";
 import { canonicalReplicate, mergeStores, openStore, storeDigest } from "../../lib/store/mod.ts";
 import type { ReplicateRecord } from "../../lib/store/records.ts";
 import { reference, storeIn, studyPath, studyUrl, tempDir } from "./_tiny.ts";
+import { evalScript } from "../_eval_script.ts";
 
 const TINY = studyUrl("tiny");
 
@@ -254,15 +255,8 @@ Deno.test("a script that calls runStudy exits by itself when the run is done", a
   }, reps: 2 });
     console.log(run.done);
   `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--quiet", script],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
   // Nothing may keep the script's event loop alive (an open pipe, a message port).
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  const out = await child.output();
-  clearTimeout(timer);
+  const out = await evalScript(script);
   assert.equal(out.signal, null, "the script did not exit by itself");
-  assert.equal(new TextDecoder().decode(out.stdout).trim(), "4");
+  assert.equal(out.stdout.trim(), "4");
 });
