@@ -71,7 +71,6 @@ export interface Team {
 let current: {
   team: Team;
   workers: Worker[];
-  memory: WebAssembly.Memory;
   control: Int32Array;
   counts: { shared: number };
 } | null = null;
@@ -102,7 +101,7 @@ export function _choleskyTeam(
   if (requested <= 1) return null;
   if (current && current.workers.length === requested - 1) return current.team;
   try {
-    const memory = current?.memory ??
+    const memory = current?.team.memory ??
       new WebAssembly.Memory({ initial: 1, maximum: options.maximumPages, shared: true });
     for (const worker of current?.workers ?? []) worker.terminate();
     const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports
@@ -111,7 +110,7 @@ export function _choleskyTeam(
     const workers = startHelpers({ module, memory, control });
     const counts = { shared: 0 };
     const team = newTeam(kernel, { memory, control, helpers: workers.length, counts });
-    current = { team, workers, memory, control, counts };
+    current = { team, workers, control, counts };
     return current.team;
   } catch {
     return null;
