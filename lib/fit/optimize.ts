@@ -20,12 +20,17 @@ import {
 // A Newton step this small that cannot lower f is rounding noise in the
 // differences, not a failure to converge.
 const NOISE_STEP = 1e-5;
+// Newton's convergence is quadratic: a full step s is followed by one of about
+// C s^2, which is within xtol when s <= sqrt(xtol / C); C <= 100 is assumed.
+const CURVATURE_RATIO = 100;
 
 /** Options of {@linkcode minimizeEven}. */
 export interface MinimizeOptions {
   /**
    * Stop when the Newton step changes no coordinate by more than
-   * xtol * max(|x_k|, 1).
+   * xtol * max(|x_k|, 1), or after a full, unshifted Newton step of at most
+   * sqrt(xtol / 100) in that measure (quadratic convergence puts the next
+   * one within xtol, so it is not computed).
    * @default 1e-8
    */
   xtol?: number;
@@ -73,6 +78,7 @@ export function minimizeEven(
   options: MinimizeOptions = {},
 ): MinimizeResult {
   const xtol = options.xtol ?? 1e-8;
+  const lastStep = Math.sqrt(xtol / CURVATURE_RATIO);
   const maxIterations = options.maxIterations ?? 100;
   const K = x0.length;
   let evaluations = 0;
@@ -101,15 +107,18 @@ export function minimizeEven(
     }
     for (let k = 0; k < K; k++) {
       for (let j = 0; j < k; j++) {
-        x[k] += h[k];
-        x[j] += h[j];
+        // Restored as saved: (x + h) - h need not be x, and x must stay where f(x) = fx.
+        const xk = x[k], xj = x[j];
+        x[k] = xk + h[k];
+        x[j] = xj + h[j];
         const fkj = f(x);
-        x[k] -= h[k];
-        x[j] -= h[j];
+        x[k] = xk;
+        x[j] = xj;
         H[k * K + j] = H[j * K + k] = (fkj - fPlus[k] - fPlus[j] + fx) / (h[k] * h[j]);
       }
     }
-    if (!newtonStep(H, g, K, step)) break;
+    const shift = newtonStep(H, g, K, step);
+    if (shift === null) break;
     let fullStep = 0, slope = 0;
     for (let k = 0; k < K; k++) {
       fullStep = Math.max(fullStep, Math.abs(step[k]) / Math.max(x[k], 1));
@@ -138,16 +147,27 @@ export function minimizeEven(
     }
     x.set(trial);
     fx = fTrial;
-    converged = t * fullStep <= xtol;
+    // A full, unshifted Newton step this small leaves a next step within xtol: that one
+    // (2K + K(K-1)/2 evaluations of differences) is not taken.
+    converged = t * fullStep <= xtol || (t === 1 && shift === 0 && fullStep <= lastStep);
   }
   return { x, f: fx, evaluations, iterations, converged };
 }
 
-/** Solves (H + mu I) s = -g with the smallest mu >= 0 that makes H + mu I positive definite. */
-function newtonStep(H: Float64Array, g: Float64Array, K: number, step: Float64Array): boolean {
+/**
+ * Solves (H + mu I) s = -g with the smallest mu >= 0 (of 0, 1e-8 scale, then
+ * tenfold) that makes H + mu I positive definite; returns mu, or null when
+ * there is none or s is not finite.
+ */
+function newtonStep(
+  H: Float64Array,
+  g: Float64Array,
+  K: number,
+  step: Float64Array,
+): number | null {
   let scale = 0;
   for (let k = 0; k < K; k++) scale = Math.max(scale, Math.abs(H[k * K + k]));
-  if (!Number.isFinite(scale)) return false;
+  if (!Number.isFinite(scale)) return null;
   const work = new Float64Array(K * K);
   for (let mu = 0, tries = 0; tries < 60; tries++) {
     work.set(H);
@@ -156,9 +176,9 @@ function newtonStep(H: Float64Array, g: Float64Array, K: number, step: Float64Ar
       for (let k = 0; k < K; k++) step[k] = -g[k];
       forwardSolveInPlace(work, K, step);
       backSolveTransposedInPlace(work, K, step);
-      return step.every(Number.isFinite);
+      return step.every(Number.isFinite) ? mu : null;
     }
     mu = mu === 0 ? Math.max(scale, 1) * 1e-8 : mu * 10;
   }
-  return false;
+  return null;
 }
