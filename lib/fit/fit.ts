@@ -210,8 +210,14 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
   let theta: Float64Array, evaluations = 0, iterations = 0, converged = true;
   let criterion: number | null = null;
   const reml = method === "reml";
-  const objective = (th: Float64Array): number =>
-    factor.update(th) ? profiledCriterion(factor, { n, p, reml }) : Infinity;
+  // Where the factor was last updated (successfully), so that the fit's end need not update it
+  // again at the same point.
+  const updatedAt = { theta: new Float64Array(K), current: false };
+  const objective = (th: Float64Array): number => {
+    updatedAt.current = factor.update(th);
+    updatedAt.theta.set(th);
+    return updatedAt.current ? profiledCriterion(factor, { n, p, reml }) : Infinity;
+  };
 
   if (method === "anova") {
     const s0 = moments.residual;
@@ -262,6 +268,7 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
     iterations,
     converged,
     messages,
+    updatedAt: updatedAt.current ? updatedAt.theta : null,
     // ANOVA reports the raw moment estimates, negative ones included.
     moments: method === "anova" ? moments : null,
     estimator: method === "reml" ? "REML" : method === "ml" ? "ML" : moments.estimator,
@@ -364,6 +371,8 @@ interface FitEnd {
   readonly iterations: number;
   readonly converged: boolean;
   readonly messages: string[];
+  /** Where `factor` was last updated, if it was; the end updates it only at another theta. */
+  readonly updatedAt?: Float64Array | null;
   /** The moment estimates an ANOVA fit reports; null for REML and ML. */
   readonly moments: { variances: Float64Array | readonly number[]; residual: number } | null;
   /** What produced the variances (VarCompFit.estimator). */
@@ -377,7 +386,9 @@ function finishFit(frame: ModelFrame, end: FitEnd): VarCompFit {
   const K = order.length;
   const reml = method === "reml";
   let criterion = end.criterion;
-  if (!factor.update(theta)) {
+  const at = end.updatedAt;
+  const current = at?.length === theta.length && at.every((t, k) => Object.is(t, theta[k]));
+  if (!current && !factor.update(theta)) {
     throw new RangeError(
       "the model cannot be factored at the estimates: the response is fitted exactly or X is rank deficient",
     );

@@ -39,6 +39,13 @@ export interface MinimizeOptions {
    * @default 100
    */
   maxIterations?: number;
+  /**
+   * The objective at each of `points`, in order: the values `objective`
+   * gives there, computed as the caller likes (in parallel, say). Used for
+   * each iteration's 2K + K(K-1)/2 points of differences.
+   * @default the objective at one point after another
+   */
+  evaluateAll?: (points: readonly Float64Array[]) => number[];
 }
 
 /** Outcome of {@linkcode minimizeEven}. */
@@ -87,6 +94,11 @@ export function minimizeEven(
     const v = objective(x);
     return Number.isFinite(v) ? v : Infinity;
   };
+  const evaluateAll = (points: Float64Array[]): number[] => {
+    evaluations += points.length;
+    const values = options.evaluateAll?.(points) ?? points.map(objective);
+    return values.map((v) => Number.isFinite(v) ? v : Infinity);
+  };
   const x = Float64Array.from(x0, Math.abs);
   let fx = f(x);
   const g = new Float64Array(K), H = new Float64Array(K * K), h = new Float64Array(K);
@@ -94,29 +106,7 @@ export function minimizeEven(
   let converged = false, iterations = 0;
   while (iterations < maxIterations && !converged) {
     iterations++;
-    for (let k = 0; k < K; k++) {
-      h[k] = 2e-4 * Math.max(x[k], 0.1);
-      const xk = x[k];
-      x[k] = xk + h[k];
-      fPlus[k] = f(x);
-      x[k] = xk - h[k];
-      const fMinus = f(x);
-      x[k] = xk;
-      g[k] = (fPlus[k] - fMinus) / (2 * h[k]);
-      H[k * K + k] = (fPlus[k] - 2 * fx + fMinus) / (h[k] * h[k]);
-    }
-    for (let k = 0; k < K; k++) {
-      for (let j = 0; j < k; j++) {
-        // Restored as saved: (x + h) - h need not be x, and x must stay where f(x) = fx.
-        const xk = x[k], xj = x[j];
-        x[k] = xk + h[k];
-        x[j] = xj + h[j];
-        const fkj = f(x);
-        x[k] = xk;
-        x[j] = xj;
-        H[k * K + j] = H[j * K + k] = (fkj - fPlus[k] - fPlus[j] + fx) / (h[k] * h[j]);
-      }
-    }
+    differences(x, { fx, h, g, H, fPlus }, evaluateAll);
     const shift = newtonStep(H, g, K, step);
     if (shift === null) break;
     let fullStep = 0, slope = 0;
@@ -152,6 +142,44 @@ export function minimizeEven(
     converged = t * fullStep <= xtol || (t === 1 && shift === 0 && fullStep <= lastStep);
   }
   return { x, f: fx, evaluations, iterations, converged };
+}
+
+/**
+ * Central differences at x (where the objective is `at.fx`), with steps
+ * h_k = 2e-4 max(x_k, 0.1): the gradient, the Hessian and f(x + h_k e_k),
+ * from the objective at x +- h_k e_k and x + h_k e_k + h_j e_j (j < k).
+ */
+function differences(
+  x: Float64Array,
+  at: { fx: number; h: Float64Array; g: Float64Array; H: Float64Array; fPlus: Float64Array },
+  evaluateAll: (points: Float64Array[]) => number[],
+): void {
+  const { fx, h, g, H, fPlus } = at, K = x.length;
+  const points: Float64Array[] = [];
+  const moved = (...steps: [number, number][]) => {
+    const point = Float64Array.from(x);
+    for (const [k, by] of steps) point[k] = x[k] + by;
+    points.push(point);
+  };
+  for (let k = 0; k < K; k++) {
+    h[k] = 2e-4 * Math.max(x[k], 0.1);
+    moved([k, h[k]]);
+    moved([k, -h[k]]);
+  }
+  for (let k = 0; k < K; k++) for (let j = 0; j < k; j++) moved([k, h[k]], [j, h[j]]);
+  const values = evaluateAll(points);
+  for (let k = 0; k < K; k++) {
+    fPlus[k] = values[2 * k];
+    const fMinus = values[2 * k + 1];
+    g[k] = (fPlus[k] - fMinus) / (2 * h[k]);
+    H[k * K + k] = (fPlus[k] - 2 * fx + fMinus) / (h[k] * h[k]);
+  }
+  let next = 2 * K;
+  for (let k = 0; k < K; k++) {
+    for (let j = 0; j < k; j++) {
+      H[k * K + j] = H[j * K + k] = (values[next++] - fPlus[k] - fPlus[j] + fx) / (h[k] * h[j]);
+    }
+  }
 }
 
 /**
