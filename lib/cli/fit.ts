@@ -62,8 +62,9 @@ function makeCommand() {
     )
     .option(
       "--threads <n>",
-      "threads that share the factorisation of a large dense block (results are the same " +
-        "for any count; default: the machine's cores, at most 8)",
+      "threads for a large crossed design: they share the factorisation of its dense block " +
+        "and the optimiser's evaluations (results are the same for any count; default: the " +
+        "machine's cores, at most 8)",
       integerArg,
       DEFAULT_THREADS,
     )

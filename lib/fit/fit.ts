@@ -14,6 +14,7 @@ import { minimizeEven, type MinimizeResult } from "./optimize.ts";
 import { isNestedChain } from "./_chain_factor.ts";
 import { chainDevianceObjective } from "./_chain_derivatives.ts";
 import { BoundedNewton } from "./_bounded_newton.ts";
+import { parallelCriterion } from "./_parallel_criterion.ts";
 
 /** Estimation methods. */
 export type EstimationMethod = "reml" | "ml" | "anova";
@@ -166,7 +167,10 @@ const EXACT_STEP = 1e-10;
  * theta >= 0 with central differences (optimize.ts). After convergence a
  * theta_k below 1e-3 is set to 0 when that raises the criterion by less
  * than 1e-5 (MixedModels.jl), and the fit is singular when some
- * theta_k < 1e-4 (lme4). ANOVA returns the raw moment estimates, negative
+ * theta_k < 1e-4 (lme4). With more than one thread set (`setCholeskyThreads`)
+ * and a dense block of 500 positions or more, a helper thread evaluates half
+ * of each Newton iteration's points of differences (`_parallel_criterion.ts`),
+ * with the same results to the bit. ANOVA returns the raw moment estimates, negative
  * ones included, with fixed effects by GLS at the estimates truncated at 0.
  *
  * Cost: cross-products O(n p^2) once, then per evaluation O(classes of
@@ -238,7 +242,7 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
       (s) => s0 > 0 && s > 0 ? Math.max(Math.sqrt(s / s0), MIN_START) : s0 > 0 ? MIN_START : 1,
     );
     const exact = isNestedChain(cp) && s0 > 0 ? exactNewton(cp, { start, s0, reml }) : null;
-    const result = exact ?? minimizeEven(objective, start);
+    const result = exact ?? minimizeInParallel(cp, { objective, start, reml });
     theta = result.x;
     criterion = exact ? objective(theta) : result.f;
     evaluations = result.evaluations + (exact ? 1 : 0);
@@ -273,6 +277,29 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
     moments: method === "anova" ? moments : null,
     estimator: method === "reml" ? "REML" : method === "ml" ? "ML" : moments.estimator,
   });
+}
+
+/**
+ * {@linkcode minimizeEven} of `objective`, with each iteration's points of
+ * differences shared with a helper thread when that pays
+ * (`_parallel_criterion.ts`): the same result to the bit either way.
+ */
+function minimizeInParallel(
+  cp: CrossProducts,
+  { objective, start, reml }: {
+    objective: (theta: Float64Array) => number;
+    start: Float64Array;
+    reml: boolean;
+  },
+): MinimizeResult {
+  const parallel = parallelCriterion(cp, { reml });
+  try {
+    return minimizeEven(objective, start, {
+      evaluateAll: parallel ? (points) => parallel.evaluateAll(points, objective) : undefined,
+    });
+  } finally {
+    parallel?.close();
+  }
 }
 
 /**

@@ -60,6 +60,21 @@ export function choleskyThreads(): number {
   return requested;
 }
 
+let alone = 0;
+
+/**
+ * Runs `work` with this thread's factorisations unshared (for a caller that
+ * keeps the other cores busy itself meanwhile), and returns its result.
+ */
+export function _choleskyAlone<T>(work: () => T): T {
+  alone++;
+  try {
+    return work();
+  } finally {
+    alone--;
+  }
+}
+
 /** This thread's kernel on the shared memory, and the helpers that run it too. */
 export interface Team {
   readonly memory: WebAssembly.Memory;
@@ -98,7 +113,7 @@ export function _choleskyTeam(
   module: WebAssembly.Module,
   options: { maximumPages: number },
 ): Team | null {
-  if (requested <= 1) return null;
+  if (requested <= 1 || alone > 0) return null;
   if (current && current.workers.length === requested - 1) return current.team;
   try {
     const memory = current?.team.memory ??

@@ -1,0 +1,118 @@
+/**
+ * The profiled criterion of a large crossed design evaluated at several
+ * points at once: the Newton minimiser's points of differences are
+ * independent, so a helper thread with its own factor takes half of them
+ * while this thread evaluates the rest. Each value is computed by the same
+ * code from the same cross-products, so the fit is the same to the bit
+ * with or without the helper (and whether or not it is ready in time).
+ *
+ * Used when more than one thread is set (`setCholeskyThreads`, as
+ * `deno task fit` does) and the dense block has at least
+ * {@linkcode PARALLEL_FROM} positions. Meanwhile this thread's
+ * factorisations are not shared with the Cholesky's helpers: the two
+ * evaluations keep two cores busy. The helper starts with the fit and is
+ * not waited for: until it says it is ready, this thread evaluates every
+ * point. It is `unref`'d and ended with the fit; a helper whose task fails
+ * or takes far longer than this thread's share leaves its points to this
+ * thread.
+ *
+ * @module
+ */
+
+import { Worker } from "node:worker_threads";
+import type { CrossProducts } from "../model/cross_products.ts";
+import { _choleskyAlone, choleskyThreads } from "../linalg/cholesky_threads.ts";
+import { _waitWhile } from "../linalg/_spin_wait.ts";
+import { COUNT, DONE, FAILED, GO, READY, SLOTS } from "./_criterion_slots.ts";
+
+/** Smallest dense block (positions outside the largest term) whose points are shared. */
+export const PARALLEL_FROM = 500;
+/** The helper's patience: this long plus 20 times this thread's own share of a task. */
+const PATIENCE_MS = 60_000;
+
+/** Points evaluated by {@linkcode ParallelCriterion.evaluateAll} and by its helper, so far. */
+export interface ParallelCounts {
+  points: number;
+  helped: number;
+}
+
+const total = { helped: 0 };
+
+/** Points evaluated by helpers since the process started (for tests and diagnostics). */
+export function _parallelCriterionHelped(): number {
+  return total.helped;
+}
+
+/** A helper thread for one fit's criterion; see the module. */
+export interface ParallelCriterion {
+  /** `objective` at each point, in order, about half of them by the helper. */
+  evaluateAll(points: readonly Float64Array[], objective: (x: Float64Array) => number): number[];
+  /** Ends the helper. */
+  close(): void;
+  readonly counts: ParallelCounts;
+}
+
+/**
+ * A helper for the criterion (REML with `reml`, else ML) of `cp`, or null
+ * when one thread is set, the design is too small or nested, or no thread
+ * can be started. `helper` replaces the helper's module (for tests).
+ */
+export function parallelCriterion(
+  cp: CrossProducts,
+  options: { reml: boolean; helper?: URL },
+): ParallelCriterion | null {
+  const K = cp.nlevels.length;
+  let dense = 0;
+  for (let t = 1; t < K; t++) dense += cp.nlevels[t];
+  if (choleskyThreads() <= 1 || K < 2 || dense < PARALLEL_FROM) return null;
+  const capacity = 2 * K + (K * (K - 1)) / 2;
+  const control = new Int32Array(new SharedArrayBuffer(4 * SLOTS));
+  const data = new Float64Array(new SharedArrayBuffer(8 * capacity * (K + 1)));
+  let worker: Worker;
+  try {
+    worker = new Worker(options.helper ?? new URL("./_criterion_helper.ts", import.meta.url), {
+      workerData: { cp, reml: options.reml, control: control.buffer, data: data.buffer, capacity },
+    });
+  } catch {
+    return null;
+  }
+  worker.unref();
+  const gone = () => Atomics.store(control, READY, 0);
+  worker.on("error", gone);
+  worker.on("exit", gone);
+  const counts = { points: 0, helped: 0 };
+  let task = 0;
+  return {
+    counts,
+    evaluateAll(points, objective) {
+      counts.points += points.length;
+      const mine = Math.ceil(points.length / 2), theirs = points.slice(mine);
+      if (theirs.length === 0 || theirs.length > capacity || Atomics.load(control, READY) !== 1) {
+        return points.map(objective);
+      }
+      theirs.forEach((point, i) => data.set(point, i * K));
+      control[COUNT] = theirs.length;
+      task = (task + 1) | 0;
+      Atomics.store(control, GO, task);
+      Atomics.notify(control, GO);
+      const start = performance.now();
+      const values = _choleskyAlone(() => points.slice(0, mine).map(objective));
+      const patienceMs = PATIENCE_MS + 20 * (performance.now() - start);
+      try {
+        _waitWhile(control, DONE, (task - 1) | 0, { patienceMs });
+      } catch {
+        gone();
+        worker.terminate();
+      }
+      if (control[FAILED] === 1) gone();
+      if (Atomics.load(control, READY) !== 1) return [...values, ...theirs.map(objective)];
+      counts.helped += theirs.length;
+      total.helped += theirs.length;
+      return [...values, ...data.subarray(capacity * K, capacity * K + theirs.length)];
+    },
+    close() {
+      gone();
+      worker.terminate();
+    },
+  };
+}
