@@ -46,11 +46,17 @@ function crossedFrame(rows: number, l1: number, l2: number): ModelFrame {
 
 const frame = crossedFrame(9000, 1200, PARALLEL_FROM + 100);
 
-Deno.test("parallel criterion: the helper's values are this thread's, to the bit", async () => {
+/** The frame's cross-products and its criterion on this thread, as the fit computes it. */
+function criterion(reml: boolean) {
   const cp = crossProducts(frame);
   const factor = blockedFactor(cp);
   const objective = (theta: Float64Array) =>
-    factor.update(theta) ? profiledCriterion(factor, { n: cp.n, p: cp.p, reml: true }) : Infinity;
+    factor.update(theta) ? profiledCriterion(factor, { n: cp.n, p: cp.p, reml }) : Infinity;
+  return { cp, objective };
+}
+
+Deno.test("parallel criterion: the helper's values are this thread's, to the bit", async () => {
+  const { cp, objective } = criterion(true);
   setCholeskyThreads(2);
   const parallel = parallelCriterion(cp, { reml: true })!;
   try {
@@ -109,10 +115,7 @@ Deno.test("parallel criterion: none for one thread or a small dense block", () =
 });
 
 Deno.test("parallel criterion: a helper whose tasks fail leaves its points to this thread", async () => {
-  const cp = crossProducts(frame);
-  const factor = blockedFactor(cp);
-  const objective = (theta: Float64Array) =>
-    factor.update(theta) ? profiledCriterion(factor, { n: cp.n, p: cp.p, reml: false }) : Infinity;
+  const { cp, objective } = criterion(false);
   setCholeskyThreads(2);
   const helper = new URL("./_failing_criterion_helper.ts", import.meta.url);
   const parallel = parallelCriterion(cp, { reml: false, helper })!;
