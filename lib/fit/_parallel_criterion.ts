@@ -11,8 +11,9 @@
  * {@linkcode PARALLEL_FROM} positions. Meanwhile this thread's
  * factorisations are not shared with the Cholesky's helpers: the two
  * evaluations keep two cores busy. The helper starts with the fit and is
- * not waited for: until it says it is ready, this thread evaluates every
- * point. It is `unref`'d and ended with the fit; a helper whose task fails
+ * not waited for: this thread takes points from the front, and gives the
+ * helper the back half of those left as soon as it says it is ready (so
+ * even the first batch is shared once the helper is up). It is `unref`'d and ended with the fit; a helper whose task fails
  * or takes far longer than this thread's share leaves its points to this
  * thread.
  *
@@ -81,38 +82,76 @@ export function parallelCriterion(
   worker.on("error", gone);
   worker.on("exit", gone);
   const counts = { points: 0, helped: 0 };
-  let task = 0;
+  const helper = { control, data, K, capacity, worker, gone, counts, task: 0 };
   return {
     counts,
     evaluateAll(points, objective) {
       counts.points += points.length;
-      const mine = Math.ceil(points.length / 2), theirs = points.slice(mine);
-      if (theirs.length === 0 || theirs.length > capacity || Atomics.load(control, READY) !== 1) {
-        return points.map(objective);
-      }
-      theirs.forEach((point, i) => data.set(point, i * K));
-      control[COUNT] = theirs.length;
-      task = (task + 1) | 0;
-      Atomics.store(control, GO, task);
-      Atomics.notify(control, GO);
-      const start = performance.now();
-      const values = _choleskyAlone(() => points.slice(0, mine).map(objective));
-      const patienceMs = PATIENCE_MS + 20 * (performance.now() - start);
-      try {
-        _waitWhile(control, DONE, (task - 1) | 0, { patienceMs });
-      } catch {
-        gone();
-        worker.terminate();
-      }
-      if (control[FAILED] === 1) gone();
-      if (Atomics.load(control, READY) !== 1) return [...values, ...theirs.map(objective)];
-      counts.helped += theirs.length;
-      total.helped += theirs.length;
-      return [...values, ...data.subarray(capacity * K, capacity * K + theirs.length)];
+      return evaluateShared(points, objective, helper);
     },
     close() {
       gone();
       worker.terminate();
     },
   };
+}
+
+/** A running helper: its shared blocks, its worker, and the number of its last task. */
+interface Helper {
+  readonly control: Int32Array;
+  readonly data: Float64Array;
+  readonly K: number;
+  readonly capacity: number;
+  readonly worker: Worker;
+  readonly gone: () => void;
+  readonly counts: ParallelCounts;
+  task: number;
+}
+
+/**
+ * `objective` at each point, this thread taking them from the front; as
+ * soon as the helper is ready (at the start, or when it becomes ready
+ * between two of this thread's points), it is given the back half of the
+ * points left. Its values are used unless its task failed or timed out.
+ */
+function evaluateShared(
+  points: readonly Float64Array[],
+  objective: (x: Float64Array) => number,
+  helper: Helper,
+): number[] {
+  const { control, data, K, capacity } = helper;
+  const values = new Array<number>(points.length);
+  let next = 0, end = points.length, given = 0, start = 0;
+  while (next < end) {
+    if (given === 0 && end - next >= 2 && Atomics.load(control, READY) === 1) {
+      given = Math.floor((end - next) / 2);
+      end -= given;
+      for (let i = 0; i < given; i++) data.set(points[end + i], i * K);
+      control[COUNT] = given;
+      helper.task = (helper.task + 1) | 0;
+      Atomics.store(control, GO, helper.task);
+      Atomics.notify(control, GO);
+      start = performance.now();
+    }
+    const point = points[next];
+    values[next++] = given > 0 ? _choleskyAlone(() => objective(point)) : objective(point);
+  }
+  if (given === 0) return values;
+  try {
+    const patienceMs = PATIENCE_MS + 20 * (performance.now() - start);
+    _waitWhile(control, DONE, (helper.task - 1) | 0, { patienceMs });
+  } catch {
+    helper.gone();
+    helper.worker.terminate();
+  }
+  if (control[FAILED] === 1) helper.gone();
+  const helped = Atomics.load(control, READY) === 1;
+  for (let i = 0; i < given; i++) {
+    values[end + i] = helped ? data[capacity * K + i] : objective(points[end + i]);
+  }
+  if (helped) {
+    helper.counts.helped += given;
+    total.helped += given;
+  }
+  return values;
 }
