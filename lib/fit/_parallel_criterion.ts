@@ -13,9 +13,9 @@
  * evaluations keep two cores busy. The helper starts with the fit and is
  * not waited for: this thread takes points from the front, and gives the
  * helper the back half of those left as soon as it says it is ready (so
- * even the first batch is shared once the helper is up). It is `unref`'d and ended with the fit; a helper whose task fails
- * or takes far longer than this thread's share leaves its points to this
- * thread.
+ * even the first batch is shared once the helper is up). It is `unref`'d
+ * and ended with the fit; a helper whose task fails or takes far longer
+ * than this thread's share leaves its points to this thread.
  *
  * @module
  */
