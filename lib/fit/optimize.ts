@@ -42,7 +42,8 @@ export interface MinimizeOptions {
   /**
    * The objective at each of `points`, in order: the values `objective`
    * gives there, computed as the caller likes (in parallel, say). Used for
-   * each iteration's 2K + K(K-1)/2 points of differences.
+   * each iteration's 2K + K(K-1)/2 points of differences; the points are
+   * buffers filled again for the next iteration, not to be kept.
    * @default the objective at one point after another
    */
   evaluateAll?: (points: readonly Float64Array[]) => number[];
@@ -94,19 +95,34 @@ export function minimizeEven(
     const v = objective(x);
     return Number.isFinite(v) ? v : Infinity;
   };
-  const evaluateAll = (points: Float64Array[]): number[] => {
-    evaluations += points.length;
-    const values = options.evaluateAll?.(points) ?? points.map(objective);
-    return values.map((v) => Number.isFinite(v) ? v : Infinity);
-  };
   const x = Float64Array.from(x0, Math.abs);
   let fx = f(x);
   const g = new Float64Array(K), H = new Float64Array(K * K), h = new Float64Array(K);
   const fPlus = new Float64Array(K), step = new Float64Array(K), trial = new Float64Array(K);
+  // The points of differences: filled one at a time into `trial` (free until the line search)
+  // and evaluated at once, or, for options.evaluateAll, into buffers made on first use.
+  const count = 2 * K + (K * (K - 1)) / 2, values = new Array<number>(count).fill(0);
+  let buffers: Float64Array[] | undefined;
+  const evaluate = (fill: (point: Float64Array, i: number) => void): number[] => {
+    const all = options.evaluateAll;
+    if (!all) {
+      for (let i = 0; i < count; i++) {
+        fill(trial, i);
+        values[i] = f(trial);
+      }
+      return values;
+    }
+    buffers ??= Array.from({ length: count }, () => new Float64Array(K));
+    buffers.forEach(fill);
+    const given = all(buffers);
+    evaluations += count;
+    for (let i = 0; i < count; i++) values[i] = Number.isFinite(given[i]) ? given[i] : Infinity;
+    return values;
+  };
   let converged = false, iterations = 0;
   while (iterations < maxIterations && !converged) {
     iterations++;
-    differences(x, { fx, h, g, H, fPlus }, evaluateAll);
+    differences(x, { fx, h, g, H, fPlus }, evaluate);
     const shift = newtonStep(H, g, K, step);
     if (shift === null) break;
     let fullStep = 0, slope = 0;
@@ -152,22 +168,24 @@ export function minimizeEven(
 function differences(
   x: Float64Array,
   at: { fx: number; h: Float64Array; g: Float64Array; H: Float64Array; fPlus: Float64Array },
-  evaluateAll: (points: Float64Array[]) => number[],
+  evaluate: (fill: (point: Float64Array, i: number) => void) => number[],
 ): void {
   const { fx, h, g, H, fPlus } = at, K = x.length;
-  const points: Float64Array[] = [];
-  const moved = (...steps: [number, number][]) => {
-    const point = Float64Array.from(x);
-    for (const [k, by] of steps) point[k] = x[k] + by;
-    points.push(point);
-  };
-  for (let k = 0; k < K; k++) {
-    h[k] = 2e-4 * Math.max(x[k], 0.1);
-    moved([k, h[k]]);
-    moved([k, -h[k]]);
-  }
-  for (let k = 0; k < K; k++) for (let j = 0; j < k; j++) moved([k, h[k]], [j, h[j]]);
-  const values = evaluateAll(points);
+  for (let k = 0; k < K; k++) h[k] = 2e-4 * Math.max(x[k], 0.1);
+  // Point i: x + h_k e_k and x - h_k e_k for i = 2k and 2k + 1, then x + h_k e_k + h_j e_j for
+  // (k, j) = (1, 0), (2, 0), (2, 1), (3, 0), ...
+  const values = evaluate((point, i) => {
+    point.set(x);
+    if (i < 2 * K) {
+      const k = i >> 1;
+      point[k] = x[k] + (i & 1 ? -h[k] : h[k]);
+      return;
+    }
+    let j = i - 2 * K, k = 1;
+    for (; j >= k; k++) j -= k;
+    point[k] = x[k] + h[k];
+    point[j] = x[j] + h[j];
+  });
   for (let k = 0; k < K; k++) {
     fPlus[k] = values[2 * k];
     const fMinus = values[2 * k + 1];
