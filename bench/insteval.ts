@@ -21,6 +21,7 @@ import { crossProducts } from "../lib/model/cross_products.ts";
 import { fitVarComp } from "../lib/fit/fit.ts";
 import { varianceCovariance } from "../lib/inference/information.ts";
 import { setCholeskyThreads } from "../lib/linalg/cholesky_threads.ts";
+import { DEFAULT_THREADS } from "../lib/cli/fit.ts";
 
 const FORMULA = "y ~ 1 + service + (1|s) + (1|d) + (1|dept:service)";
 const R_FIT = `suppressMessages(library(lme4)); data(InstEval)
@@ -50,7 +51,7 @@ try {
     const frame = modelFrame(await readCsvFile(csv), FORMULA);
     console.log(`InstEval ML, ${frame.y.length} rows, ${FORMULA}`);
     // One thread (as a study's worker fits), then the cores that `deno task fit` uses.
-    const cores = Math.max(1, Math.min(8, navigator.hardwareConcurrency ?? 1));
+    const cores = DEFAULT_THREADS;
     let last = { fitS: 0, seS: 0, logLik: 0, se: [] as readonly (number | null)[] };
     for (const threads of cores > 1 ? [1, cores] : [1]) {
       setCholeskyThreads(threads);

@@ -71,7 +71,8 @@ function makeCommand() {
     .option("--json", "print the JSON object instead of the summary");
 }
 
-const DEFAULT_THREADS = Math.max(1, Math.min(8, navigator.hardwareConcurrency ?? 1));
+/** The threads `deno task fit` uses unless told: the machine's cores, at most 8. */
+export const DEFAULT_THREADS = Math.max(1, Math.min(8, navigator.hardwareConcurrency ?? 1));
 
 /** Runs the command on `args` and returns the exit status. */
 export async function main(args: string[]): Promise<number> {
