@@ -20,10 +20,11 @@
  * @module
  */
 
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { CrossProducts } from "../model/cross_products.ts";
 import { _choleskyAlone, choleskyThreads } from "../linalg/cholesky_threads.ts";
 import { _waitWhile } from "../linalg/_spin_wait.ts";
+import { _startHelper } from "../linalg/_helper_thread.ts";
 import { COUNT, DONE, FAILED, GO, READY, SLOTS } from "./_criterion_slots.ts";
 
 /** Smallest dense block (positions outside the largest term) whose points are shared. */
@@ -69,18 +70,19 @@ export function parallelCriterion(
   const capacity = 2 * K + (K * (K - 1)) / 2;
   const control = new Int32Array(new SharedArrayBuffer(4 * SLOTS));
   const data = new Float64Array(new SharedArrayBuffer(8 * capacity * (K + 1)));
+  const gone = () => Atomics.store(control, READY, 0);
   let worker: Worker;
   try {
-    worker = new Worker(options.helper ?? new URL("./_criterion_helper.ts", import.meta.url), {
-      workerData: { cp, reml: options.reml, control: control.buffer, data: data.buffer, capacity },
-    });
+    const url = options.helper ?? new URL("./_criterion_helper.ts", import.meta.url);
+    const { reml } = options;
+    worker = _startHelper(
+      url,
+      { cp, reml, capacity, control: control.buffer, data: data.buffer },
+      gone,
+    );
   } catch {
     return null;
   }
-  worker.unref();
-  const gone = () => Atomics.store(control, READY, 0);
-  worker.on("error", gone);
-  worker.on("exit", gone);
   const counts = { points: 0, helped: 0 };
   const helper = { control, data, K, capacity, worker, gone, counts, task: 0 };
   return {

@@ -19,7 +19,8 @@
  * @module
  */
 
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { _startHelper } from "./_helper_thread.ts";
 import { _panelPrepass, type PanelKernel, type PrepassArgs } from "./_panel_prepass.ts";
 import { _waitWhile } from "./_spin_wait.ts";
 
@@ -143,15 +144,10 @@ function startHelpers(
   const workers: Worker[] = [];
   for (let slot = 0; slot < control.length; slot += SLOT) {
     try {
-      const worker = new Worker(new URL("./_cholesky_helper.ts", import.meta.url), {
-        workerData: { module, memory, control: control.buffer, slot },
-      });
-      worker.unref();
       // A helper that fails or ends is given no more work.
       const gone = () => Atomics.store(control, slot + READY, 0);
-      worker.on("error", gone);
-      worker.on("exit", gone);
-      workers.push(worker);
+      const url = new URL("./_cholesky_helper.ts", import.meta.url);
+      workers.push(_startHelper(url, { module, memory, control: control.buffer, slot }, gone));
     } catch {
       break; // no more helpers: this thread does their share
     }
