@@ -25,6 +25,7 @@ import type { CrossProducts } from "../model/cross_products.ts";
 import { type ChainStructure, chainStructure } from "./_chain_structure.ts";
 import { JetSpace, type SecondOrder } from "./_jets.ts";
 import type { SmoothObjective } from "./_bounded_newton.ts";
+import { balancedChainObjective } from "./_balanced_chain.ts";
 import { choleskyInPlace, inverseFromCholesky } from "../linalg/cholesky.ts";
 
 /** Which parts of -2 log L {@linkcode ChainDerivatives.deviance} returns. */
@@ -81,7 +82,10 @@ export function chainDerivatives(cp: CrossProducts): ChainDerivatives {
 /**
  * -2 log L (REML or ML) of a nested chain in the variances (sorted terms,
  * residual last), with its exact gradient and Hessian: what the exact fit
- * and the exact profiles minimise.
+ * and the exact profiles minimise. A balanced chain with an intercept-only
+ * fixed part gets the closed form of lib/fit/_balanced_chain.ts (the same
+ * function, to rounding, at a fraction of the cost); any other chain the
+ * jets of {@linkcode ChainDerivatives}.
  *
  * @example
  * ```ts
@@ -89,10 +93,11 @@ export function chainDerivatives(cp: CrossProducts): ChainDerivatives {
  * import { crossProducts } from "../model/cross_products.ts";
  * import { secondOrder } from "./_jets.ts";
  * import { chainDerivatives, chainDevianceObjective } from "./_chain_derivatives.ts";
+ * // Groups of 2, 3 and 1 rows: not balanced, so the jets.
  * const cp = crossProducts({
  *   response: "y", y: new Float64Array([1, 2, 5, 6, 2, 4]), X: new Float64Array(6).fill(1),
  *   fixedNames: ["(Intercept)"], droppedRows: 0,
- *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1, 2, 2]), levels: ["a", "b", "c"] }],
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1, 1, 2]), levels: ["a", "b", "c"] }],
  * });
  * const objective = chainDevianceObjective(cp, { reml: false });
  * const out = secondOrder(objective.size), alone = secondOrder(2), s = new Float64Array([3, 1]);
@@ -106,6 +111,8 @@ export function chainDevianceObjective(
   cp: CrossProducts,
   options: { reml: boolean },
 ): SmoothObjective {
+  const balanced = balancedChainObjective(cp, options);
+  if (balanced) return balanced;
   const derivatives = chainDerivatives(cp), reml = options.reml;
   return {
     size: cp.order.length + 1,

@@ -11,13 +11,14 @@ import { storeIn, studyUrl, tempDir } from "./_tiny.ts";
 
 /**
  * SHA-256 of the canonical records (no timings, no manifest) of each study in
- * tests/fixtures/studies/, vcsim 0.5.0.
+ * tests/fixtures/studies/, vcsim 0.6.0.
  */
 const PINS = {
-  // The same in 0.4.0 and 0.3.0; 0.2.0: 882b6255..., before exact derivatives for nested chains;
-  // 0.1.0: 998f9db9..., before the ANOVA estimator SEs.
-  pin: "937454b1c97788e5846e7e016275529a2fbf66d1fd7fa3499a76c91676a8054e",
-  // 0.4.0: 9328d882..., before the Newton minimiser skipped the step after its last one (fewer
+  // 0.5.0, 0.4.0 and 0.3.0: 937454b1..., before the closed form of balanced chains; 0.2.0:
+  // 882b6255..., before exact derivatives for nested chains; 0.1.0: 998f9db9..., before the
+  // ANOVA estimator SEs.
+  pin: "2ba60e796819428f7df31d4f3918c60f0121b190291bd702784bc4d05aa33500",
+  // The same in 0.5.0; 0.4.0: 9328d882..., before the Newton minimiser skipped the step after its last one (fewer
   // evaluations stored; the same estimates and intervals); 0.3.0: 7f5600f8..., before the exact
   // expected information of crossed designs.
   pin_crossed: "8974a44b36f77bc459821add48244af7e5833157e3fc45218b12508bfbd2b51e",
