@@ -7,6 +7,7 @@ import reference from "../fixtures/special/special.json" with { type: "json" };
 import {
   chiSquareCdf,
   chiSquareQuantile,
+  chiSquareUpper,
   fCdf,
   fQuantile,
   logGamma,
@@ -95,6 +96,25 @@ Deno.test("t with infinite df is normal; quantiles invert the cdfs", () => {
   assert.ok(Number.isNaN(normalQuantile(1.5)));
   assert.strictEqual(chiSquareQuantile(0, 3), 0);
   assert.strictEqual(chiSquareQuantile(1, 3), Infinity);
+});
+
+Deno.test("chiSquareQuantile inverts its tail functions from p = 1e-300 to 1 - 1e-15, df 1e-3 to 36000", () => {
+  // Beyond the SciPy table: the tail that keeps relative precision is inverted, so the
+  // round trip is relative in p below 1/2 and in 1 - p above (seen: 4.7e-11 at df 36000,
+  // where a relative change of x moves P about sqrt(df) times as much).
+  const ps = [1e-300, 1e-100, 1e-20, 1e-8, 1e-3, 0.025, 0.3, 0.5, 0.7, 0.975, 0.999, 1 - 1e-8];
+  const dfs = [1e-3, 0.01, 0.1, 0.5, 0.9, 1, 1.7, 2, 3.3, 10, 37.5, 1000, 36000];
+  for (const p of ps) {
+    for (const df of dfs) {
+      const q = chiSquareQuantile(p, df);
+      assert.ok(q >= 0 && Number.isFinite(q), `chiSquareQuantile(${p}, ${df}) = ${q}`);
+      if (q < 1e-290) continue; // the quantile underflows (p = 1e-300 at df = 1e-3)
+      const error = p <= 0.5
+        ? relativeError(chiSquareCdf(q, df), p)
+        : relativeError(chiSquareUpper(q, df), 1 - p);
+      assert.ok(error < 1e-9, `chiSquareQuantile(${p}, ${df}) = ${q}: round trip ${error}`);
+    }
+  }
 });
 
 Deno.test("normalQuantile's recent values: repeated and interleaved p get the value computed afresh", () => {

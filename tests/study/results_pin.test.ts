@@ -14,14 +14,15 @@ import { storeIn, studyUrl, tempDir } from "./_tiny.ts";
  * tests/fixtures/studies/, vcsim 0.6.0.
  */
 const PINS = {
-  // 0.5.0, 0.4.0 and 0.3.0: 937454b1..., before the closed form of balanced chains; 0.2.0:
-  // 882b6255..., before exact derivatives for nested chains; 0.1.0: 998f9db9..., before the
-  // ANOVA estimator SEs.
-  pin: "2ba60e796819428f7df31d4f3918c60f0121b190291bd702784bc4d05aa33500",
-  // The same in 0.5.0; 0.4.0: 9328d882..., before the Newton minimiser skipped the step after its last one (fewer
-  // evaluations stored; the same estimates and intervals); 0.3.0: 7f5600f8..., before the exact
-  // expected information of crossed designs.
-  pin_crossed: "8974a44b36f77bc459821add48244af7e5833157e3fc45218b12508bfbd2b51e",
+  // 0.5.0, 0.4.0 and 0.3.0: 937454b1..., before the closed form of balanced chains and Halley's
+  // chi-square quantiles; 0.2.0: 882b6255..., before exact derivatives for nested chains; 0.1.0:
+  // 998f9db9..., before the ANOVA estimator SEs.
+  pin: "11bd0e5da44389b6c995687b782f9837f142a894cec0cdb306521d81d2d72c0f",
+  // 0.5.0: 8974a44b..., before Halley's chi-square quantiles; 0.4.0: 9328d882..., before the
+  // Newton minimiser skipped the step after its last one (fewer evaluations stored; the same
+  // estimates and intervals); 0.3.0: 7f5600f8..., before the exact expected information of
+  // crossed designs.
+  pin_crossed: "cdcd3c6bb0700d9b0cebd367c977ca74b5ed3dbfb5ff7b7cc034ac0215eb9b14",
 };
 
 for (const [name, pin] of Object.entries(PINS)) {
