@@ -171,54 +171,100 @@ LEFT JOIN conditions c ON c.condition = m.condition
 };
 
 // A 0/1 SQL expression (never null) of an interval `i` of a used fit
-// (`used`): defined, or covering the truth of estimate row e.
+// (`used`): defined, or covering the true value `truth`.
 const ok = (i: string, used: string) => `COALESCE(${i}.status = 'ok'${used}, 0)`;
-const hit = (i: string, used: string) =>
-  `COALESCE(${i}.status = 'ok'${used} AND ${i}.lower <= e.truth AND e.truth <= ${i}.upper, 0)`;
+const hit = (i: string, used: string, truth: string) =>
+  `COALESCE(${i}.status = 'ok'${used} AND ${i}.lower <= ${truth} AND ${truth} <= ${i}.upper, 0)`;
+
+// Each interval row a finds its group's integer id in a small keyed
+// temporary table (GROUPS), so that GROUP BY sorts by one integer instead
+// of several texts; and, unless the true value differs between replicates
+// of a group (`perRow`), that value too, instead of reading each row's
+// estimate. CROSS JOIN keeps the intervals the outer loop.
+const groupJoin = (perRow: boolean) =>
+  (perRow
+    ? `CROSS JOIN estimates e ON e.condition = a.condition AND e.rep = a.rep
+  AND e.method = a.method AND e.parameter = a.parameter
+`
+    : "") +
+  `CROSS JOIN temp.vcsim_pair_groups g ON g.condition = a.condition AND g.method = a.method
+  AND g.parameter = a.parameter AND g.interval = a.interval`;
+const truthOf = (perRow: boolean) => perRow ? "e.truth" : "g.truth";
 
 // The reference's (?1) intervals: applicability and hits per condition x
 // parameter x interval, in one pass.
-const referenceSql = ({ joinA, usedA }: PairFilter) => `
-SELECT a.condition, a.parameter, a.interval,
-  SUM(a.status <> 'not-applicable') AS applicable, SUM(${hit("a", usedA)}) AS hits
+const referenceSql = ({ joinA, usedA }: PairFilter, { perRow }: { perRow: boolean }) => `
+SELECT g.condition, g.parameter, g.interval,
+  SUM(a.status <> 'not-applicable') AS applicable, SUM(${hit("a", usedA, truthOf(perRow))}) AS hits
 FROM intervals a
-CROSS JOIN estimates e ON e.condition = a.condition AND e.rep = a.rep
-  AND e.method = a.method AND e.parameter = a.parameter
+${groupJoin(perRow)}
 ${joinA}
 WHERE a.method = ?1
-GROUP BY a.condition, a.parameter, a.interval
+GROUP BY g.id
 `;
 
 // The other methods' intervals a with the reference's b of the same
 // replicate, parameter and interval method: counts, in one pass.
-const pairsSql = ({ joinA, joinB, usedA, usedB }: PairFilter) => {
-  const both = `${ok("a", usedA)} AND ${ok("b", usedB)}`;
+const pairsSql = (
+  { joinA, joinB, usedA, usedB }: PairFilter,
+  { perRow }: { perRow: boolean },
+) => {
+  const both = `${ok("a", usedA)} AND ${ok("b", usedB)}`, truth = truthOf(perRow);
   return `
-SELECT a.condition, a.method, a.parameter, a.interval, MIN(a.ordinal) AS interval_ordinal,
-  MAX(e.truth) AS truth,
+SELECT g.condition, g.method, g.parameter, g.interval, MIN(a.ordinal) AS interval_ordinal,
+  MAX(${truth}) AS truth,
   SUM(a.status <> 'not-applicable') AS applicable,
-  SUM(${hit("a", usedA)}) AS hits,
-  SUM(${hit("a", usedA)} AND ${hit("b", usedB)}) AS both_hits,
+  SUM(${hit("a", usedA, truth)}) AS hits,
+  SUM(${hit("a", usedA, truth)} AND ${hit("b", usedB, truth)}) AS both_hits,
   SUM(${both}) AS both_defined,
-  SUM(${both} AND ${hit("a", usedA)}) AS defined_hits,
-  SUM(${both} AND ${hit("b", usedB)}) AS defined_ref_hits
+  SUM(${both} AND ${hit("a", usedA, truth)}) AS defined_hits,
+  SUM(${both} AND ${hit("b", usedB, truth)}) AS defined_ref_hits
 FROM intervals a
-CROSS JOIN estimates e ON e.condition = a.condition AND e.rep = a.rep
-  AND e.method = a.method AND e.parameter = a.parameter
+${groupJoin(perRow)}
 LEFT JOIN intervals b ON b.condition = a.condition AND b.rep = a.rep AND b.method = ?1
   AND b.parameter = a.parameter AND b.interval = a.interval
 ${joinA} ${joinB}
 WHERE a.method <> ?1
-GROUP BY a.condition, a.method, a.parameter, a.interval
-ORDER BY interval_ordinal, a.interval
+GROUP BY g.id
+ORDER BY interval_ordinal, g.interval
 `;
 };
+
+// Per condition x method x parameter the true value (when every estimate row
+// has the same one, or none has one) and whether some group's differ; then
+// every such group with every stored interval method, and an integer id. In
+// SQLite's per-connection temp database, never in the store file; dropped
+// after use.
+const GROUPS = `
+CREATE TEMP TABLE IF NOT EXISTS vcsim_pair_truths (
+  condition TEXT NOT NULL, method TEXT NOT NULL, parameter TEXT NOT NULL, truth, same INTEGER,
+  PRIMARY KEY (condition, method, parameter)
+) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS vcsim_pair_groups (
+  condition TEXT NOT NULL, method TEXT NOT NULL, parameter TEXT NOT NULL,
+  interval TEXT NOT NULL, id INTEGER NOT NULL, truth,
+  PRIMARY KEY (condition, method, parameter, interval)
+) WITHOUT ROWID;
+DELETE FROM temp.vcsim_pair_truths;
+DELETE FROM temp.vcsim_pair_groups;
+INSERT INTO temp.vcsim_pair_truths
+SELECT condition, method, parameter, MAX(truth),
+  COUNT(truth) = 0 OR (COUNT(truth) = COUNT(*) AND MIN(truth) = MAX(truth))
+FROM estimates GROUP BY condition, method, parameter;
+INSERT INTO temp.vcsim_pair_groups
+SELECT t.condition, t.method, t.parameter, v.interval, ROW_NUMBER() OVER (), t.truth
+FROM temp.vcsim_pair_truths t CROSS JOIN (SELECT DISTINCT interval FROM intervals) v;
+`;
+const DROP_GROUPS = "DROP TABLE IF EXISTS temp.vcsim_pair_truths; " +
+  "DROP TABLE IF EXISTS temp.vcsim_pair_groups";
 
 /** The statements of one rule. */
 const statements = (filter: PairFilter) => ({
   estimates: estimatesSql(filter),
-  reference: referenceSql(filter),
-  pairs: pairsSql(filter),
+  reference: referenceSql(filter, { perRow: false }),
+  pairs: pairsSql(filter, { perRow: false }),
+  referencePerRow: referenceSql(filter, { perRow: true }),
+  pairsPerRow: pairsSql(filter, { perRow: true }),
 });
 
 /** The statements of each rule, built once. */
@@ -333,6 +379,24 @@ function estimatorGroups(store: ResultStore, sql: string, methods: string[], ref
 
 /** The pair rows of the intervals by estimator group, each with its reference row. */
 function intervalPairs(
+  store: ResultStore,
+  statements: typeof SQL.use,
+  reference: string,
+): Map<string, [SqlRow, SqlRow][]> {
+  store.db.exec(GROUPS);
+  try {
+    const differ = store.db.prepare("SELECT 1 FROM temp.vcsim_pair_truths WHERE NOT same").get();
+    return pairsByGroup(store, {
+      reference: differ ? statements.referencePerRow : statements.reference,
+      pairs: differ ? statements.pairsPerRow : statements.pairs,
+    }, reference);
+  } finally {
+    store.db.exec(DROP_GROUPS);
+  }
+}
+
+/** {@linkcode intervalPairs} with its statements chosen. */
+function pairsByGroup(
   store: ResultStore,
   sql: { reference: string; pairs: string },
   reference: string,

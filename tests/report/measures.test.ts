@@ -385,3 +385,50 @@ Deno.test("an empty store has no rows", async () => {
   assert.deepEqual(performanceMeasures(empty), []);
   empty.close();
 });
+
+Deno.test("a true value that differs between replicates judges each interval by its own", async () => {
+  const { openStore } = await import("../../lib/store/store.ts");
+  const store = openStore(":memory:");
+  // Every interval is [0.5, 1.5]. Group g: truth 1, 2, 1, 2 (covered in reps 0 and 2); group
+  // h: truth 1, unknown, 1, unknown (covered where known). Judged by one value per group,
+  // g would be covered in none (2) or all (1) of its replicates.
+  const truths: Record<string, (number | null)[]> = { g: [1, 2, 1, 2], h: [1, null, 1, null] };
+  store.writeReplicates([0, 1, 2, 3].map((rep) => ({
+    condition: "c",
+    rep,
+    status: "ok" as const,
+    message: null,
+    generateMs: 0,
+    totalMs: 0,
+    fits: [{
+      method: "REML",
+      status: "ok" as const,
+      converged: true,
+      singular: false,
+      evaluations: 1,
+      fitMs: 0,
+      message: null,
+      parameters: ["g", "h"].map((parameter) => ({
+        parameter,
+        truth: truths[parameter][rep],
+        estimate: 1,
+        se: null,
+        intervals: [{ interval: "wald", lower: 0.5, upper: 1.5, status: "ok" as const }],
+      })),
+    }],
+  })));
+  const measured = performanceMeasures(store);
+  store.close();
+  const value = (parameter: string, measure: string) =>
+    measured.find((r) =>
+      r.parameter === parameter && r.interval === "wald" && r.measure === measure
+    )
+      ?.value;
+  assert.deepEqual([value("g", "coverage"), value("g", "miss_above"), value("g", "miss_below")], [
+    0.5,
+    0,
+    0.5,
+  ]);
+  // h: 2 hits of 4 attempted; the replicates without a true value are neither hit nor miss.
+  assert.deepEqual([value("h", "coverage"), value("h", "miss_below")], [0.5, 0]);
+});
