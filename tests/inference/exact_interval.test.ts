@@ -78,10 +78,12 @@ Deno.test("balanced crossed: the exact interval is still the ANOVA table's", () 
   const table = balancedAnova(cp)!;
   const exact = confidenceIntervals(frame, fitVarComp(frame), { methods: ["exact"] }).intervals
     .find((i) => i.parameter === "Residual")!;
-  // Hand formula on the table's SSE, df = abn - a - b + 1 = 32.
+  // Hand formula on the table's SSE, df = abn - a - b + 1 = 32, at the level's tail
+  // probabilities as computed in floating point (alpha / 2 = 0.025000000000000022).
   assert.equal(table.residual.df, 32);
-  assert.strictEqual(exact.lower, table.residual.ss / chiSquareQuantile(0.975, 32));
-  assert.strictEqual(exact.upper, table.residual.ss / chiSquareQuantile(0.025, 32));
+  const alpha = 1 - 0.95;
+  assert.strictEqual(exact.lower, table.residual.ss / chiSquareQuantile(1 - alpha / 2, 32));
+  assert.strictEqual(exact.upper, table.residual.ss / chiSquareQuantile(alpha / 2, 32));
   // The general within-cell computation agrees with the table.
   const r = withinCellResidual(cp);
   assert.ok("ss" in r && r.df === 32 && relative(r.ss, table.residual.ss) < 1e-10);
