@@ -58,11 +58,9 @@ export function balancedChainObjective(
   cp: CrossProducts,
   options: { reml: boolean },
 ): SmoothObjective | null {
-  if (!isBalancedChain(cp)) return null;
-  const K = cp.nlevels.length, N = cp.n, reml = options.reml;
-  // Stratum r: rows per level of term r (the multiplier of s_r in L_(r+1)), df, SS.
-  const m = Float64Array.from(cp.nlevels, (l) => N / l);
-  const ss = strataSumsOfSquares(cp, m);
+  const strata = balancedStrata(cp);
+  if (!strata) return null;
+  const K = cp.nlevels.length, N = cp.n, reml = options.reml, { m, ss } = strata;
   // Levels per stratum boundary: N rows below the cells, one grand mean above the top.
   const levels = (r: number) => r < 0 ? N : r < K ? cp.nlevels[r] : 1;
   const D = Float64Array.from({ length: K + 1 }, (_, r) => levels(r - 1) - levels(r));
@@ -108,6 +106,26 @@ function writeDerivatives(
     H[t * d + K] = H[K * d + t] = m[t] * d2[t + 1];
     for (let u = 0; u <= t; u++) H[t * d + u] = H[u * d + t] = m[t] * m[u] * d2[t + 1];
   }
+}
+
+/** Per stratum r: rows per level of term r (the multiplier of s_r in L_(r+1)), and SS_r. */
+interface Strata {
+  readonly m: Float64Array;
+  readonly ss: Float64Array;
+}
+
+// A replicate's fits and profiles each make an objective: the strata are summed once.
+const strataCache = new WeakMap<CrossProducts, Strata | null>();
+
+/** The strata of `cp`, or null unless it is a balanced chain with an intercept only. */
+function balancedStrata(cp: CrossProducts): Strata | null {
+  let strata = strataCache.get(cp);
+  if (strata === undefined) {
+    const m = Float64Array.from(cp.nlevels, (l) => cp.n / l);
+    strata = isBalancedChain(cp) ? { m, ss: strataSumsOfSquares(cp, m) } : null;
+    strataCache.set(cp, strata);
+  }
+  return strata;
 }
 
 /**

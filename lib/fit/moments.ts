@@ -143,8 +143,19 @@ export function levelSumOfSquares(cp: CrossProducts, t: number): number {
  * ```
  */
 export function isInterceptOnly(cp: CrossProducts): boolean {
-  if (cp.p !== 1 || cp.xyxy[0] !== cp.n) return false;
-  const c = cp.counts[0], x = cp.xyz[0];
+  let known = interceptOnly.get(cp);
+  if (known === undefined) {
+    known = cp.p === 1 && cp.xyxy[0] === cp.n && sameValues(cp.xyz[0], cp.counts[0]);
+    interceptOnly.set(cp, known);
+  }
+  return known;
+}
+
+// Asked by every fit, interval and test of a replicate: answered once per cross-products.
+const interceptOnly = new WeakMap<CrossProducts, boolean>();
+
+/** Whether the first c.length entries of x equal c's. */
+function sameValues(x: Float64Array, c: Float64Array): boolean {
   for (let a = 0; a < c.length; a++) if (x[a] !== c[a]) return false;
   return true;
 }
