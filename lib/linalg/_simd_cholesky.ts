@@ -22,7 +22,7 @@
  * @module
  */
 
-import { type FunctionModule, I32, lazyInstance, moduleBytes, op, V128 } from "./_wasm_module.ts";
+import { type FunctionModule, I32, lazyInstance, moduleBytes, op, V128 } from "../_wasm_module.ts";
 import { _choleskyTeam, choleskyThreads, type Team } from "./cholesky_threads.ts";
 import { _panelPrepass, type PanelKernel, type PrepassArgs } from "./_panel_prepass.ts";
 

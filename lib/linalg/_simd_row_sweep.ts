@@ -8,7 +8,7 @@
  * @module
  */
 
-import { F64, type FunctionModule, I32, lazyInstance, op, V128 } from "./_wasm_module.ts";
+import { F64, type FunctionModule, I32, lazyInstance, op, V128 } from "../_wasm_module.ts";
 
 // Parameters, then locals.
 const DST = 0, DST_STRIDE = 1, SRC = 2, SRC_STRIDE = 3, COEF = 4, COUNT = 5, NEGATE = 6;

@@ -1,6 +1,7 @@
 /**
  * The default stream's own stepping of xor4096 against seedrandom's, and
- * its one-loop ziggurat normals (`fillNormal`) against a plain ziggurat
+ * its one-loop ziggurat normals (`fillNormal`, in TypeScript and in
+ * WebAssembly) against a plain ziggurat
  * written here from the documented algorithm over seedrandom's outputs:
  * the same values to the bit, and the same stream state afterwards.
  */
@@ -8,6 +9,7 @@ import assert from "node:assert";
 import seedrandom from "../../lib/_deps/seedrandom.ts";
 import { _Xor4096 } from "../../lib/rng/_xor4096.ts";
 import { _zigguratTables } from "../../lib/rng/_ziggurat.ts";
+import { _WASM_NORMALS_CHUNK, _wasmNormals } from "../../lib/rng/_wasm_normals.ts";
 import { SeedrandomStream } from "../../lib/rng/seedrandom_stream.ts";
 import { nested } from "../../lib/generate/nested.ts";
 
@@ -110,4 +112,26 @@ Deno.test("a generator's data set is the same from a stream with fillNormal and 
     normal: () => plain.normal(),
   };
   assert.deepEqual(nested(s, options), nested(withoutFill, options));
+});
+
+Deno.test("fillNormal in WebAssembly: the plain ziggurat's values and state across its chunks", () => {
+  // Deno compiles the kernel, so fills of 256 and more run there (lib/rng/_wasm_normals.ts).
+  assert.ok(_wasmNormals() !== null, "the WebAssembly kernel compiles");
+  const chunk = _WASM_NORMALS_CHUNK;
+  for (const n of [255, 256, chunk - 1, chunk, chunk + 1, 3 * chunk + 17]) {
+    const seed = `tests/rng/xor4096/chunks/${n}`;
+    const theirs = seedrandom.xor4096(seed), plain = plainZiggurat(theirs.int32);
+    const ours = new _Xor4096(seed), got = new Float64Array(n);
+    ours.fillNormals(got, 0.75);
+    for (let k = 0; k < n; k++) {
+      const want = 0.75 * plain.normal();
+      if (!Object.is(got[k], want)) {
+        assert.fail(`${n} draws, draw ${k}: ${got[k]}, expected ${want}`);
+      }
+    }
+    for (let k = 0; k < 300; k++) {
+      const [a, b] = [ours.next(), theirs.int32()];
+      if (a !== b) assert.fail(`${n} draws, output ${k} after: ${a}, expected ${b}`);
+    }
+  }
 });

@@ -45,6 +45,8 @@ const name = (s: string): number[] => vector([...s].map((c) => [c.charCodeAt(0)]
 const simd = (op: number, ...immediates: number[]): number[] => [0xfd, ...uleb(op), ...immediates];
 // A memory access's alignment hint (log2 bytes: 8, whatever the access width) and offset.
 const memarg = (offset: number): number[] => [3, ...uleb(offset)];
+// The same for 32-bit accesses, whose hint may not exceed their width.
+const memarg32 = (offset: number): number[] => [2, ...uleb(offset)];
 
 /** Instruction encoders (each returns its bytes). */
 export const op = {
@@ -78,6 +80,18 @@ export const op = {
   f64Neg: [0x9a],
   f64Sub: [0xa1],
   f64Mul: [0xa2],
+  f64Add: [0xa0],
+  f64Lt: [0x63],
+  f64ConvertI32U: [0xb8],
+  /** f64.const of `v`, little-endian. */
+  f64: (v: number): number[] => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)],
+  i32Load: (offset = 0): number[] => [0x28, ...memarg32(offset)],
+  i32Store: (offset = 0): number[] => [0x36, ...memarg32(offset)],
+  and: [0x71],
+  xor: [0x73],
+  shrU: [0x76],
+  select: [0x1b],
+  return: [0x0f],
 };
 
 /**
