@@ -56,16 +56,21 @@ import { hierarchicalEquations, isInterceptOnly } from "./moments.ts";
  */
 export function balancedChainObjective(
   cp: CrossProducts,
-  options: { reml: boolean },
+  options: { reml: boolean; parts?: "full" | "log-determinants" },
 ): SmoothObjective | null {
   const strata = balancedStrata(cp);
   if (!strata) return null;
-  const K = cp.nlevels.length, N = cp.n, reml = options.reml, { m, ss } = strata;
+  const K = cp.nlevels.length, N = cp.n, reml = options.reml, { m } = strata;
+  // With `log-determinants`, log|V| (+ log|X'V^-1X| for REML) alone, as the jets' parts:
+  // no sums of squares and no 2 pi, whose Hessian is minus twice the expected information.
+  const full = (options.parts ?? "full") === "full";
+  const ss = full ? strata.ss : new Float64Array(K + 1);
   // Levels per stratum boundary: N rows below the cells, one grand mean above the top.
   const levels = (r: number) => r < 0 ? N : r < K ? cp.nlevels[r] : 1;
   const D = Float64Array.from({ length: K + 1 }, (_, r) => levels(r - 1) - levels(r));
   if (!reml) D[K] += 1;
-  const constant = reml ? (N - 1) * Math.log(2 * Math.PI) + Math.log(N) : N * Math.log(2 * Math.PI);
+  const constant = (reml ? Math.log(N) : 0) +
+    (full ? (reml ? N - 1 : N) * Math.log(2 * Math.PI) : 0);
   const lambda = new Float64Array(K + 1),
     d1 = new Float64Array(K + 2),
     d2 = new Float64Array(K + 2);
@@ -106,6 +111,40 @@ function writeDerivatives(
     H[t * d + K] = H[K * d + t] = m[t] * d2[t + 1];
     for (let u = 0; u <= t; u++) H[t * d + u] = H[u * d + t] = m[t] * m[u] * d2[t + 1];
   }
+}
+
+/**
+ * Var(beta-hat) = (X'V^-1X)^-1 = L_K / N at the variances `s` (sorted terms,
+ * residual last) of a balanced chain with an intercept only, and its
+ * gradient in s (m_t / N, then 1 / N); null for any other design. The jets'
+ * `fixedCovariance` to rounding.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { crossProducts } from "../model/cross_products.ts";
+ * import { balancedFixedVariance } from "./_balanced_chain.ts";
+ * const cp = crossProducts({
+ *   response: "y", y: new Float64Array([1, 2, 5, 6, 2, 4]), X: new Float64Array(6).fill(1),
+ *   fixedNames: ["(Intercept)"], droppedRows: 0,
+ *   terms: [{ name: "g", codes: new Int32Array([0, 0, 1, 1, 2, 2]), levels: ["a", "b", "c"] }],
+ * });
+ * // L_1 = 1 + 2 * 3 = 7 over N = 6.
+ * const v = balancedFixedVariance(cp, new Float64Array([3, 1]))!;
+ * assert.deepEqual([v.variance, ...v.gradient], [7 / 6, 2 / 6, 1 / 6]);
+ * ```
+ */
+export function balancedFixedVariance(
+  cp: CrossProducts,
+  s: Float64Array,
+): { variance: number; gradient: Float64Array } | null {
+  const strata = balancedStrata(cp);
+  if (!strata) return null;
+  const K = cp.nlevels.length, N = cp.n, { m } = strata;
+  let lambda = s[K];
+  for (let t = 0; t < K; t++) lambda += m[t] * s[t];
+  const gradient = Float64Array.from({ length: K + 1 }, (_, t) => (t < K ? m[t] : 1) / N);
+  return { variance: lambda / N, gradient };
 }
 
 /** Per stratum r: rows per level of term r (the multiplier of s_r in L_(r+1)), and SS_r. */

@@ -14,6 +14,7 @@ import { solveLinear } from "../linalg/solve.ts";
 import { type DevianceParts, VarianceDeviance } from "./variance_deviance.ts";
 import { isNestedChain } from "../fit/_chain_factor.ts";
 import { chainDerivatives } from "../fit/_chain_derivatives.ts";
+import { balancedChainObjective } from "../fit/_balanced_chain.ts";
 import { secondOrder } from "../fit/_jets.ts";
 import { finiteDifferenceHessian } from "./_hessian.ts";
 import { _schurExpectedInformation } from "./_schur_information.ts";
@@ -90,11 +91,19 @@ interface HessianOptions {
   readonly free: readonly number[];
 }
 
-/** The Hessian of -2 log L (or its log-determinants) in the free variances, exactly (nested chains). */
+/**
+ * The Hessian of -2 log L (or its log-determinants) in the free variances,
+ * exactly (nested chains; balanced ones in closed form).
+ */
 function exactHessian(cp: CrossProducts, s: Float64Array, options: HessianOptions) {
   const { reml, parts, free } = options, d = s.length, f = free.length;
-  const derivatives = chainDerivatives(cp), out = secondOrder(d);
-  if (!derivatives.evaluate(s) || !derivatives.deviance(out, { reml, parts })) return null;
+  const out = secondOrder(d), balanced = balancedChainObjective(cp, { reml, parts });
+  if (balanced) {
+    if (!balanced.evaluate(s, out)) return null;
+  } else {
+    const derivatives = chainDerivatives(cp);
+    if (!derivatives.evaluate(s) || !derivatives.deviance(out, { reml, parts })) return null;
+  }
   return Float64Array.from(
     { length: f * f },
     (_, ab) => out.H[free[Math.floor(ab / f)] * d + free[ab % f]],

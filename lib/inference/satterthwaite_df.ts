@@ -15,6 +15,7 @@ import type { VarianceCovariance } from "./information.ts";
 import { _informationCovariance } from "./_information_covariance.ts";
 import { isNestedChain } from "../fit/_chain_factor.ts";
 import { chainDerivatives } from "../fit/_chain_derivatives.ts";
+import { balancedFixedVariance } from "../fit/_balanced_chain.ts";
 
 // lme4's isSingular tolerance on theta_k = sigma_k / sigma, on the variance scale.
 const BOUNDARY_RATIO = 1e-8;
@@ -99,8 +100,13 @@ interface Slopes {
   readonly grad: Float64Array[];
 }
 
-/** Exact Var(beta_j) and gradient for nested chains (lib/fit/_chain_derivatives.ts). */
+/**
+ * Exact Var(beta_j) and gradient for nested chains (lib/fit/_chain_derivatives.ts;
+ * balanced ones with an intercept only in closed form, lib/fit/_balanced_chain.ts).
+ */
 function exactSlopes(cp: CrossProducts, s: Float64Array): Slopes | null {
+  const balanced = balancedFixedVariance(cp, s);
+  if (balanced) return { v0: Float64Array.of(balanced.variance), grad: [balanced.gradient] };
   const derivatives = chainDerivatives(cp), p = cp.p, d = s.length;
   const fixed = derivatives.evaluate(s) ? derivatives.fixedCovariance() : null;
   if (!fixed) return null;

@@ -17,7 +17,7 @@ const PINS = {
   // 0.5.0, 0.4.0 and 0.3.0: 937454b1..., before the closed form of balanced chains and Halley's
   // chi-square quantiles; 0.2.0: 882b6255..., before exact derivatives for nested chains; 0.1.0:
   // 998f9db9..., before the ANOVA estimator SEs.
-  pin: "11bd0e5da44389b6c995687b782f9837f142a894cec0cdb306521d81d2d72c0f",
+  pin: "9d8bee0f17546f2877a1367b2ca24dad8f79b0ccdd81b988224d3c77e4756ea8",
   // 0.5.0: 8974a44b..., before Halley's chi-square quantiles; 0.4.0: 9328d882..., before the
   // Newton minimiser skipped the step after its last one (fewer evaluations stored; the same
   // estimates and intervals); 0.3.0: 7f5600f8..., before the exact expected information of
