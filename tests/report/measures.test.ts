@@ -11,6 +11,7 @@ import {
   REML_GROUP1,
   REML_INTERCEPT,
 } from "./_fixed_store.ts";
+import { okFit, okReplicate } from "./_ok_records.ts";
 
 const store = fixedStore();
 const rows = performanceMeasures(store);
@@ -393,30 +394,20 @@ Deno.test("a true value that differs between replicates judges each interval by 
   // h: truth 1, unknown, 1, unknown (covered where known). Judged by one value per group,
   // g would be covered in none (2) or all (1) of its replicates.
   const truths: Record<string, (number | null)[]> = { g: [1, 2, 1, 2], h: [1, null, 1, null] };
-  store.writeReplicates([0, 1, 2, 3].map((rep) => ({
-    condition: "c",
-    rep,
-    status: "ok" as const,
-    message: null,
-    generateMs: 0,
-    totalMs: 0,
-    fits: [{
-      method: "REML",
-      status: "ok" as const,
-      converged: true,
-      singular: false,
-      evaluations: 1,
-      fitMs: 0,
-      message: null,
-      parameters: ["g", "h"].map((parameter) => ({
-        parameter,
-        truth: truths[parameter][rep],
-        estimate: 1,
-        se: null,
-        intervals: [{ interval: "wald", lower: 0.5, upper: 1.5, status: "ok" as const }],
-      })),
-    }],
-  })));
+  store.writeReplicates([0, 1, 2, 3].map((rep) =>
+    okReplicate(rep, [
+      okFit(
+        "REML",
+        ["g", "h"].map((parameter) => ({
+          parameter,
+          truth: truths[parameter][rep],
+          estimate: 1,
+          se: null,
+          intervals: [{ interval: "wald", lower: 0.5, upper: 1.5, status: "ok" as const }],
+        })),
+      ),
+    ])
+  ));
   const measured = performanceMeasures(store);
   store.close();
   const value = (parameter: string, measure: string) =>

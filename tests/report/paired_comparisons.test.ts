@@ -11,6 +11,7 @@ import {
 } from "../../lib/report/paired_comparisons.ts";
 import { performanceMeasures } from "../../lib/report/measures.ts";
 import { ATTEMPTED_K1, comparisonStore, K0, K1 } from "./_comparisons_store.ts";
+import { okFit, okReplicate } from "./_ok_records.ts";
 
 const store = comparisonStore();
 const rows = pairedComparisons(store);
@@ -260,31 +261,19 @@ Deno.test("a true value that differs between replicates judges each pair by its 
   // Truth 1, 2, 1, 2; REML's interval [0.5, 1.5] covers it in reps 0 and 2, ML's [1.5, 2.5]
   // in reps 1 and 3: coverage 1/2 each, difference 0. Judged by one value per group (1 or
   // 2), the difference would be -1 or 1.
-  const fit = (method: string, lower: number, truth: number) => ({
-    method,
-    status: "ok" as const,
-    converged: true,
-    singular: false,
-    evaluations: 1,
-    fitMs: 0,
-    message: null,
-    parameters: [{
+  const fit = (method: string, lower: number, truth: number) =>
+    okFit(method, [{
       parameter: "g",
       truth,
       estimate: 1,
       se: null,
       intervals: [{ interval: "wald", lower, upper: lower + 1, status: "ok" as const }],
-    }],
-  });
-  own.writeReplicates([1, 2, 1, 2].map((truth, rep) => ({
-    condition: "c",
-    rep,
-    status: "ok" as const,
-    message: null,
-    generateMs: 0,
-    totalMs: 0,
-    fits: [fit("REML", 0.5, truth), fit("ML", 1.5, truth)],
-  })));
+    }]);
+  own.writeReplicates(
+    [1, 2, 1, 2].map((truth, rep) =>
+      okReplicate(rep, [fit("REML", 0.5, truth), fit("ML", 1.5, truth)])
+    ),
+  );
   const compared = pairedComparisons(own);
   own.close();
   const value = (measure: string) =>
