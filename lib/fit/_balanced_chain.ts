@@ -14,9 +14,10 @@
  * (Searle, Casella & McCulloch 1992, sections 4.7 and 6.3: log|X'V^-1X| =
  * log N - log L_K). The L_r are linear in the variances, so the gradient
  * and Hessian follow from phi'_r = D_r / L_r - SS_r / L_r^2 and phi''_r =
- * -D_r / L_r^2 + 2 SS_r / L_r^3 by suffix sums: O(K^2) per evaluation,
- * against the O(K) jets of lib/fit/_chain_derivatives.ts, which it equals
- * to rounding.
+ * -D_r / L_r^2 + 2 SS_r / L_r^3 by suffix sums: a logarithm and a few
+ * operations per stratum, and O(K^2) to write H, where the jets of
+ * lib/fit/_chain_derivatives.ts propagate O(K^2) numbers through every
+ * step of the recursion; it equals them to rounding.
  *
  * @module
  */
