@@ -211,8 +211,10 @@ class Pool {
     } else if (msg.type === "method") slot.method = msg.name;
     else if (msg.type === "record") {
       slot.method = null;
-      const id = taskId(msg.record);
-      slot.inFlight = slot.inFlight.filter((t) => taskId(t) !== id);
+      // Records come in the order of the tasks sent, so this is nearly always the first: one
+      // key is built per record, not one per task in flight.
+      const id = taskId(msg.record), at = slot.inFlight.findIndex((t) => taskId(t) === id);
+      if (at >= 0) slot.inFlight.splice(at, 1);
       slot.progress++;
       this.#arm(slot);
       this.#take(msg.record);
