@@ -78,11 +78,24 @@ for (const [name, expected] of Object.entries(FAULTS)) {
 Deno.test("a timer left pending by a replicate is cancelled, not blamed on another", async () => {
   const dir = await tempDir();
   const run = await runStudy(studyUrl("tiny_late_timer"), { outDir: dir, workers: 2 });
-  assert.equal(run.failed, 0);
+  const mine = records(storeIn(dir));
+  // The timer is cancelled when its replicate ends. On a loaded machine that replicate can
+  // outlast the timer's 50 ms: it then fires in the replicate's own turn and fails that
+  // replicate alone. Either way no other replicate may fail.
+  const failed = mine.filter((r) => r.status !== "ok");
+  for (const r of failed) {
+    assert.equal(`${r.condition}:${r.rep}`, "n_group1=4:0", `${r.condition}:${r.rep} ${r.message}`);
+    assert.match(r.message ?? "", /a late timer/);
+  }
+  assert.equal(run.failed, failed.length);
   const clean = await reference("tiny");
   // The late-timer study differs only in its source, so compare records, not digests.
-  const mine = records(storeIn(dir)).map(canonicalReplicate);
-  assert.deepEqual(mine, records(storeIn(clean.dir)).map(canonicalReplicate));
+  const ok = (r: ReplicateRecord) =>
+    !failed.some((f) => f.condition === r.condition && f.rep === r.rep);
+  assert.deepEqual(
+    mine.filter(ok).map(canonicalReplicate),
+    records(storeIn(clean.dir)).filter(ok).map(canonicalReplicate),
+  );
 });
 
 Deno.test("non-finite estimates fail their fits, not the run", async () => {
