@@ -10,6 +10,7 @@
  */
 
 import type { ResultStore } from "../store/store.ts";
+import { _groupJoin, _SAME_TRUTH, _truthOf } from "./_interval_groups.ts";
 import {
   ESTIMATOR_MEASURES,
   INTERVAL_MEASURES,
@@ -64,7 +65,7 @@ WITH m AS (
   SELECT e.condition, e.method, e.parameter,
     MIN(f.ordinal) AS method_ordinal, MIN(e.ordinal) AS parameter_ordinal,
     MIN(e.truth) AS truth_min, MAX(e.truth) AS truth,
-    COUNT(*) AS n_rows, COUNT(e.truth) AS n_truth,
+    ${_SAME_TRUTH} AS same_truth,
     COUNT(e.estimate) AS estimated,
     SUM(f.status = 'nonconverged') AS nonconverged,
     COUNT(e.estimate)${used} AS n,
@@ -101,18 +102,13 @@ ORDER BY c.position, m.condition, m.method_ordinal, m.method, m.parameter_ordina
 // interval method, in one pass (sorting the intervals for GROUP BY is the
 // cost, so there is no second pass: squared deviations from a shift, see
 // TEMP_TABLES; an ill-conditioned one is recomputed exactly, see
-// widthSsSql). Each interval row finds its group's mean estimate tbar (for
-// bias-eliminated coverage), width shift and integer id in a small keyed
-// temporary table (GROUPS), by one key, and the sort is by that integer
-// instead of four texts (a third less time). The true value comes from there
-// too when it is the same in every replicate of the group (`perRow` false,
-// the usual case), else from each row's estimate.
-// CROSS JOIN keeps intervals the outer loop: otherwise SQLite may scan a
-// condition's intervals once per group. An excluded fit's interval is left
-// out of the counts like an undefined one (a miss); applicability (HAVING)
-// is not filtered.
+// widthSsSql). Each interval row finds its group, with the group's mean
+// estimate tbar (for bias-eliminated coverage) and width shift, in the
+// temporary table GROUPS (see _interval_groups.ts). An excluded fit's
+// interval is left out of the counts like an undefined one (a miss);
+// applicability (HAVING) is not filtered.
 const intervalsSql = ({ join, used }: FitFilter, { perRow }: { perRow: boolean }) => {
-  const truth = perRow ? "e.truth" : "g.truth";
+  const truth = _truthOf(perRow);
   const width = "i.upper - i.lower - COALESCE(g.shift, 0)";
   return `
 SELECT g.condition, g.method, g.parameter, g.interval,
@@ -127,14 +123,7 @@ SELECT g.condition, g.method, g.parameter, g.interval,
   SUM(CASE WHEN i.status = 'ok' THEN ${width} END)${used} AS sum_d,
   SUM(CASE WHEN i.status = 'ok' THEN (${width}) * (${width}) END)${used} AS sum_d2
 FROM intervals i
-${
-    perRow
-      ? `CROSS JOIN estimates e ON e.condition = i.condition AND e.rep = i.rep
-  AND e.method = i.method AND e.parameter = i.parameter`
-      : ""
-  }
-CROSS JOIN temp.vcsim_report_groups g ON g.condition = i.condition AND g.method = i.method
-  AND g.parameter = i.parameter AND g.interval = i.interval
+${_groupJoin("i", { table: "temp.vcsim_report_groups", perRow })}
 ${join("i", "CROSS JOIN")}
 GROUP BY g.id
 HAVING SUM(i.status <> 'not-applicable') > 0
@@ -344,12 +333,6 @@ function byGroup(rows: Iterable<SqlRow>): Map<string, SqlRow[]> {
   return into;
 }
 
-/** Whether every estimate row of group `r` has the same true value, or none has one. */
-function sameTruth(r: SqlRow): boolean {
-  const known = count(r.n_truth);
-  return known === 0 || (known === count(r.n_rows) && num(r.truth_min) === num(r.truth));
-}
-
 /** The interval aggregates by group, with their sums of squared widths. */
 function readIntervals(
   store: ResultStore,
@@ -504,7 +487,7 @@ export function performanceMeasures(
       );
     }
     store.db.exec(GROUPS);
-    const perRow = !groups.every(sameTruth);
+    const perRow = groups.some((g) => !count(g.same_truth));
     intervals = readIntervals(store, {
       intervals: perRow ? sql.intervalsPerRow : sql.intervals,
       widthSs: sql.widthSs,

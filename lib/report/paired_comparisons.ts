@@ -15,6 +15,7 @@
 
 import type { ResultStore } from "../store/store.ts";
 import type { NonconvergedRule } from "./measure_row.ts";
+import { _groupJoin, _SAME_TRUTH, _truthOf } from "./_interval_groups.ts";
 
 /**
  * Comparisons of the estimates of one parameter (interval is null on these
@@ -176,26 +177,15 @@ const ok = (i: string, used: string) => `COALESCE(${i}.status = 'ok'${used}, 0)`
 const hit = (i: string, used: string, truth: string) =>
   `COALESCE(${i}.status = 'ok'${used} AND ${i}.lower <= ${truth} AND ${truth} <= ${i}.upper, 0)`;
 
-// Each interval row a finds its group's integer id in a small keyed
-// temporary table (GROUPS), so that GROUP BY sorts by one integer instead
-// of several texts; and, unless the true value differs between replicates
-// of a group (`perRow`), that value too, instead of reading each row's
-// estimate. CROSS JOIN keeps the intervals the outer loop.
-const groupJoin = (perRow: boolean) =>
-  (perRow
-    ? `CROSS JOIN estimates e ON e.condition = a.condition AND e.rep = a.rep
-  AND e.method = a.method AND e.parameter = a.parameter
-`
-    : "") +
-  `CROSS JOIN temp.vcsim_pair_groups g ON g.condition = a.condition AND g.method = a.method
-  AND g.parameter = a.parameter AND g.interval = a.interval`;
-const truthOf = (perRow: boolean) => perRow ? "e.truth" : "g.truth";
+// Each interval row a finds its group in the temporary table GROUPS (see
+// _interval_groups.ts).
+const groupJoin = (perRow: boolean) => _groupJoin("a", { table: "temp.vcsim_pair_groups", perRow });
 
 // The reference's (?1) intervals: applicability and hits per condition x
 // parameter x interval, in one pass.
 const referenceSql = ({ joinA, usedA }: PairFilter, { perRow }: { perRow: boolean }) => `
 SELECT g.condition, g.parameter, g.interval,
-  SUM(a.status <> 'not-applicable') AS applicable, SUM(${hit("a", usedA, truthOf(perRow))}) AS hits
+  SUM(a.status <> 'not-applicable') AS applicable, SUM(${hit("a", usedA, _truthOf(perRow))}) AS hits
 FROM intervals a
 ${groupJoin(perRow)}
 ${joinA}
@@ -209,7 +199,7 @@ const pairsSql = (
   { joinA, joinB, usedA, usedB }: PairFilter,
   { perRow }: { perRow: boolean },
 ) => {
-  const both = `${ok("a", usedA)} AND ${ok("b", usedB)}`, truth = truthOf(perRow);
+  const both = `${ok("a", usedA)} AND ${ok("b", usedB)}`, truth = _truthOf(perRow);
   return `
 SELECT g.condition, g.method, g.parameter, g.interval, MIN(a.ordinal) AS interval_ordinal,
   MAX(${truth}) AS truth,
@@ -248,9 +238,8 @@ CREATE TEMP TABLE IF NOT EXISTS vcsim_pair_groups (
 DELETE FROM temp.vcsim_pair_truths;
 DELETE FROM temp.vcsim_pair_groups;
 INSERT INTO temp.vcsim_pair_truths
-SELECT condition, method, parameter, MAX(truth),
-  COUNT(truth) = 0 OR (COUNT(truth) = COUNT(*) AND MIN(truth) = MAX(truth))
-FROM estimates GROUP BY condition, method, parameter;
+SELECT e.condition, e.method, e.parameter, MAX(e.truth), ${_SAME_TRUTH}
+FROM estimates e GROUP BY e.condition, e.method, e.parameter;
 INSERT INTO temp.vcsim_pair_groups
 SELECT t.condition, t.method, t.parameter, v.interval, ROW_NUMBER() OVER (), t.truth
 FROM temp.vcsim_pair_truths t CROSS JOIN (SELECT DISTINCT interval FROM intervals) v;
