@@ -300,14 +300,24 @@ function levelSums(
     if (design) designCounts.set(code, count.slice());
   }
   if (into.totals && P === 2 && constantOne[0] && !constantOne[1]) {
+    // A level's sum is kept in a local while its rows run on (rows of a level are usually
+    // adjacent), then stored: the same additions in the same order as out[l + code[r]] += v,
+    // without a store and a load of that sum on every row.
     const y = columns[1];
     let sum = 0, squares = 0;
+    let level = n > 0 ? code[0] : 0, run = n > 0 ? out[l + level] : 0;
     for (let r = 0; r < n; r++) {
-      const v = y[r];
-      out[l + code[r]] += v;
+      const v = y[r], c = code[r];
+      if (c !== level) {
+        out[l + level] = run;
+        level = c;
+        run = out[l + c];
+      }
+      run += v;
       sum += v;
       squares += v * v;
     }
+    if (n > 0) out[l + level] = run;
     out.set(count);
     return { sum, squares };
   }
