@@ -74,8 +74,53 @@ export interface ChainStructure {
 const cache = new WeakMap<CrossProducts, ChainStructure>();
 
 /**
+ * The part of a structure that depends on the design alone (which levels
+ * share a class, how nodes link): every field but the sums of [X y].
+ */
+interface ChainShape {
+  readonly cells: Omit<CellClasses, "gram">;
+  readonly levels: readonly LevelShape[];
+  /** The groups' parents, classes and sizes; their sums come from `compactNodes` and the links. */
+  readonly groups: Omit<CellGroups, "sums"> & {
+    /** Term 1's node of each compact group (they come first, then one group per link). */
+    readonly compactNodes: Int32Array;
+  };
+}
+
+/** A coarser term's shape: {@linkcode CoarseLevel} without its sums. */
+type LevelShape = Omit<CoarseLevel, "gram" | "linkSums"> & {
+  /** Per level of term t - 1: the link its sums go to, -1 for none. */
+  readonly linkOf: Int32Array;
+};
+
+/**
+ * Shapes by the co-occurrence of sorted terms 0 and 1: cross-products of a remembered design
+ * (lib/model/_design_cache.ts) share those objects, which are made once per design.
+ */
+const shapes = new WeakMap<object, { pairs: readonly object[]; shape: ChainShape }>();
+
+/** The design shape of `cp`, remembered with its design's co-occurrences. */
+function shapeOf(cp: CrossProducts): ChainShape {
+  const K = cp.nlevels.length;
+  if (K < 2) return buildShape(cp);
+  const pairs = Array.from({ length: K - 1 }, (_, t) => cp.pairs[t + 1][t]);
+  const known = shapes.get(pairs[0]);
+  if (known && known.pairs.length === pairs.length && known.pairs.every((q, t) => q === pairs[t])) {
+    const { cells, levels } = known.shape;
+    const sizes = cells.classOf.length === cp.nlevels[0] &&
+      levels.every((level, t) => level.classOf.length === cp.nlevels[t + 1]);
+    if (sizes) return known.shape;
+  }
+  const shape = buildShape(cp);
+  shapes.set(pairs[0], { pairs, shape });
+  return shape;
+}
+
+/**
  * The class summary of `cp`, whose sorted terms must form a nested chain;
- * computed once per cross-products object. Cost O(q P^2).
+ * computed once per cross-products object. Cost O(q P^2); the design's
+ * shape is found once per design (a study's replicates share it), and
+ * only the sums of [X y] are summed for each new response.
  *
  * @example
  * ```ts
@@ -102,27 +147,54 @@ const cache = new WeakMap<CrossProducts, ChainStructure>();
 export function chainStructure(cp: CrossProducts): ChainStructure {
   let s = cache.get(cp);
   if (!s) {
-    s = buildStructure(cp);
+    s = buildStructure(cp, shapeOf(cp));
     cache.set(cp, s);
   }
   return s;
 }
 
-function buildStructure(cp: CrossProducts): ChainStructure {
-  const K = cp.nlevels.length, P = cp.p + 1;
-  const cells = cellClasses(cp);
+/** The structure of `cp`: its design's `shape` and the sums of its [X y]. */
+function buildStructure(cp: CrossProducts, shape: ChainShape): ChainStructure {
+  const K = cp.nlevels.length, P = cp.p + 1, PP = P * P;
+  const cellGram = new Float64Array(shape.cells.count.length * PP);
+  addGrams(cp.xyz[0], { P, l: cp.nlevels[0], classOf: shape.cells.classOf, gram: cellGram });
+  const cells: CellClasses = { ...shape.cells, gram: cellGram };
   const within = Float64Array.from(cp.xyxy);
   for (let k = 0; k < cells.count.length; k++) {
     const n = cells.count[k];
-    if (n > 0) { for (let i = 0; i < P * P; i++) within[i] -= cells.gram[k * P * P + i] / n; }
+    if (n > 0) { for (let i = 0; i < PP; i++) within[i] -= cells.gram[k * PP + i] / n; }
   }
-  const levels: CoarseLevel[] = [];
+  const levels = shape.levels.map((level, i) => levelSums(cp, { t: i + 1, level }));
+  const groups = K > 1 ? groupSums(cp, { shape: shape.groups, level1: levels[0] }) : emptyGroups();
+  return { K, P, cells, groups, within, levels };
+}
+
+/** The design shape of `cp` (its sums are left to {@linkcode buildStructure}). */
+function buildShape(cp: CrossProducts): ChainShape {
+  const K = cp.nlevels.length;
+  const cells = cellClasses(cp);
+  const levels: LevelShape[] = [];
   for (let t = 1; t < K; t++) {
     const below = t === 1 ? null : levels[t - 2];
     levels.push(coarseLevel(cp, t, below ? below.classOf : cells.classOf, below));
   }
-  const groups = K > 1 ? cellGroups(cp, levels[0]) : emptyGroups();
-  return { K, P, cells, groups, within, levels };
+  const groups = K > 1 ? cellGroups(cp, levels[0]) : { ...emptyGroups(), compactNodes: NONE };
+  return { cells, levels, groups };
+}
+
+/** Term t's sums: its classes' sums of T T', and its links' sums of the children's T. */
+function levelSums(cp: CrossProducts, at: { t: number; level: LevelShape }): CoarseLevel {
+  const { t, level } = at, P = cp.p + 1, l = cp.nlevels[t], lc = cp.nlevels[t - 1];
+  const gram = new Float64Array(level.size.length * P * P);
+  addGrams(cp.xyz[t], { P, l, classOf: level.classOf, gram });
+  const linkSums = new Float64Array(level.linkSlot.length * P);
+  const xyzBelow = cp.xyz[t - 1], linkOf = level.linkOf;
+  for (let c = 0; c < lc; c++) {
+    const link = linkOf[c];
+    if (link < 0) continue;
+    for (let i = 0; i < P; i++) linkSums[link * P + i] += xyzBelow[i * lc + c];
+  }
+  return { ...level, gram, linkSums };
 }
 
 // Largest key range numbered through a table rather than a Map.
@@ -180,8 +252,8 @@ function addGrams(
   symmetrize(gram, P);
 }
 
-function cellClasses(cp: CrossProducts): CellClasses {
-  const c0 = cp.counts[0], l0 = c0.length, P = cp.p + 1;
+function cellClasses(cp: CrossProducts): Omit<CellClasses, "gram"> {
+  const c0 = cp.counts[0], l0 = c0.length;
   const index = indexer(), count: number[] = [], size: number[] = [];
   const classOf = new Int32Array(l0);
   let lastCount = NaN, lastClass = -1;
@@ -197,9 +269,7 @@ function cellClasses(cp: CrossProducts): CellClasses {
     classOf[b] = lastClass;
     size[lastClass]++;
   }
-  const gram = new Float64Array(count.length * P * P);
-  addGrams(cp.xyz[0], { P, l: l0, classOf, gram });
-  return { count: Float64Array.from(count), size: Float64Array.from(size), gram, classOf };
+  return { count: Float64Array.from(count), size: Float64Array.from(size), classOf };
 }
 
 /** Copies the lower triangle of each P x P block to its upper triangle. */
@@ -212,16 +282,17 @@ function symmetrize(blocks: Float64Array, P: number): void {
 }
 
 /**
- * The cell groups, from term 1's summary: a compact level of term 1 is one
+ * The cell groups, from term 1's shape: a compact level of term 1 is one
  * group (its cells share a count; their sums are the level's [X y]'z), an
  * explicit one has a group per link.
  */
-function cellGroups(cp: CrossProducts, level1: CoarseLevel): CellGroups {
-  const l1 = cp.nlevels[1], P = cp.p + 1, xyz1 = cp.xyz[1];
-  let G = level1.linkSlot.length;
-  for (let a = 0; a < l1; a++) if (level1.classOf[a] >= 0) G++;
+function cellGroups(cp: CrossProducts, level1: LevelShape): ChainShape["groups"] {
+  const l1 = cp.nlevels[1];
+  let compact = 0;
+  for (let a = 0; a < l1; a++) if (level1.classOf[a] >= 0) compact++;
+  const G = compact + level1.linkSlot.length;
   const parent = new Int32Array(G), cls = new Int32Array(G), size = new Float64Array(G);
-  const sums = new Float64Array(G * P);
+  const compactNodes = new Int32Array(compact);
   let g = 0;
   for (let a = 0; a < l1; a++) {
     const k = level1.classOf[a];
@@ -229,21 +300,36 @@ function cellGroups(cp: CrossProducts, level1: CoarseLevel): CellGroups {
     parent[g] = a;
     cls[g] = level1.childClass[k];
     size[g] = level1.children[k];
-    for (let i = 0; i < P; i++) sums[g * P + i] = xyz1[i * l1 + a];
-    g++;
+    compactNodes[g++] = a;
   }
   for (let e = 0; e < level1.linkSlot.length; e++, g++) {
     parent[g] = level1.explicitNodes[level1.linkSlot[e]];
     cls[g] = level1.linkClass[e];
     size[g] = level1.linkChildren[e];
-    sums.set(level1.linkSums.subarray(e * P, (e + 1) * P), g * P);
   }
-  return { parent, cls, size, sums };
+  return { parent, cls, size, compactNodes };
 }
 
+/** The groups' sums of [X y]'z: a compact group's from term 1, a link's from its sums. */
+function groupSums(
+  cp: CrossProducts,
+  at: { shape: ChainShape["groups"]; level1: CoarseLevel },
+): CellGroups {
+  const { shape, level1 } = at, l1 = cp.nlevels[1], P = cp.p + 1, xyz1 = cp.xyz[1];
+  const compact = shape.compactNodes.length;
+  const sums = new Float64Array(shape.parent.length * P);
+  for (let g = 0; g < compact; g++) {
+    const a = shape.compactNodes[g];
+    for (let i = 0; i < P; i++) sums[g * P + i] = xyz1[i * l1 + a];
+  }
+  sums.set(level1.linkSums, compact * P);
+  return { parent: shape.parent, cls: shape.cls, size: shape.size, sums };
+}
+
+const NONE = new Int32Array(0);
+
 function emptyGroups(): CellGroups {
-  const none = new Int32Array(0);
-  return { parent: none, cls: none, size: new Float64Array(0), sums: new Float64Array(0) };
+  return { parent: NONE, cls: NONE, size: new Float64Array(0), sums: new Float64Array(0) };
 }
 
 /** Term t's classes, given the class of each level of term t - 1 (-1: explicit). */
@@ -251,8 +337,8 @@ function coarseLevel(
   cp: CrossProducts,
   t: number,
   childClassOf: Int32Array,
-  below: CoarseLevel | null,
-): CoarseLevel {
+  below: LevelShape | null,
+): LevelShape {
   const l = cp.nlevels[t], lc = cp.nlevels[t - 1], parentOf = cp.pairs[t][t - 1].rowIdx;
   // -2: no child seen yet; -1: children of several classes or explicit ones.
   const state = new Int32Array(l).fill(-2), nChildren = new Float64Array(l);
@@ -283,23 +369,20 @@ function coarseLevel(
     }
     classOf[a] = k;
   }
-  const P = cp.p + 1, size = new Float64Array(childClass.length);
-  const gram = new Float64Array(childClass.length * P * P);
+  const size = new Float64Array(childClass.length);
   for (let a = 0; a < l; a++) if (classOf[a] >= 0) size[classOf[a]]++;
-  addGrams(cp.xyz[t], { P, l, classOf, gram });
   const links = explicitCount > 0
     ? explicitLinks(cp, t, { childClassOf, childClasses, slotOf, below })
     : {
-      linkSlot: new Int32Array(0),
-      linkClass: new Int32Array(0),
+      linkSlot: NONE,
+      linkClass: NONE,
       linkChildren: new Float64Array(0),
-      linkSums: new Float64Array(0),
+      linkOf: new Int32Array(lc).fill(-1),
     };
   return {
     childClass: Int32Array.from(childClass),
     children: Float64Array.from(children),
     size,
-    gram,
     classOf,
     slotOf,
     explicitNodes: Int32Array.from(explicitNodes),
@@ -310,8 +393,10 @@ function coarseLevel(
 }
 
 /**
- * The children of term t's explicit nodes: compact ones summed per (node,
- * class), explicit ones recorded as the parent slot of their own slot.
+ * The children of term t's explicit nodes: compact ones linked per (node,
+ * class), each child's link recorded (so that the links' sums add the
+ * children's in order), explicit ones recorded as the parent slot of their
+ * own slot.
  */
 function explicitLinks(
   cp: CrossProducts,
@@ -321,16 +406,15 @@ function explicitLinks(
     /** One more than the largest class in childClassOf (at least 1). */
     childClasses: number;
     slotOf: Int32Array;
-    below: CoarseLevel | null;
+    below: LevelShape | null;
   },
 ) {
   const { childClassOf, childClasses: nClasses, slotOf, below } = at;
-  const lc = cp.nlevels[t - 1], parentOf = cp.pairs[t][t - 1].rowIdx, P = cp.p + 1;
-  const xyzBelow = cp.xyz[t - 1];
+  const lc = cp.nlevels[t - 1], parentOf = cp.pairs[t][t - 1].rowIdx;
   const index = indexer(cp.nlevels[t] * nClasses),
     linkSlot: number[] = [],
     linkClass: number[] = [];
-  const sums: number[] = [], counts: number[] = [];
+  const counts: number[] = [], linkOf = new Int32Array(lc).fill(-1);
   for (let c = 0; c < lc; c++) {
     const slot = slotOf[parentOf[c]], k = childClassOf[c];
     if (slot < 0) continue;
@@ -343,15 +427,14 @@ function explicitLinks(
       linkSlot.push(slot);
       linkClass.push(k);
       counts.push(0);
-      for (let i = 0; i < P; i++) sums.push(0);
     }
     counts[link]++;
-    for (let i = 0; i < P; i++) sums[link * P + i] += xyzBelow[i * lc + c];
+    linkOf[c] = link;
   }
   return {
     linkSlot: Int32Array.from(linkSlot),
     linkClass: Int32Array.from(linkClass),
     linkChildren: Float64Array.from(counts),
-    linkSums: Float64Array.from(sums),
+    linkOf,
   };
 }

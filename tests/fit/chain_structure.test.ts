@@ -91,3 +91,53 @@ Deno.test("cross-products of a remembered design, its counts kept, equal a fresh
     assert.deepEqual(crossProducts(yOnly), crossProducts(yFresh), `response ${seed}, y ~ 1`);
   }
 });
+
+Deno.test("a remembered design's structure reuses its shape and equals a fresh one to the bit", () => {
+  const first = dataset("tests/fit/chain_structure/shape/0");
+  const codes = {
+    a: (first.columns.get("a") as { codes: Int32Array }).codes,
+    b: (first.columns.get("b") as { codes: Int32Array }).codes,
+  };
+  modelFrame(first, FORMULA);
+  const seen: ReturnType<typeof chainStructure>[] = [];
+  for (const formula of [FORMULA, "y ~ 1 + (1|a) + (1|a:b)"]) {
+    for (const seed of ["1", "2", "3"]) {
+      const data = dataset(`tests/fit/chain_structure/shape/${seed}`, codes);
+      const frame = modelFrame(data, formula);
+      const fresh = { ...frame, terms: frame.terms.map((t) => ({ ...t, codes: t.codes.slice() })) };
+      const st = chainStructure(crossProducts(frame));
+      assert.ok(st.levels[0].explicitCount > 0, "the design has explicit nodes");
+      assert.deepEqual(st, chainStructure(crossProducts(fresh)), `${formula}, response ${seed}`);
+      seen.push(st);
+    }
+  }
+  // The shape is shared within the remembered design, the sums are not.
+  assert.ok(seen.every((st) => st.cells.classOf === seen[0].cells.classOf));
+  assert.ok(seen.every((st) => st.levels[0].linkSlot === seen[0].levels[0].linkSlot));
+  assert.notEqual(seen[1].cells.gram, seen[0].cells.gram);
+  assert.notDeepEqual(seen[1].groups.sums, seen[0].groups.sums);
+});
+
+Deno.test("level sums of y ~ 1 equal plain sums to the bit when a level's rows are apart", () => {
+  // Rows of levels 0, 1, 2 interleave, then level 1 runs on: each level's sum is a sequence of runs.
+  const codes = Int32Array.from([0, 1, 2, 0, 0, 1, 2, 2, 1, 1, 1, 0, 2, 1]);
+  const s = seedrandomStream("tests/fit/chain_structure/level-sums");
+  const y = Float64Array.from(codes, () => s.normal() * 1e3 + s.uniform());
+  const cp = crossProducts({
+    response: "y",
+    y,
+    X: new Float64Array(codes.length).fill(1),
+    fixedNames: ["(Intercept)"],
+    terms: [{ name: "g", codes, levels: ["a", "b", "c"] }],
+    droppedRows: 0,
+  });
+  const plain = new Float64Array(3);
+  let sum = 0, squares = 0;
+  for (let r = 0; r < codes.length; r++) {
+    plain[codes[r]] += y[r];
+    sum += y[r];
+    squares += y[r] * y[r];
+  }
+  assert.deepEqual(Array.from(cp.xyz[0].subarray(3)), Array.from(plain));
+  assert.deepEqual(Array.from(cp.xyxy), [codes.length, sum, sum, squares]);
+});
