@@ -54,15 +54,45 @@ function markMissing(name: string, column: Column, complete: Uint8Array): void {
   }
 }
 
+/**
+ * A row before which every value is finite, eight at a time: v - v is +0 exactly when v is
+ * finite (NaN otherwise), so a block's sum of them is 0 only when all eight are. One branch
+ * per block instead of one per value.
+ */
+function finiteValues(values: Float64Array): number {
+  const blocks = values.length - (values.length & 7);
+  let i = 0;
+  for (; i < blocks; i += 8) {
+    const a = values[i] - values[i], b = values[i + 1] - values[i + 1];
+    const c = values[i + 2] - values[i + 2], d = values[i + 3] - values[i + 3];
+    const e = values[i + 4] - values[i + 4], f = values[i + 5] - values[i + 5];
+    const g = values[i + 6] - values[i + 6], h = values[i + 7] - values[i + 7];
+    if ((a + b) + (c + d) + ((e + f) + (g + h)) !== 0) break;
+  }
+  return i;
+}
+
+/** A row before which every code is nonnegative, eight at a time (their OR is). */
+function cleanCodes(codes: Int32Array): number {
+  const blocks = codes.length - (codes.length & 7);
+  let i = 0;
+  for (; i < blocks; i += 8) {
+    const or = codes[i] | codes[i + 1] | codes[i + 2] | codes[i + 3] | codes[i + 4] |
+      codes[i + 5] | codes[i + 6] | codes[i + 7];
+    if (or < 0) break;
+  }
+  return i;
+}
+
 /** First row with a missing value in the column, or -1; an infinite value is an error. */
 function firstMissing(name: string, column: Column): number {
   if (column.kind === "factor") {
     const codes = column.codes;
-    for (let i = 0; i < codes.length; i++) if (codes[i] < 0) return i;
+    for (let i = cleanCodes(codes); i < codes.length; i++) if (codes[i] < 0) return i;
     return -1;
   }
   const values = column.values;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = finiteValues(values); i < values.length; i++) {
     const v = values[i];
     // One comparison per value: v - v is 0 exactly when v is finite.
     if (v - v !== 0) {
@@ -361,6 +391,13 @@ function fixedDesign(
   return { X, names: columns.map((c) => c.name) };
 }
 
+/** The last formula text parsed, and its parse: a study's replicates give the same text. */
+let lastParsed: { text: string; formula: Formula } | null = null;
+function parsedFormula(text: string): Formula {
+  if (lastParsed?.text !== text) lastParsed = { text, formula: parseFormula(text) };
+  return lastParsed.formula;
+}
+
 /**
  * The model frame of `formula` (lme4 syntax, random intercepts only; see
  * `parseFormula`) on `data`. Rows with a missing value in a used column are
@@ -400,7 +437,7 @@ export function modelFrame(
   formula: string | Formula,
   _options: ModelFrameOptions = {},
 ): ModelFrame {
-  const f = typeof formula === "string" ? parseFormula(formula) : formula;
+  const f = typeof formula === "string" ? parsedFormula(formula) : formula;
   const used = [
     ...new Set([f.response, ...f.fixed.flatMap((t) => t.variables), ...f.random.flat()]),
   ];

@@ -408,3 +408,27 @@ Deno.test("frameFromArrays: validation", () => {
     },
   );
 });
+
+Deno.test("a missing or infinite value is found wherever it is in long columns (blocks of 8 and the tail)", () => {
+  // 45 rows: five blocks of eight and a tail of five; g has three levels in runs.
+  const n = 45, rows = Array.from({ length: n }, (_, i) => i);
+  const g = rows.map((i) => ["a", "b", "c"][i % 3]);
+  const y = (bad: Record<number, number>) => rows.map((i) => i in bad ? bad[i] : 1 + (i % 7));
+  for (const at of [0, 7, 8, 15, 39, 40, 44]) {
+    const dropped = modelFrame(dataset({ y: y({ [at]: NaN }), g }), "y ~ (1|g)");
+    assert.equal(dropped.droppedRows, 1, `NaN in row ${at + 1}`);
+    assert.equal(dropped.y.length, n - 1);
+    assert.throws(() => modelFrame(dataset({ y: y({ [at]: -Infinity }), g }), "y ~ (1|g)"), {
+      message: `column "y" has an infinite value in row ${at + 1}`,
+    });
+    const codes = g.map((v, i) => i === at ? null : v);
+    assert.equal(modelFrame(dataset({ y: y({}), g: codes }), "y ~ (1|g)").droppedRows, 1);
+  }
+  // An infinity is an error naming its row, before or after a NaN in the same block.
+  assert.throws(() => modelFrame(dataset({ y: y({ 17: Infinity, 20: NaN }), g }), "y ~ (1|g)"), {
+    message: 'column "y" has an infinite value in row 18',
+  });
+  assert.throws(() => modelFrame(dataset({ y: y({ 17: NaN, 20: Infinity }), g }), "y ~ (1|g)"), {
+    message: 'column "y" has an infinite value in row 21',
+  });
+});
