@@ -11,6 +11,7 @@
  */
 
 import type { CrossProducts } from "../model/cross_products.ts";
+import { _designMemo } from "./_design_memo.ts";
 
 /** Cells (levels of the finest term) grouped by their row count. */
 export interface CellClasses {
@@ -93,28 +94,13 @@ type LevelShape = Omit<CoarseLevel, "gram" | "linkSums"> & {
   readonly linkOf: Int32Array;
 };
 
-/**
- * Shapes by the co-occurrence of sorted terms 0 and 1: cross-products of a remembered design
- * (lib/model/_design_cache.ts) share those objects, which are made once per design.
- */
-const shapes = new WeakMap<object, { pairs: readonly object[]; shape: ChainShape }>();
-
-/** The design shape of `cp`, remembered with its design's co-occurrences. */
-function shapeOf(cp: CrossProducts): ChainShape {
-  const K = cp.nlevels.length;
-  if (K < 2) return buildShape(cp);
-  const pairs = Array.from({ length: K - 1 }, (_, t) => cp.pairs[t + 1][t]);
-  const known = shapes.get(pairs[0]);
-  if (known && known.pairs.length === pairs.length && known.pairs.every((q, t) => q === pairs[t])) {
-    const { cells, levels } = known.shape;
-    const sizes = cells.classOf.length === cp.nlevels[0] &&
-      levels.every((level, t) => level.classOf.length === cp.nlevels[t + 1]);
-    if (sizes) return known.shape;
-  }
-  const shape = buildShape(cp);
-  shapes.set(pairs[0], { pairs, shape });
-  return shape;
-}
+/** The design shape of `cp`, once per design (a study's replicates share it). */
+const shapeOf = _designMemo(
+  buildShape,
+  (shape, cp) =>
+    shape.cells.classOf.length === cp.nlevels[0] &&
+    shape.levels.every((level, t) => level.classOf.length === cp.nlevels[t + 1]),
+);
 
 /**
  * The class summary of `cp`, whose sorted terms must form a nested chain;

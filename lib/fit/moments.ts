@@ -10,6 +10,7 @@ import { choleskyInPlace, inverseFromCholesky } from "../linalg/cholesky.ts";
 import { float64Arrays } from "../_typed_arrays.ts";
 import { solveLinear } from "../linalg/solve.ts";
 import { isNestedChain } from "./_chain_factor.ts";
+import { _designMemo } from "./_design_memo.ts";
 
 /** Moment estimates; raw, so a component may be negative. */
 export interface MomentEstimates {
@@ -237,15 +238,12 @@ export function hierarchicalEquations(cp: CrossProducts): MomentEquations {
 
 const equationsCache = new WeakMap<CrossProducts, MomentEquations>();
 
-function computeHierarchicalEquations(cp: CrossProducts): MomentEquations {
-  if (!isNestedChain(cp)) {
-    throw new RangeError("the hierarchical ANOVA needs each term nested in the next");
-  }
-  if (!isInterceptOnly(cp)) {
-    throw new RangeError("the hierarchical ANOVA needs an intercept-only fixed part");
-  }
-  const K = cp.nlevels.length, n = cp.n, P = cp.p + 1;
-  // table[t + 1][j] = T(t, j) for strata t = -1 .. K.
+/**
+ * table[t + 1][j] = T(t, j) for strata t = -1 .. K: counts alone, so once
+ * per design.
+ */
+const traceTable = _designMemo((cp) => {
+  const K = cp.nlevels.length, n = cp.n;
   const table = Array.from({ length: K + 2 }, () => new Float64Array(K).fill(n));
   for (let j = 0; j < K; j++) {
     const cj = cp.counts[j];
@@ -262,6 +260,18 @@ function computeHierarchicalEquations(cp: CrossProducts): MomentEquations {
     }
     table[K + 1][j] = sumSquares(cj) / n;
   }
+  return { n, table: table as readonly Float64Array[] };
+}, (known, cp) => known.n === cp.n && known.table.length === cp.nlevels.length + 2);
+
+function computeHierarchicalEquations(cp: CrossProducts): MomentEquations {
+  if (!isNestedChain(cp)) {
+    throw new RangeError("the hierarchical ANOVA needs each term nested in the next");
+  }
+  if (!isInterceptOnly(cp)) {
+    throw new RangeError("the hierarchical ANOVA needs an intercept-only fixed part");
+  }
+  const K = cp.nlevels.length, n = cp.n, P = cp.p + 1;
+  const { table } = traceTable(cp);
   const T = (t: number, j: number): number => table[t + 1][j];
   const rank = (t: number): number => t < 0 ? n : t >= K ? 1 : cp.nlevels[t];
   const quads = Float64Array.from(
