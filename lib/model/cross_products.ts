@@ -199,10 +199,17 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
       count = new Float64Array(l);
       out = new Float64Array(P * l);
       const parent = below.rowIdx, finer = counts[t - 1], finerSums = xyz[t - 1];
-      const lf = finer.length;
-      for (let a = 0; a < lf; a++) count[parent[a]] += finer[a];
+      const lf = finer.length, known = _isDesignCodes(code) ? designCounts.get(code) : undefined;
+      if (known?.length === l) count.set(known);
+      else {
+        aggregate(finer, { parent, into: count });
+        if (_isDesignCodes(code)) designCounts.set(code, count.slice());
+      }
       for (let c = 0; c < P; c++) {
-        for (let a = 0; a < lf; a++) out[c * l + parent[a]] += finerSums[c * lf + a];
+        aggregate(finerSums.subarray(c * lf, (c + 1) * lf), {
+          parent,
+          into: out.subarray(c * l, (c + 1) * l),
+        });
       }
     } else {
       count = new Float64Array(l);
@@ -228,6 +235,27 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
       ? productsOfColumns(columns, constantOne)
       : new Float64Array([n, yTotals.sum, yTotals.sum, yTotals.squares]),
   };
+}
+
+/**
+ * into[parent[a]] += values[a] for each a in order, a parent's sum kept in a local while its
+ * children run on (a nested term's children are usually adjacent): the same additions in the
+ * same order.
+ */
+function aggregate(values: Float64Array, at: { parent: Int32Array; into: Float64Array }): void {
+  const { parent, into } = at, n = values.length;
+  if (n === 0) return;
+  let p = parent[0], sum = into[p];
+  for (let a = 0; a < n; a++) {
+    const q = parent[a];
+    if (q !== p) {
+      into[p] = sum;
+      p = q;
+      sum = into[q];
+    }
+    sum += values[a];
+  }
+  into[p] = sum;
 }
 
 /**

@@ -141,3 +141,48 @@ Deno.test("level sums of y ~ 1 equal plain sums to the bit when a level's rows a
   assert.deepEqual(Array.from(cp.xyz[0].subarray(3)), Array.from(plain));
   assert.deepEqual(Array.from(cp.xyxy), [codes.length, sum, sum, squares]);
 });
+
+Deno.test("a nested term's sums add its cells' sums in cell order, to the bit, when its cells are apart", () => {
+  // Six cells whose parents are 0, 1, 0, 2, 1, 2: a parent's cells are not adjacent.
+  const parentOf = [0, 1, 0, 2, 1, 2], cellRows = [3, 2, 4, 1, 2, 3];
+  const cell: number[] = [], parent: number[] = [];
+  cellRows.forEach((rows, c) => {
+    for (let r = 0; r < rows; r++) cell.push(c), parent.push(parentOf[c]);
+  });
+  const s = seedrandomStream("tests/fit/chain_structure/children-apart");
+  const y = Float64Array.from(cell, () => s.normal() * 1e3 + s.uniform());
+  const x = Float64Array.from(cell, () => s.uniform());
+  const n = y.length;
+  const X = new Float64Array(2 * n);
+  X.fill(1, 0, n);
+  X.set(x, n);
+  const cp = crossProducts({
+    response: "y",
+    y,
+    X,
+    fixedNames: ["(Intercept)", "x"],
+    terms: [
+      { name: "g", codes: Int32Array.from(parent), levels: ["0", "1", "2"] },
+      { name: "g:h", codes: Int32Array.from(cell), levels: ["0", "1", "2", "3", "4", "5"] },
+    ],
+    droppedRows: 0,
+  });
+  assert.deepEqual(cp.order, [1, 0]);
+  // Plain sums over the rows, by parent, in row order: 1, x and y.
+  const plain = new Float64Array(9), count = new Float64Array(3);
+  for (let r = 0; r < n; r++) {
+    count[parent[r]]++;
+    [1, x[r], y[r]].forEach((v, c) => plain[c * 3 + parent[r]] += v);
+  }
+  // The children's sums, added in cell order, are not the row-order sums in general: compare
+  // with the sums of the cells' sums, cell by cell, which is what the nested pass adds.
+  const byCells = new Float64Array(9);
+  for (let c = 0; c < 6; c++) {
+    for (let i = 0; i < 3; i++) byCells[i * 3 + parentOf[c]] += cp.xyz[0][i * 6 + c];
+  }
+  assert.deepEqual(Array.from(cp.counts[1]), Array.from(count));
+  assert.deepEqual(Array.from(cp.xyz[1]), Array.from(byCells));
+  for (let i = 0; i < 9; i++) {
+    assert.ok(Math.abs(cp.xyz[1][i] - plain[i]) <= 1e-9 * Math.abs(plain[i]));
+  }
+});
