@@ -27,6 +27,7 @@ import type { SmoothObjective } from "./_bounded_newton.ts";
 import type { SecondOrder } from "./_jets.ts";
 import { chainStructure } from "./_chain_structure.ts";
 import { hierarchicalEquations, isInterceptOnly } from "./moments.ts";
+import { scratchFloat64 } from "../_typed_arrays.ts";
 
 /**
  * The closed-form objective of `cp` (variances of the sorted terms, finest
@@ -65,16 +66,15 @@ export function balancedChainObjective(
   // With `log-determinants`, log|V| (+ log|X'V^-1X| for REML) alone, as the jets' parts:
   // no sums of squares and no 2 pi, whose Hessian is minus twice the expected information.
   const full = (options.parts ?? "full") === "full";
-  const ss = full ? strata.ss : new Float64Array(K + 1);
+  const ss = full ? strata.ss : scratchFloat64(K + 1);
   // Levels per stratum boundary: N rows below the cells, one grand mean above the top.
   const levels = (r: number) => r < 0 ? N : r < K ? cp.nlevels[r] : 1;
-  const D = Float64Array.from({ length: K + 1 }, (_, r) => levels(r - 1) - levels(r));
+  const D = scratchFloat64(K + 1);
+  for (let r = 0; r <= K; r++) D[r] = levels(r - 1) - levels(r);
   if (!reml) D[K] += 1;
   const constant = (reml ? Math.log(N) : 0) +
     (full ? (reml ? N - 1 : N) * Math.log(2 * Math.PI) : 0);
-  const lambda = new Float64Array(K + 1),
-    d1 = new Float64Array(K + 2),
-    d2 = new Float64Array(K + 2);
+  const lambda = scratchFloat64(K + 1), d1 = scratchFloat64(K + 2), d2 = scratchFloat64(K + 2);
   return {
     size: K + 1,
     evaluate(x: Float64Array, out: SecondOrder): boolean {
@@ -144,7 +144,8 @@ export function balancedFixedVariance(
   const K = cp.nlevels.length, N = cp.n, { m } = strata;
   let lambda = s[K];
   for (let t = 0; t < K; t++) lambda += m[t] * s[t];
-  const gradient = Float64Array.from({ length: K + 1 }, (_, t) => (t < K ? m[t] : 1) / N);
+  const gradient = scratchFloat64(K + 1);
+  for (let t = 0; t <= K; t++) gradient[t] = (t < K ? m[t] : 1) / N;
   return { variance: lambda / N, gradient };
 }
 

@@ -14,6 +14,7 @@ import {
   forwardSolveInPlace,
 } from "../linalg/cholesky.ts";
 import { type SecondOrder, secondOrder } from "./_jets.ts";
+import { scratchFloat64 } from "../_typed_arrays.ts";
 
 /** A smooth objective with exact first and second derivatives. */
 export interface SmoothObjective {
@@ -114,9 +115,9 @@ export class BoundedNewton {
     const n = objective.size;
     this.current = secondOrder(n);
     this.#spare = secondOrder(n);
-    this.#trial = new Float64Array(n);
-    this.#chol = new Float64Array(n * n);
-    this.#step = new Float64Array(n);
+    this.#trial = scratchFloat64(n);
+    this.#chol = scratchFloat64(n * n);
+    this.#step = scratchFloat64(n);
   }
 
   /** Evaluates into `out`; false unless f, g and H are all finite. */
@@ -238,7 +239,7 @@ export function ridgedCholesky(
   free: readonly number[],
   at: { n: number; work?: Float64Array },
 ): Float64Array {
-  const m = free.length, n = at.n, work = at.work ?? new Float64Array(m * m);
+  const m = free.length, n = at.n, work = at.work ?? scratchFloat64(m * m);
   for (let mu = 0, tries = 0; tries < 40; tries++) {
     for (let i = 0; i < m; i++) {
       const row = free[i] * n;

@@ -2,6 +2,7 @@ import type { CrossProducts } from "../model/cross_products.ts";
 import type { BlockedFactor } from "./blocked_factor.ts";
 import { choleskyInPlace, logDiagonalSum } from "../linalg/cholesky.ts";
 import { type ChainStructure, chainStructure } from "./_chain_structure.ts";
+import { scratchFloat64 } from "../_typed_arrays.ts";
 
 /** True when each sorted term is nested in the next one. */
 export function isNestedChain(cp: CrossProducts): boolean {
@@ -42,7 +43,7 @@ export class ChainFactor implements BlockedFactor {
     this.#st = chainStructure(cp);
     const K = cp.nlevels.length;
     this.#P = cp.p + 1;
-    this.trailing = new Float64Array(this.#P * this.#P);
+    this.trailing = scratchFloat64(this.#P * this.#P);
     this.#ancestor = [];
     for (let t = 0; t < K; t++) {
       const chain: Int32Array[] = [];
@@ -56,12 +57,12 @@ export class ChainFactor implements BlockedFactor {
       this.#ancestor.push(chain);
     }
     const sized = (t: number, l: number) => t === 0 ? 0 : l;
-    this.#diag = cp.nlevels.map((l, t) => new Float64Array(sized(t, l)));
+    this.#diag = cp.nlevels.map((l, t) => scratchFloat64(sized(t, l)));
     this.#off = cp.nlevels.map((l, t) =>
-      cp.nlevels.slice(t + 1).map(() => new Float64Array(sized(t, l)))
+      cp.nlevels.slice(t + 1).map(() => scratchFloat64(sized(t, l)))
     );
-    this.#xBlock = cp.nlevels.map((l, t) => new Float64Array(this.#P * sized(t, l)));
-    this.#classInv = new Float64Array(this.#st.cells.count.length);
+    this.#xBlock = cp.nlevels.map((l, t) => scratchFloat64(this.#P * sized(t, l)));
+    this.#classInv = scratchFloat64(this.#st.cells.count.length);
   }
 
   update(theta: Float64Array): boolean {

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { scratchFloat64 } from "../_typed_arrays.ts";
+
 /**
  * Jet arithmetic for a fixed number of variables.
  *
@@ -40,7 +42,7 @@ export class JetSpace {
 
   /** A zeroed buffer for `count` jets. */
   alloc(count = 1): Float64Array {
-    return new Float64Array(count * this.size);
+    return scratchFloat64(count * this.size);
   }
 
   /** Offset of H_ij (i >= j) within a jet. */
@@ -175,5 +177,5 @@ export interface SecondOrder {
  * ```
  */
 export function secondOrder(d: number): SecondOrder {
-  return { f: NaN, g: new Float64Array(d), H: new Float64Array(d * d) };
+  return { f: NaN, g: scratchFloat64(d), H: scratchFloat64(d * d) };
 }

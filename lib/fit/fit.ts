@@ -15,6 +15,7 @@ import { isNestedChain } from "./_chain_factor.ts";
 import { chainDevianceObjective } from "./_chain_derivatives.ts";
 import { BoundedNewton } from "./_bounded_newton.ts";
 import { parallelCriterion } from "./_parallel_criterion.ts";
+import { scratchFloat64 } from "../_typed_arrays.ts";
 
 /** Estimation methods. */
 export type EstimationMethod = "reml" | "ml" | "anova";
@@ -216,7 +217,7 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
   const reml = method === "reml";
   // Where the factor was last updated (successfully), so that the fit's end need not update it
   // again at the same point.
-  const updatedAt = { theta: new Float64Array(K), current: false };
+  const updatedAt = { theta: scratchFloat64(K), current: false };
   const objective = (th: Float64Array): number => {
     updatedAt.current = factor.update(th);
     updatedAt.theta.set(th);
@@ -237,10 +238,10 @@ export function fitVarComp(frame: ModelFrame, options: FitOptions = {}): VarComp
     });
   } else {
     const s0 = moments.residual;
-    const start = Float64Array.from(
-      moments.variances,
-      (s) => s0 > 0 && s > 0 ? Math.max(Math.sqrt(s / s0), MIN_START) : s0 > 0 ? MIN_START : 1,
-    );
+    const start = scratchFloat64(K);
+    moments.variances.forEach((s, t) => {
+      start[t] = s0 > 0 && s > 0 ? Math.max(Math.sqrt(s / s0), MIN_START) : s0 > 0 ? MIN_START : 1;
+    });
     const exact = isNestedChain(cp) && s0 > 0 ? exactNewton(cp, { start, s0, reml }) : null;
     const result = exact ?? minimizeInParallel(cp, { objective, start, reml });
     theta = result.x;
@@ -302,6 +303,13 @@ function minimizeInParallel(
   }
 }
 
+/** Relative SDs sqrt(x_k / x_K) of variances x (the residual's last), a scratch array. */
+function thetaOf(x: Float64Array, K: number): Float64Array {
+  const theta = scratchFloat64(K);
+  for (let k = 0; k < K; k++) theta[k] = Math.sqrt(x[k] / x[K]);
+  return theta;
+}
+
 /**
  * REML or ML for a nested chain by Newton's method in the variances with
  * exact derivatives (lib/fit/_chain_derivatives.ts), from theta = `start`
@@ -315,13 +323,14 @@ function exactNewton(
 ): MinimizeResult | null {
   const { start, s0, reml } = at, K = start.length;
   const objective = chainDevianceObjective(cp, { reml });
-  const lower = new Float64Array(K + 1), strict = Array.from({ length: K + 1 }, (_, k) => k === K);
+  const lower = scratchFloat64(K + 1), strict = Array.from({ length: K + 1 }, (_, k) => k === K);
   const newton = new BoundedNewton(objective, { lower, strict });
-  const x = Float64Array.from({ length: K + 1 }, (_, k) => k < K ? start[k] * start[k] * s0 : s0);
+  const x = scratchFloat64(K + 1);
+  for (let k = 0; k <= K; k++) x[k] = k < K ? start[k] * start[k] * s0 : s0;
   const result = newton.minimize(x, { step: EXACT_STEP, finish: true, maxIterations: 100 });
   if (!result?.converged) return null;
   return {
-    x: Float64Array.from({ length: K }, (_, k) => Math.sqrt(x[k] / x[K])),
+    x: thetaOf(x, K),
     f: newton.current.f,
     evaluations: newton.evaluations,
     iterations: result.iterations,
@@ -424,9 +433,9 @@ function finishFit(frame: ModelFrame, end: FitEnd): VarCompFit {
   const sigma2 = end.moments ? end.moments.residual : factor.r2 / (reml ? n - p : n);
 
   const P = p + 1, C = factor.trailing;
-  const lxx = new Float64Array(p * p);
+  const lxx = scratchFloat64(p * p);
   for (let c = 0; c < p; c++) for (let d = 0; d <= c; d++) lxx[c * p + d] = C[c * P + d];
-  const beta = new Float64Array(p);
+  const beta = scratchFloat64(p);
   for (let c = 0; c < p; c++) beta[c] = C[(P - 1) * P + c];
   for (let c = p - 1; c >= 0; c--) {
     let s = beta[c];

@@ -7,7 +7,7 @@
 
 import type { CrossProducts } from "../model/cross_products.ts";
 import { choleskyInPlace, inverseFromCholesky } from "../linalg/cholesky.ts";
-import { float64Arrays } from "../_typed_arrays.ts";
+import { float64Arrays, scratchFloat64 } from "../_typed_arrays.ts";
 import { solveLinear } from "../linalg/solve.ts";
 import { isNestedChain } from "./_chain_factor.ts";
 import { _designMemo } from "./_design_memo.ts";
@@ -447,19 +447,19 @@ function sumSquares(v: Float64Array): number {
 }
 
 function identity(p: number): Float64Array {
-  const I = new Float64Array(p * p);
+  const I = scratchFloat64(p * p);
   for (let c = 0; c < p; c++) I[c * p + c] = 1;
   return I;
 }
 
 function matVec(A: Float64Array, v: Float64Array, p: number): Float64Array {
-  const out = new Float64Array(p);
+  const out = scratchFloat64(p);
   for (let c = 0; c < p; c++) for (let d = 0; d < p; d++) out[c] += A[c * p + d] * v[d];
   return out;
 }
 
 function matMul(A: Float64Array, B: Float64Array, p: number): Float64Array {
-  const out = new Float64Array(p * p);
+  const out = scratchFloat64(p * p);
   for (let c = 0; c < p; c++) {
     for (let k = 0; k < p; k++) {
       const a = A[c * p + k];

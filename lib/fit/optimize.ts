@@ -16,6 +16,7 @@ import {
   choleskyInPlace,
   forwardSolveInPlace,
 } from "../linalg/cholesky.ts";
+import { scratchFloat64 } from "../_typed_arrays.ts";
 
 // A Newton step this small that cannot lower f is rounding noise in the
 // differences, not a failure to converge.
@@ -97,8 +98,8 @@ export function minimizeEven(
   };
   const x = Float64Array.from(x0, Math.abs);
   let fx = f(x);
-  const g = new Float64Array(K), H = new Float64Array(K * K), h = new Float64Array(K);
-  const fPlus = new Float64Array(K), step = new Float64Array(K), trial = new Float64Array(K);
+  const g = scratchFloat64(K), H = scratchFloat64(K * K), h = scratchFloat64(K);
+  const fPlus = scratchFloat64(K), step = scratchFloat64(K), trial = scratchFloat64(K);
   // The points of differences: filled one at a time into `trial` (free until the line search)
   // and evaluated at once, or, for options.evaluateAll, into buffers made on first use.
   const count = 2 * K + (K * (K - 1)) / 2, values = new Array<number>(count).fill(0);
@@ -214,7 +215,7 @@ function newtonStep(
   let scale = 0;
   for (let k = 0; k < K; k++) scale = Math.max(scale, Math.abs(H[k * K + k]));
   if (!Number.isFinite(scale)) return null;
-  const work = new Float64Array(K * K);
+  const work = scratchFloat64(K * K);
   for (let mu = 0, tries = 0; tries < 60; tries++) {
     work.set(H);
     for (let k = 0; k < K; k++) work[k * K + k] += mu;

@@ -19,6 +19,7 @@ import { secondOrder } from "../fit/_jets.ts";
 import { finiteDifferenceHessian } from "./_hessian.ts";
 import { _schurExpectedInformation } from "./_schur_information.ts";
 import type { InformationKind } from "./information.ts";
+import { scratchFloat64 } from "../_typed_arrays.ts";
 
 /** Options of {@linkcode _informationCovariance}. */
 export interface _InformationCovarianceOptions {
@@ -104,10 +105,9 @@ function exactHessian(cp: CrossProducts, s: Float64Array, options: HessianOption
     const derivatives = chainDerivatives(cp);
     if (!derivatives.evaluate(s) || !derivatives.deviance(out, { reml, parts })) return null;
   }
-  return Float64Array.from(
-    { length: f * f },
-    (_, ab) => out.H[free[Math.floor(ab / f)] * d + free[ab % f]],
-  );
+  const H = scratchFloat64(f * f);
+  for (let ab = 0; ab < f * f; ab++) H[ab] = out.H[free[Math.floor(ab / f)] * d + free[ab % f]];
+  return H;
 }
 
 /** The same Hessian by Richardson-extrapolated differences of the blocked factor (crossed terms). */
@@ -127,7 +127,7 @@ function invertSymmetric(a: Float64Array, d: number): Float64Array | null {
   if (!a.every(Number.isFinite)) return null;
   const inv = new Float64Array(d * d);
   for (let j = 0; j < d; j++) {
-    const e = new Float64Array(d);
+    const e = scratchFloat64(d);
     e[j] = 1;
     const col = solveLinear(a, e, d);
     if (!col) return null;

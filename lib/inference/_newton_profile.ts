@@ -17,6 +17,7 @@
  */
 
 import { backSolveTransposedInPlace, forwardSolveInPlace } from "../linalg/cholesky.ts";
+import { scratchCopy, scratchFloat64 } from "../_typed_arrays.ts";
 import { type SecondOrder, secondOrder } from "../fit/_jets.ts";
 import {
   BoundedNewton,
@@ -159,7 +160,7 @@ export class NewtonProfile {
     bounds: { lower: Float64Array; strict: readonly boolean[] },
   ) {
     this.#newton = new BoundedNewton(objective, bounds);
-    this.#xHat = Float64Array.from(xHat);
+    this.#xHat = scratchCopy(xHat);
     this.#hat = secondOrder(xHat.length);
     if (!this.#newton.evaluate(this.#xHat, this.#hat)) {
       throw new RangeError("the objective is undefined at the estimates");
@@ -194,12 +195,12 @@ export class NewtonProfile {
     }
     if (side < 0 && canBeZero && !(xHat[held] > 0)) return 0;
     if (!(first > 0)) return NaN;
-    const uHat = scale.to(xHat[held]), x = Float64Array.from(xHat);
+    const uHat = scale.to(xHat[held]), x = scratchCopy(xHat);
     let far = side * Infinity;
     if (side < 0 && scale === SD) {
       // The SD scale ends at 0: the limit is 0 when the profile there is below the cutoff.
       if (canBeZero) {
-        const f0 = this.#conditionalAt(Float64Array.from(xHat), held, { inner, value: 0 });
+        const f0 = this.#conditionalAt(scratchCopy(xHat), held, { inner, value: 0 });
         if (Number.isNaN(f0)) return NaN;
         if (f0 - this.fMin <= cutoff) return 0;
       }
@@ -219,7 +220,7 @@ export class NewtonProfile {
     if (typeof found === "number") return found;
     // Heading for 0 on the log scale: 0 when the profile at 0 is below the cutoff, else
     // between 0 and the last point below it, on the SD scale.
-    const f0 = this.#conditionalAt(Float64Array.from(found.x), held, { inner: null, value: 0 });
+    const f0 = this.#conditionalAt(scratchCopy(found.x), held, { inner: null, value: 0 });
     if (Number.isNaN(f0)) return NaN;
     if (f0 - this.fMin <= cutoff) return 0;
     const near = Math.sqrt(scale.from(found.near));
@@ -231,7 +232,7 @@ export class NewtonProfile {
   #innerAt(at: SecondOrder, held: number): Inner {
     const free = this.#newton.freeSet(this.#xHat, held, at.g);
     const chol = ridgedCholesky(at.H, free, { n: this.#xHat.length });
-    return { free, chol, step: new Float64Array(free.length), decrease: 0 };
+    return { free, chol, step: scratchFloat64(free.length), decrease: 0 };
   }
 
   /** The quadratic prediction of the limit's distance from the estimate in u (NaN if none). */
@@ -293,7 +294,7 @@ export class NewtonProfile {
       const { step, halley } = halleyStep({ F, zeta, gh, S: schur(cur, held, inner), u, scale });
       const tolerance = halley ? HALLEY_TOLERANCE : NEWTON_TOLERANCE;
       if (Math.abs(step) <= tolerance * Math.max(1, Math.abs(u))) {
-        this.#last = { held, x: Float64Array.from(x) };
+        this.#last = { held, x: scratchCopy(x) };
         return scale.from(u + step);
       }
       let next = u + step;

@@ -13,6 +13,7 @@ import { type CrossProducts, crossProducts } from "../model/cross_products.ts";
 import type { VarCompFit } from "../fit/fit.ts";
 import { anovaCovariance } from "./anova_covariance.ts";
 import { _informationCovariance } from "./_information_covariance.ts";
+import { scratchFloat64 } from "../_typed_arrays.ts";
 
 /** Which information matrix to invert. */
 export type InformationKind = "expected" | "observed";
@@ -113,7 +114,7 @@ export function varianceCovariance(
   const cp = options.crossProducts ?? crossProducts(frame);
   const reml = fit.method !== "ML";
   const K = cp.order.length, d = K + 1;
-  const raw = new Float64Array(d);
+  const raw = scratchFloat64(d);
   cp.order.forEach((i, t) => raw[t] = fit.variances[frame.terms[i].name]);
   raw[K] = fit.variances.Residual;
   const estimator = fit.method === "ANOVA" ? fit.estimator : null;

@@ -13,6 +13,7 @@ import { chainDerivatives, chainDevianceObjective } from "../fit/_chain_derivati
 import type { SecondOrder } from "../fit/_jets.ts";
 import { linearScale, NewtonProfile, type SmoothObjective } from "./_newton_profile.ts";
 import { differenceFixedLimits, DifferenceVarianceProfile } from "./_difference_profile.ts";
+import { scratchFloat64 } from "../_typed_arrays.ts";
 
 /** A profile interval's end points on the variance scale (fixed effects: coefficient scale). */
 export interface ProfileLimits {
@@ -181,7 +182,7 @@ function newtonProfile(
   withCoefficient: boolean,
 ): NewtonProfile | null {
   const n = x.length, K = n - (withCoefficient ? 2 : 1);
-  const lower = Float64Array.from({ length: n }, (_, k) => k <= K ? 0 : -Infinity);
+  const lower = scratchFloat64(n).fill(-Infinity, K + 1);
   const strict = Array.from({ length: n }, (_, k) => k === K);
   try {
     return new NewtonProfile(objective, x, { lower, strict });

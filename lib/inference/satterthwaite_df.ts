@@ -16,6 +16,7 @@ import { _informationCovariance } from "./_information_covariance.ts";
 import { isNestedChain } from "../fit/_chain_factor.ts";
 import { chainDerivatives } from "../fit/_chain_derivatives.ts";
 import { balancedFixedVariance } from "../fit/_balanced_chain.ts";
+import { scratchCopy, scratchFloat64 } from "../_typed_arrays.ts";
 
 // lme4's isSingular tolerance on theta_k = sigma_k / sigma, on the variance scale.
 const BOUNDARY_RATIO = 1e-8;
@@ -67,10 +68,8 @@ export function satterthwaiteFixedDf(
   const K = cp.order.length, d = K + 1, p = cp.p;
   // The factor works in sorted-term order: position t holds frame term order[t].
   const frameIndex = (t: number) => t < K ? cp.order[t] : K;
-  const s = Float64Array.from(
-    { length: d },
-    (_, t) => Math.max(variance.estimates[frameIndex(t)], 0),
-  );
+  const s = scratchFloat64(d);
+  for (let t = 0; t < d; t++) s[t] = Math.max(variance.estimates[frameIndex(t)], 0);
   const held = heldAtBoundary(variance, s);
   const covariance = held.some((h) => h)
     ? _informationCovariance(cp, s, {
@@ -106,7 +105,7 @@ interface Slopes {
  */
 function exactSlopes(cp: CrossProducts, s: Float64Array): Slopes | null {
   const balanced = balancedFixedVariance(cp, s);
-  if (balanced) return { v0: Float64Array.of(balanced.variance), grad: [balanced.gradient] };
+  if (balanced) return { v0: scratchCopy([balanced.variance]), grad: [balanced.gradient] };
   const derivatives = chainDerivatives(cp), p = cp.p, d = s.length;
   const fixed = derivatives.evaluate(s) ? derivatives.fixedCovariance() : null;
   if (!fixed) return null;
@@ -164,8 +163,10 @@ function sortedCovariance(
   frameIndex: (t: number) => number,
 ): Float64Array | null {
   const cov = variance.covariance, d = variance.estimates.length;
-  return cov && Float64Array.from(
-    { length: d * d },
-    (_, ij) => cov[frameIndex(Math.floor(ij / d)) * d + frameIndex(ij % d)],
-  );
+  if (!cov) return null;
+  const sorted = scratchFloat64(d * d);
+  for (let ij = 0; ij < d * d; ij++) {
+    sorted[ij] = cov[frameIndex(Math.floor(ij / d)) * d + frameIndex(ij % d)];
+  }
+  return sorted;
 }

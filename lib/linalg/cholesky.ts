@@ -8,6 +8,7 @@
  */
 
 import { simdCholeskyInPlace } from "./_simd_cholesky.ts";
+import { scratchFloat64 } from "../_typed_arrays.ts";
 
 /**
  * Factors the symmetric positive definite n x n matrix `a` (row-major; only
@@ -197,7 +198,7 @@ export function logDiagonalSum(l: Float64Array, n: number, m = n): number {
  */
 export function inverseFromCholesky(l: Float64Array, n: number): Float64Array {
   const inv = new Float64Array(n * n);
-  const col = new Float64Array(n);
+  const col = scratchFloat64(n);
   for (let j = 0; j < n; j++) {
     col.fill(0);
     col[j] = 1;

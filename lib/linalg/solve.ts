@@ -5,6 +5,8 @@
  * @module
  */
 
+import { scratchCopy } from "../_typed_arrays.ts";
+
 /**
  * Solves A x = b for a square row-major n x n `a`. Inputs are not modified.
  *
@@ -19,7 +21,7 @@
  * ```
  */
 export function solveLinear(a: Float64Array, b: Float64Array, n: number): Float64Array | null {
-  const m = Float64Array.from(a);
+  const m = scratchCopy(a);
   const x = Float64Array.from(b);
   let scale = 0;
   for (let i = 0; i < n * n; i++) scale = Math.max(scale, Math.abs(m[i]));
