@@ -26,7 +26,7 @@ import type { CrossProducts } from "../model/cross_products.ts";
 import type { SmoothObjective } from "./_bounded_newton.ts";
 import type { SecondOrder } from "./_jets.ts";
 import { chainStructure } from "./_chain_structure.ts";
-import { hierarchicalEquations, isInterceptOnly } from "./moments.ts";
+import { _sharedHierarchicalEquations, isInterceptOnly } from "./moments.ts";
 import { scratchFloat64 } from "../_typed_arrays.ts";
 
 /**
@@ -178,7 +178,7 @@ function balancedStrata(cp: CrossProducts): Strata | null {
  */
 function strataSumsOfSquares(cp: CrossProducts, m: Float64Array): Float64Array {
   const K = cp.nlevels.length, ss = new Float64Array(K + 1);
-  ss[0] = hierarchicalEquations(cp).quadratics[0];
+  ss[0] = _sharedHierarchicalEquations(cp).quadratics[0];
   const mean = (t: number, v: number) => cp.xyz[t][cp.nlevels[t] + v] / m[t];
   const grand = cp.xyxy[1] / cp.n;
   for (let r = 1; r <= K; r++) {

@@ -8,7 +8,7 @@
 import type { CrossProducts } from "../model/cross_products.ts";
 import { choleskyInPlace, inverseFromCholesky } from "../linalg/cholesky.ts";
 import { float64Arrays, scratchFloat64 } from "../_typed_arrays.ts";
-import { solveLinear } from "../linalg/solve.ts";
+import { _solveLinearScratch } from "../linalg/solve.ts";
 import { isNestedChain } from "./_chain_factor.ts";
 import { _designMemo } from "./_design_memo.ts";
 
@@ -196,8 +196,8 @@ function sameValues(x: Float64Array, c: Float64Array): boolean {
  * ```
  */
 export function hierarchicalAnova(cp: CrossProducts): MomentEstimates {
-  const { coefficients, quadratics } = hierarchicalEquations(cp);
-  return fromSolution(solveLinear(coefficients, quadratics, cp.nlevels.length + 1), cp, {
+  const { coefficients, quadratics } = _sharedHierarchicalEquations(cp);
+  return fromSolution(_solveLinearScratch(coefficients, quadratics, cp.nlevels.length + 1), cp, {
     estimator: "hierarchical",
   });
 }
@@ -223,17 +223,25 @@ export function hierarchicalAnova(cp: CrossProducts): MomentEstimates {
  * ```
  */
 export function hierarchicalEquations(cp: CrossProducts): MomentEquations {
-  // Every fit of a replicate and its ANOVA covariance ask for them: computed once.
-  let eq = equationsCache.get(cp);
-  if (!eq) {
-    eq = computeHierarchicalEquations(cp);
-    equationsCache.set(cp, eq);
-  }
+  const eq = _sharedHierarchicalEquations(cp);
   return {
     estimator: eq.estimator,
     coefficients: Float64Array.from(eq.coefficients),
     quadratics: Float64Array.from(eq.quadratics),
   };
+}
+
+/**
+ * {@linkcode hierarchicalEquations} as kept for `cp`, not copied: for callers that only read
+ * them. Every fit of a replicate and its ANOVA covariance ask for them: computed once.
+ */
+export function _sharedHierarchicalEquations(cp: CrossProducts): MomentEquations {
+  let eq = equationsCache.get(cp);
+  if (!eq) {
+    eq = computeHierarchicalEquations(cp);
+    equationsCache.set(cp, eq);
+  }
+  return eq;
 }
 
 const equationsCache = new WeakMap<CrossProducts, MomentEquations>();
@@ -324,7 +332,7 @@ function computeHierarchicalEquations(cp: CrossProducts): MomentEquations {
  */
 export function mivque0(cp: CrossProducts): MomentEstimates {
   const { coefficients, quadratics } = mivque0Equations(cp);
-  return fromSolution(solveLinear(coefficients, quadratics, cp.nlevels.length + 1), cp, {
+  return fromSolution(_solveLinearScratch(coefficients, quadratics, cp.nlevels.length + 1), cp, {
     estimator: "mivque0",
   });
 }

@@ -10,7 +10,7 @@
  */
 
 import type { CrossProducts } from "../model/cross_products.ts";
-import { solveLinear } from "../linalg/solve.ts";
+import { _solveLinearScratch } from "../linalg/solve.ts";
 import { type DevianceParts, VarianceDeviance } from "./variance_deviance.ts";
 import { isNestedChain } from "../fit/_chain_factor.ts";
 import { chainDerivatives } from "../fit/_chain_derivatives.ts";
@@ -129,7 +129,7 @@ function invertSymmetric(a: Float64Array, d: number): Float64Array | null {
   for (let j = 0; j < d; j++) {
     const e = scratchFloat64(d);
     e[j] = 1;
-    const col = solveLinear(a, e, d);
+    const col = _solveLinearScratch(a, e, d);
     if (!col) return null;
     for (let i = 0; i < d; i++) inv[i * d + j] = col[i];
   }

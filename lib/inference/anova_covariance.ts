@@ -10,12 +10,13 @@
 
 import type { CrossProducts } from "../model/cross_products.ts";
 import {
-  hierarchicalEquations,
+  _sharedHierarchicalEquations,
   mivque0Equations,
   type MomentEstimates,
   momentEstimator,
 } from "../fit/moments.ts";
-import { solveLinear } from "../linalg/solve.ts";
+import { _solveLinearScratch } from "../linalg/solve.ts";
+import { scratchFloat64 } from "../_typed_arrays.ts";
 import { _hierarchicalQuadraticCovariance } from "./_hierarchical_quadratics.ts";
 import { _mivque0QuadraticCovariance } from "./_mivque0_quadratics.ts";
 
@@ -85,16 +86,16 @@ export function anovaCovariance(
   }
   const s = variances.map((v) => Math.max(v, 0));
   const hierarchical = estimator === "hierarchical";
-  const C = (hierarchical ? hierarchicalEquations(cp) : mivque0Equations(cp)).coefficients;
+  const C = (hierarchical ? _sharedHierarchicalEquations(cp) : mivque0Equations(cp)).coefficients;
   const covQ = hierarchical
     ? _hierarchicalQuadraticCovariance(cp, s)
     : _mivque0QuadraticCovariance(cp, s);
   // A = C^-1 column by column, then A Cov(q) A'.
   const A = new Float64Array(N * N);
   for (let j = 0; j < N; j++) {
-    const e = new Float64Array(N);
+    const e = scratchFloat64(N);
     e[j] = 1;
-    const col = solveLinear(C, e, N);
+    const col = _solveLinearScratch(C, e, N);
     if (!col) return null;
     for (let i = 0; i < N; i++) A[i * N + j] = col[i];
   }

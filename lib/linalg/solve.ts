@@ -21,8 +21,21 @@ import { scratchCopy } from "../_typed_arrays.ts";
  * ```
  */
 export function solveLinear(a: Float64Array, b: Float64Array, n: number): Float64Array | null {
+  const x = _solveLinearScratch(a, b, n);
+  return x && Float64Array.from(x);
+}
+
+/**
+ * {@linkcode solveLinear}, its solution a scratch array (lib/_typed_arrays.ts): for callers
+ * that read it and let it go.
+ */
+export function _solveLinearScratch(
+  a: Float64Array,
+  b: Float64Array,
+  n: number,
+): Float64Array | null {
   const m = scratchCopy(a);
-  const x = Float64Array.from(b);
+  const x = scratchCopy(b);
   let scale = 0;
   for (let i = 0; i < n * n; i++) scale = Math.max(scale, Math.abs(m[i]));
   const tiny = scale * 1e-14;
