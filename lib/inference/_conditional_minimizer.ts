@@ -18,6 +18,7 @@ import {
 } from "../linalg/cholesky.ts";
 import { differenceSteps, largestMagnitude } from "./_difference_steps.ts";
 import { minimizeEven } from "../fit/optimize.ts";
+import { scratchCopy, scratchFloat64 } from "../_typed_arrays.ts";
 
 // Stop when the predicted decrease 1/2 g'H^-1 g is below this (objective units).
 const DECREASE_TOLERANCE = 1e-9;
@@ -64,18 +65,19 @@ export class ConditionalMinimizer {
     };
     this.#held = held;
     this.#free = [...xHat.keys()].filter((j) => j !== held);
-    this.#xHat = Float64Array.from(xHat);
+    this.#xHat = scratchCopy(xHat);
     this.#last = this.#xHat;
     const d = xHat.length, m = d - 1;
     const H = hessian;
-    const Hff = new Float64Array(m * m);
-    const Hfh = new Float64Array(m);
+    const Hff = scratchFloat64(m * m);
+    const Hfh = scratchFloat64(m);
     this.#free.forEach((a, i) => {
       Hfh[i] = H[a * d + held];
       this.#free.forEach((b, j) => Hff[i * m + j] = H[a * d + b]);
     });
     this.#chol = ridgedCholesky(Hff, m);
-    this.#slope = Hfh.map((v) => -v);
+    this.#slope = Hfh;
+    for (let i = 0; i < m; i++) Hfh[i] = -Hfh[i];
     this.#solve(this.#slope);
   }
 
@@ -88,12 +90,12 @@ export class ConditionalMinimizer {
   minimize(value: number): ConditionalMinimum {
     const free = this.#free, m = free.length;
     // Start on the conditional-mode line from the last point found.
-    const x = Float64Array.from(this.#last);
+    const x = scratchCopy(this.#last);
     const move = value - x[this.#held];
     x[this.#held] = value;
     for (let i = 0; i < m; i++) x[free[i]] += this.#slope[i] * move;
     let fx = this.#f(x);
-    const g = new Float64Array(m), step = new Float64Array(m), trial = new Float64Array(x.length);
+    const g = scratchFloat64(m), step = scratchFloat64(m), trial = scratchFloat64(x.length);
     let converged = false;
     for (let iter = 0; iter < MAX_CHORD_STEPS && Number.isFinite(fx); iter++) {
       this.#gradient(x, fx, g);
@@ -159,7 +161,7 @@ export class ConditionalMinimizer {
    * moves a Newton step by about h, which changes f by O(h^2), negligible.
    */
   #gradient(x: Float64Array, fx: number, g: Float64Array): void {
-    const y = Float64Array.from(x), steps = differenceSteps(x, 1e-6, 1e-2);
+    const y = scratchCopy(x), steps = differenceSteps(x, 1e-6, 1e-2);
     this.#free.forEach((a, i) => {
       const h = steps[a];
       y[a] = x[a] + h;
@@ -180,7 +182,7 @@ export class ConditionalMinimizer {
 function ridgedCholesky(A: Float64Array, m: number): Float64Array {
   let diag = 0;
   for (let i = 0; i < m; i++) diag = Math.max(diag, Math.abs(A[i * m + i]));
-  const work = new Float64Array(m * m);
+  const work = scratchFloat64(m * m);
   for (let mu = 0, tries = 0; tries < 40; tries++) {
     work.set(A);
     for (let i = 0; i < m; i++) work[i * m + i] += mu;

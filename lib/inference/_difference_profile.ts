@@ -15,6 +15,7 @@ import { ConditionalMinimizer, evenHessian } from "./_conditional_minimizer.ts";
 import { brentRoot } from "../special/root.ts";
 import { choleskyInPlace, forwardSolveInPlace } from "../linalg/cholesky.ts";
 import type { FixedProfileOptions, ProfileLimits, VarianceProfileOptions } from "./profile.ts";
+import { scratchCopy, scratchFloat64 } from "../_typed_arrays.ts";
 
 /**
  * Profiles of -2 log L over each variance parameter (see VarianceProfile in
@@ -74,9 +75,9 @@ export class DifferenceVarianceProfile {
 
   /** Wald SE of log SD from the Hessian (Var(tau) = 2 H^-1 for a deviance); NaN if unusable. */
   #seLogSd(index: number): number {
-    const d = this.#tauHat.length, work = Float64Array.from(this.#hessian);
+    const d = this.#tauHat.length, work = scratchCopy(this.#hessian);
     if (choleskyInPlace(work, d) >= 0) return NaN;
-    const e = new Float64Array(d);
+    const e = scratchFloat64(d);
     e[index] = 1;
     forwardSolveInPlace(work, d, e);
     let inverseDiagonal = 0;

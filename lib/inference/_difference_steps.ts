@@ -8,6 +8,8 @@
  * @module
  */
 
+import { scratchFloat64 } from "../_typed_arrays.ts";
+
 /** The largest |x_k|, or 1 when all are 0. */
 export function largestMagnitude(x: Float64Array): number {
   let scale = 0;
@@ -22,5 +24,7 @@ export function differenceSteps(
   floorFraction: number,
 ): Float64Array {
   const floor = floorFraction * largestMagnitude(x);
-  return Float64Array.from(x, (v) => relative * Math.max(Math.abs(v), floor));
+  const h = scratchFloat64(x.length);
+  for (let k = 0; k < x.length; k++) h[k] = relative * Math.max(Math.abs(x[k]), floor);
+  return h;
 }
