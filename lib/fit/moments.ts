@@ -6,7 +6,7 @@
  */
 
 import type { CrossProducts } from "../model/cross_products.ts";
-import { choleskyInPlace, inverseFromCholesky } from "../linalg/cholesky.ts";
+import { _inverseFromCholeskyInto, choleskyInPlace } from "../linalg/cholesky.ts";
 import { float64Arrays, scratchFloat64 } from "../_typed_arrays.ts";
 import { _solveLinearScratch } from "../linalg/solve.ts";
 import { isNestedChain } from "./_chain_factor.ts";
@@ -370,7 +370,7 @@ export function mivque0Equations(cp: CrossProducts): MomentEquations {
   if (choleskyInPlace(work, p) >= 0) {
     throw new RangeError("the fixed-effects design is rank deficient");
   }
-  const B = inverseFromCholesky(work, p);
+  const B = _inverseFromCholeskyInto(work, { n: p, into: scratchFloat64(p * p) });
   for (let c = 0; c < p; c++) xty[c] = cp.xyxy[(P - 1) * P + c];
   const beta0 = matVec(B, xty, p);
   const UB: Float64Array[] = [], BF: Float64Array[] = [];

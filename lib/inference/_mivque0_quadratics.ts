@@ -7,6 +7,7 @@
 
 import type { CrossProducts } from "../model/cross_products.ts";
 import { choleskyInPlace, inverseFromCholesky } from "../linalg/cholesky.ts";
+import { scratchFloat64 } from "../_typed_arrays.ts";
 
 /**
  * The blocks of W = Z'MZ with the largest term (1) apart from the rest (r):
@@ -175,8 +176,8 @@ function blocks(cp: CrossProducts): Blocks {
  */
 function weightedCross(b: Blocks, w: Float64Array, options: { full: boolean }): WeightedCross {
   const { l1, m, p, U1, R, sPtr, sCol, sVal } = b;
-  const uu = new Float64Array(p * p), Y = new Float64Array(p * m);
-  const sws = options.full ? new Float64Array(m * m) : null;
+  const uu = scratchFloat64(p * p), Y = scratchFloat64(p * m);
+  const sws = options.full ? scratchFloat64(m * m) : null;
   for (let a = 0; a < l1; a++) {
     const wa = w[a];
     for (let c = 0; c < p; c++) {
@@ -200,13 +201,15 @@ function weightedCross(b: Blocks, w: Float64Array, options: { full: boolean }): 
     }
   }
   const uuR = multiply(uu, R, { rows: p, inner: p, cols: m });
-  const uw = Y.map((y, i) => y - uuR[i]);
+  const uw = scratchFloat64(Y.length);
+  for (let i = 0; i < Y.length; i++) uw[i] = Y[i] - uuR[i];
   if (!sws) return { uu, uw, ww: null };
   // S'wS - Y'R - R'Y + R'uuR = S'wS - Y'R - R'(Y - uuR).
   const Rt = transpose(R, p, m);
   const YtR = multiply(transpose(Y, p, m), R, { rows: m, inner: p, cols: m });
   const RtUw = multiply(Rt, uw, { rows: m, inner: p, cols: m });
-  const ww = sws.map((v, i) => v - YtR[i] - RtUw[i]);
+  const ww = scratchFloat64(sws.length);
+  for (let i = 0; i < sws.length; i++) ww[i] = sws[i] - YtR[i] - RtUw[i];
   return { uu, uw, ww };
 }
 
@@ -340,7 +343,7 @@ function multiply(
   B: Float64Array,
   shape: { rows: number; inner: number; cols: number },
 ): Float64Array {
-  const { rows, inner, cols } = shape, out = new Float64Array(rows * cols);
+  const { rows, inner, cols } = shape, out = scratchFloat64(rows * cols);
   for (let i = 0; i < rows; i++) {
     for (let k = 0; k < inner; k++) {
       const a = A[i * inner + k];
@@ -357,7 +360,7 @@ function negated(A: Float64Array): Float64Array {
 }
 
 function transpose(A: Float64Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
+  const out = scratchFloat64(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = A[i * cols + j];
   return out;
 }

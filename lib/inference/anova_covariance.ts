@@ -91,7 +91,7 @@ export function anovaCovariance(
     ? _hierarchicalQuadraticCovariance(cp, s)
     : _mivque0QuadraticCovariance(cp, s);
   // A = C^-1 column by column, then A Cov(q) A'.
-  const A = new Float64Array(N * N);
+  const A = scratchFloat64(N * N);
   for (let j = 0; j < N; j++) {
     const e = scratchFloat64(N);
     e[j] = 1;
@@ -99,7 +99,7 @@ export function anovaCovariance(
     if (!col) return null;
     for (let i = 0; i < N; i++) A[i * N + j] = col[i];
   }
-  const AQ = new Float64Array(N * N);
+  const AQ = scratchFloat64(N * N);
   for (let i = 0; i < N; i++) {
     for (let k = 0; k < N; k++) {
       for (let j = 0; j < N; j++) AQ[i * N + j] += A[i * N + k] * covQ[k * N + j];

@@ -9,7 +9,7 @@
 
 import type { CrossProducts } from "../model/cross_products.ts";
 import { blockedFactor } from "../fit/blocked_factor.ts";
-import { inverseFromCholesky } from "../linalg/cholesky.ts";
+import { _inverseFromCholeskyInto } from "../linalg/cholesky.ts";
 import { differenceSteps } from "./_difference_steps.ts";
 import type { VarianceCovariance } from "./information.ts";
 import { _informationCovariance } from "./_information_covariance.ts";
@@ -119,26 +119,28 @@ function exactSlopes(cp: CrossProducts, s: Float64Array): Slopes | null {
 function differenceSlopes(cp: CrossProducts, s: Float64Array, held: boolean[]): Slopes | null {
   const K = cp.order.length, d = K + 1, p = cp.p, P = p + 1;
   const factor = blockedFactor(cp);
-  const theta = new Float64Array(K);
+  const theta = scratchFloat64(K);
   // Var(beta) = sigma^2 (R_X'R_X)^-1 at s.
   const varBeta = (x: Float64Array): Float64Array | null => {
     for (let k = 0; k < K; k++) theta[k] = Math.sqrt(Math.max(x[k], 0) / x[K]);
     if (!factor.update(theta)) return null;
-    const lxx = new Float64Array(p * p);
+    const lxx = scratchFloat64(p * p);
     for (let c = 0; c < p; c++) {
       for (let e = 0; e <= c; e++) lxx[c * p + e] = factor.trailing[c * P + e];
     }
-    const inv = inverseFromCholesky(lxx, p);
-    return Float64Array.from({ length: p }, (_, j) => x[K] * inv[j * p + j]);
+    const inv = _inverseFromCholeskyInto(lxx, { n: p, into: scratchFloat64(p * p) });
+    const v = scratchFloat64(p);
+    for (let j = 0; j < p; j++) v[j] = x[K] * inv[j * p + j];
+    return v;
   };
   const v0 = varBeta(s);
   if (!v0) return null;
-  const grad = Array.from({ length: p }, () => new Float64Array(d));
+  const grad = Array.from({ length: p }, () => scratchFloat64(d));
   const steps = differenceSteps(s, 1e-4, 0.1);
   for (let k = 0; k < d; k++) {
     if (held[k]) continue;
     const h = steps[k];
-    const up = Float64Array.from(s), down = Float64Array.from(s);
+    const up = scratchCopy(s), down = scratchCopy(s);
     up[k] += h;
     // Central where the stencil stays in s >= 0, forward at the boundary.
     const central = s[k] - h >= 0;

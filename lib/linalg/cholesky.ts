@@ -197,7 +197,15 @@ export function logDiagonalSum(l: Float64Array, n: number, m = n): number {
  * ```
  */
 export function inverseFromCholesky(l: Float64Array, n: number): Float64Array {
-  const inv = new Float64Array(n * n);
+  return _inverseFromCholeskyInto(l, { n, into: new Float64Array(n * n) });
+}
+
+/** {@linkcode inverseFromCholesky} written into `at.into` (n x n, every entry set). */
+export function _inverseFromCholeskyInto(
+  l: Float64Array,
+  at: { n: number; into: Float64Array },
+): Float64Array {
+  const { n, into: inv } = at;
   const col = scratchFloat64(n);
   for (let j = 0; j < n; j++) {
     col.fill(0);
