@@ -10,6 +10,7 @@ import { modelFrame } from "../../lib/model/model_frame.ts";
 import { crossProducts } from "../../lib/model/cross_products.ts";
 import { _isDesignCodes } from "../../lib/model/_design_cache.ts";
 import { chainStructure } from "../../lib/fit/_chain_structure.ts";
+import type { ModelFrame } from "../../lib/model/frame.ts";
 
 const FORMULA = "y ~ 1 + x + (1|a) + (1|a:b)";
 // Rows per cell, cell by cell; cells go to parents a = 0, 0, 0, 1, 1, 2, 2, 2, 2, 3, ...
@@ -72,42 +73,51 @@ Deno.test("chain structure: interleaved classes' sums of S S' equal plain sums t
   assert.deepEqual(level.gram, plainGrams(cp.xyz[1], P, level.classOf));
 });
 
-Deno.test("cross-products of a remembered design, its counts kept, equal a fresh computation", () => {
-  const first = dataset("tests/fit/chain_structure/0");
-  const codes = {
+/** The codes of a design whose frame was made once (the next frame of them remembers it). */
+function seenDesign(seed: string): { a: Int32Array; b: Int32Array } {
+  const first = dataset(seed);
+  modelFrame(first, FORMULA);
+  return {
     a: (first.columns.get("a") as { codes: Int32Array }).codes,
     b: (first.columns.get("b") as { codes: Int32Array }).codes,
   };
-  modelFrame(first, FORMULA);
+}
+
+/** `frame` with copies of its codes: not a remembered design, so computed afresh. */
+const withFreshCodes = (frame: ModelFrame): ModelFrame => ({
+  ...frame,
+  terms: frame.terms.map((t) => ({ ...t, codes: t.codes.slice() })),
+});
+
+Deno.test("cross-products of a remembered design, its counts kept, equal a fresh computation", () => {
+  const codes = seenDesign("tests/fit/chain_structure/0");
   for (const seed of ["1", "2", "3"]) {
     const data = dataset(`tests/fit/chain_structure/${seed}`, codes);
     const frame = modelFrame(data, FORMULA);
     assert.ok(frame.terms.every((t) => _isDesignCodes(t.codes)), `response ${seed}: remembered`);
-    const fresh = { ...frame, terms: frame.terms.map((t) => ({ ...t, codes: t.codes.slice() })) };
-    assert.deepEqual(crossProducts(frame), crossProducts(fresh), `response ${seed}`);
+    assert.deepEqual(
+      crossProducts(frame),
+      crossProducts(withFreshCodes(frame)),
+      `response ${seed}`,
+    );
     // And the intercept-only model, whose totals of y come from the level-sum pass.
     const yOnly = modelFrame(data, "y ~ 1 + (1|a) + (1|a:b)");
-    const yFresh = { ...yOnly, terms: yOnly.terms.map((t) => ({ ...t, codes: t.codes.slice() })) };
+    const yFresh = withFreshCodes(yOnly);
     assert.deepEqual(crossProducts(yOnly), crossProducts(yFresh), `response ${seed}, y ~ 1`);
   }
 });
 
 Deno.test("a remembered design's structure reuses its shape and equals a fresh one to the bit", () => {
-  const first = dataset("tests/fit/chain_structure/shape/0");
-  const codes = {
-    a: (first.columns.get("a") as { codes: Int32Array }).codes,
-    b: (first.columns.get("b") as { codes: Int32Array }).codes,
-  };
-  modelFrame(first, FORMULA);
+  const codes = seenDesign("tests/fit/chain_structure/shape/0");
   const seen: ReturnType<typeof chainStructure>[] = [];
   for (const formula of [FORMULA, "y ~ 1 + (1|a) + (1|a:b)"]) {
     for (const seed of ["1", "2", "3"]) {
       const data = dataset(`tests/fit/chain_structure/shape/${seed}`, codes);
       const frame = modelFrame(data, formula);
-      const fresh = { ...frame, terms: frame.terms.map((t) => ({ ...t, codes: t.codes.slice() })) };
       const st = chainStructure(crossProducts(frame));
       assert.ok(st.levels[0].explicitCount > 0, "the design has explicit nodes");
-      assert.deepEqual(st, chainStructure(crossProducts(fresh)), `${formula}, response ${seed}`);
+      const fresh = chainStructure(crossProducts(withFreshCodes(frame)));
+      assert.deepEqual(st, fresh, `${formula}, response ${seed}`);
       seen.push(st);
     }
   }
