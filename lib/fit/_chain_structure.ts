@@ -95,12 +95,7 @@ type LevelShape = Omit<CoarseLevel, "gram" | "linkSums"> & {
 };
 
 /** The design shape of `cp`, once per design (a study's replicates share it). */
-const shapeOf = _designMemo(
-  buildShape,
-  (shape, cp) =>
-    shape.cells.classOf.length === cp.nlevels[0] &&
-    shape.levels.every((level, t) => level.classOf.length === cp.nlevels[t + 1]),
-);
+const shapeOf = _designMemo(buildShape);
 
 /**
  * The class summary of `cp`, whose sorted terms must form a nested chain;

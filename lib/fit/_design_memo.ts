@@ -13,7 +13,8 @@ import type { CrossProducts } from "../model/cross_products.ts";
 /**
  * A memo of `build(cp)` by the design of `cp`, whose sorted terms must form
  * a nested chain of at least two terms (with one, `build` runs every time).
- * `fits(value, cp)` can refuse a remembered value (say, of other sizes).
+ * A remembered value is used only for cross-products with the same numbers
+ * of levels as those it was built from.
  *
  * @example
  * ```ts
@@ -33,14 +34,15 @@ import type { CrossProducts } from "../model/cross_products.ts";
  * const cp = crossProducts(frame);
  * assert.equal(cells(cp), 4);
  * assert.equal(cells({ ...cp, xyz: [] }), 4); // the same co-occurrences: remembered
- * assert.equal(builds, 1);
+ * assert.equal(cells({ ...cp, nlevels: [5, 2] }), 5); // other sizes: built again
+ * assert.equal(builds, 2);
  * ```
  */
-export function _designMemo<T>(
-  build: (cp: CrossProducts) => T,
-  fits: (value: T, cp: CrossProducts) => boolean = () => true,
-): (cp: CrossProducts) => T {
-  const memo = new WeakMap<object, { pairs: readonly object[]; value: T }>();
+export function _designMemo<T>(build: (cp: CrossProducts) => T): (cp: CrossProducts) => T {
+  const memo = new WeakMap<
+    object,
+    { pairs: readonly object[]; nlevels: readonly number[]; value: T }
+  >();
   return (cp) => {
     const K = cp.nlevels.length;
     if (K < 2) return build(cp);
@@ -48,10 +50,11 @@ export function _designMemo<T>(
     const known = memo.get(pairs[0]);
     if (
       known && known.pairs.length === pairs.length &&
-      known.pairs.every((q, t) => q === pairs[t]) && fits(known.value, cp)
+      known.pairs.every((q, t) => q === pairs[t]) &&
+      known.nlevels.every((l, t) => l === cp.nlevels[t])
     ) return known.value;
     const value = build(cp);
-    memo.set(pairs[0], { pairs, value });
+    memo.set(pairs[0], { pairs, nlevels: [...cp.nlevels], value });
     return value;
   };
 }

@@ -268,8 +268,8 @@ const traceTable = _designMemo((cp) => {
     }
     table[K + 1][j] = sumSquares(cj) / n;
   }
-  return { n, table: table as readonly Float64Array[] };
-}, (known, cp) => known.n === cp.n && known.table.length === cp.nlevels.length + 2);
+  return table as readonly Float64Array[];
+});
 
 function computeHierarchicalEquations(cp: CrossProducts): MomentEquations {
   if (!isNestedChain(cp)) {
@@ -279,7 +279,7 @@ function computeHierarchicalEquations(cp: CrossProducts): MomentEquations {
     throw new RangeError("the hierarchical ANOVA needs an intercept-only fixed part");
   }
   const K = cp.nlevels.length, n = cp.n, P = cp.p + 1;
-  const { table } = traceTable(cp);
+  const table = traceTable(cp);
   const T = (t: number, j: number): number => table[t + 1][j];
   const rank = (t: number): number => t < 0 ? n : t >= K ? 1 : cp.nlevels[t];
   const quads = Float64Array.from(
