@@ -105,7 +105,7 @@ interface Slopes {
  */
 function exactSlopes(cp: CrossProducts, s: Float64Array): Slopes | null {
   const balanced = balancedFixedVariance(cp, s);
-  if (balanced) return { v0: scratchCopy([balanced.variance]), grad: [balanced.gradient] };
+  if (balanced) return { v0: scratchFloat64(1).fill(balanced.variance), grad: [balanced.gradient] };
   const derivatives = chainDerivatives(cp), p = cp.p, d = s.length;
   const fixed = derivatives.evaluate(s) ? derivatives.fixedCovariance() : null;
   if (!fixed) return null;

@@ -199,12 +199,8 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
       count = new Float64Array(l);
       out = new Float64Array(P * l);
       const parent = below.rowIdx, finer = counts[t - 1], finerSums = xyz[t - 1];
-      const lf = finer.length, known = _isDesignCodes(code) ? designCounts.get(code) : undefined;
-      if (known?.length === l) count.set(known);
-      else {
-        aggregate(finer, { parent, into: count });
-        if (_isDesignCodes(code)) designCounts.set(code, count.slice());
-      }
+      const lf = finer.length;
+      countLevels(code, { count, fill: () => aggregate(finer, { parent, into: count }) });
       for (let c = 0; c < P; c++) {
         aggregate(finerSums.subarray(c * lf, (c + 1) * lf), {
           parent,
@@ -235,6 +231,19 @@ export function crossProducts(frame: ModelFrame): CrossProducts {
       ? productsOfColumns(columns, constantOne)
       : new Float64Array([n, yTotals.sum, yTotals.sum, yTotals.squares]),
   };
+}
+
+/**
+ * Rows per level of `code` into the zeroed `at.count`: counted by `at.fill`,
+ * or copied from those kept with a remembered design's codes (which are
+ * counted once and kept).
+ */
+function countLevels(code: Int32Array, at: { count: Float64Array; fill: () => void }): void {
+  const { count } = at, design = _isDesignCodes(code);
+  const known = design ? designCounts.get(code) : undefined;
+  if (known?.length === count.length) return count.set(known);
+  at.fill();
+  if (design) designCounts.set(code, count.slice());
 }
 
 /**
@@ -320,13 +329,13 @@ function levelSums(
   },
 ): YTotals | null {
   const { columns, constantOne, count, out } = into, n = code.length, P = columns.length;
-  const l = count.length, design = _isDesignCodes(code);
-  const known = design ? designCounts.get(code) : undefined;
-  if (known?.length === l) count.set(known);
-  else {
-    for (let r = 0; r < n; r++) count[code[r]]++;
-    if (design) designCounts.set(code, count.slice());
-  }
+  const l = count.length;
+  countLevels(code, {
+    count,
+    fill: () => {
+      for (let r = 0; r < n; r++) count[code[r]]++;
+    },
+  });
   if (into.totals && P === 2 && constantOne[0] && !constantOne[1]) {
     // A level's sum is kept in a local while its rows run on (rows of a level are usually
     // adjacent), then stored: the same additions in the same order as out[l + code[r]] += v,
@@ -352,10 +361,7 @@ function levelSums(
   for (let c = 0; c < P; c++) {
     const sums = out.subarray(c * l, (c + 1) * l);
     if (constantOne[c]) sums.set(count);
-    else {
-      const v = columns[c];
-      for (let r = 0; r < n; r++) sums[code[r]] += v[r];
-    }
+    else aggregate(columns[c], { parent: code, into: sums });
   }
   return null;
 }
