@@ -2,7 +2,9 @@
  * The runner's side of the store: records are buffered and written in
  * batched transactions, flushed when a batch is full and on a timer, so a
  * finished record waits at most about a second. A record the store refuses
- * is stored as a failure in its place; nothing is lost.
+ * is stored as a failure in its place; nothing is lost. The write-ahead log
+ * is checkpointed into the `.sqlite` file after a batch once a second has
+ * passed since the last checkpoint, and on close.
  *
  * @module
  */
@@ -21,6 +23,13 @@ export interface RecordWriterOptions {
   batch?: number;
   /** Longest wait of a finished record before it is written, in ms. @default 500 */
   flushMs?: number;
+  /**
+   * Shortest time between checkpoints of the write-ahead log, in ms: a
+   * checkpoint after every batch copies the same pages into the file again
+   * and again (a third of the cost of writing the nested study's records;
+   * one a second: a fifth less write time in all). @default 1000
+   */
+  checkpointMs?: number;
   /** Called after every written batch with the counts so far. */
   onFlush?: (counts: { done: number; failed: number }) => void;
 }
@@ -51,6 +60,10 @@ export class RecordWriter {
   readonly #batch: number;
   readonly #onFlush?: RecordWriterOptions["onFlush"];
   readonly #timer: ReturnType<typeof setInterval>;
+  readonly #checkpointMs: number;
+  #checkpointed = performance.now();
+  /** Whether a batch was written since the last checkpoint. */
+  #unCheckpointed = false;
   #pending: ReplicateRecord[] = [];
   /** Records written. */
   done = 0;
@@ -61,6 +74,10 @@ export class RecordWriter {
     this.#store = store;
     this.#batch = options.batch ?? 64;
     this.#onFlush = options.onFlush;
+    this.#checkpointMs = options.checkpointMs ?? 1000;
+    if (!(this.#checkpointMs >= 0)) {
+      throw new RangeError(`checkpointMs is ${this.#checkpointMs}; expected a number of ms >= 0`);
+    }
     this.#timer = setInterval(() => this.flush(), options.flushMs ?? 500);
   }
 
@@ -72,6 +89,18 @@ export class RecordWriter {
 
   /** Writes what is buffered in one transaction (record by record if the batch is refused). */
   flush(): void {
+    this.#write();
+    if (performance.now() - this.#checkpointed >= this.#checkpointMs) this.#checkpoint();
+  }
+
+  #checkpoint(): void {
+    if (!this.#unCheckpointed) return;
+    this.#store.checkpoint();
+    this.#unCheckpointed = false;
+    this.#checkpointed = performance.now();
+  }
+
+  #write(): void {
     if (this.#pending.length === 0) return;
     let batch = this.#pending;
     this.#pending = [];
@@ -80,7 +109,7 @@ export class RecordWriter {
     } catch {
       batch = batch.map((record) => this.#writeOne(record));
     }
-    this.#store.checkpoint();
+    this.#unCheckpointed = true;
     this.done += batch.length;
     this.failed += batch.filter(isFailure).length;
     this.#onFlush?.({ done: this.done, failed: this.failed });
@@ -98,9 +127,10 @@ export class RecordWriter {
     }
   }
 
-  /** Writes the rest and stops the timer. */
+  /** Writes the rest, checkpoints and stops the timer. */
   close(): void {
     clearInterval(this.#timer);
-    this.flush();
+    this.#write();
+    this.#checkpoint();
   }
 }

@@ -1,0 +1,102 @@
+// The runner's record writer: batches, refused records stored as failures, and checkpoints of the
+// write-ahead log at most once per `checkpointMs` after a batch, and on close when anything was
+// written since the last one.
+import assert from "node:assert";
+import { join } from "node:path";
+import { openStore, type ResultStore } from "../../lib/store/mod.ts";
+import { RecordWriter } from "../../lib/study/record_writer.ts";
+import { toyManifest, toyRecord } from "../store/_records.ts";
+import { tempDir } from "../_temp_dir.ts";
+
+/** An in-memory store whose checkpoints are counted. */
+function countedStore(): { store: ResultStore; checkpoints: () => number } {
+  const store = openStore(":memory:");
+  let checkpoints = 0;
+  const checkpoint = store.checkpoint.bind(store);
+  store.checkpoint = () => {
+    checkpoints++;
+    checkpoint();
+  };
+  return { store, checkpoints: () => checkpoints };
+}
+
+Deno.test("a long checkpoint interval checkpoints only on close, and only after writes", () => {
+  const { store, checkpoints } = countedStore();
+  const writer = new RecordWriter(store, { batch: 2, checkpointMs: 1e9 });
+  for (let rep = 0; rep < 6; rep++) writer.accept(toyRecord("a", rep));
+  assert.deepStrictEqual([writer.done, store.replicateCount(), checkpoints()], [6, 6, 0]);
+  writer.flush(); // nothing pending
+  writer.close();
+  assert.strictEqual(checkpoints(), 1);
+  store.close();
+
+  const idle = countedStore();
+  new RecordWriter(idle.store, { checkpointMs: 0 }).close();
+  assert.strictEqual(idle.checkpoints(), 0, "nothing written, nothing to checkpoint");
+  idle.store.close();
+});
+
+Deno.test("with no checkpoint interval every written batch is checkpointed, once", () => {
+  const { store, checkpoints } = countedStore();
+  const writer = new RecordWriter(store, { batch: 2, checkpointMs: 0 });
+  for (let rep = 0; rep < 5; rep++) writer.accept(toyRecord("a", rep));
+  assert.strictEqual(checkpoints(), 2);
+  writer.flush();
+  writer.flush(); // nothing new since the last checkpoint
+  assert.strictEqual(checkpoints(), 3);
+  writer.close();
+  assert.deepStrictEqual([store.replicateCount(), checkpoints()], [5, 3]);
+  store.close();
+});
+
+Deno.test("after a checkpointed batch the .sqlite file alone holds every written record", async () => {
+  const dir = await tempDir({ prefix: "vcsim-record-writer-" });
+  const path = join(dir, "results.sqlite"), copy = join(dir, "copy.sqlite");
+  const store = openStore(path);
+  store.writeManifest(toyManifest());
+  store.registerConditions([{ condition: "a", params: {} }]);
+  const writer = new RecordWriter(store, { batch: 4, checkpointMs: 0 });
+  try {
+    for (let rep = 0; rep < 8; rep++) writer.accept(toyRecord("a", rep));
+    Deno.copyFileSync(path, copy); // without its log
+  } finally {
+    writer.close();
+    store.close();
+  }
+  const alone = openStore(copy, { readOnly: true });
+  try {
+    assert.strictEqual(alone.replicateCount(), 8);
+  } finally {
+    alone.close();
+  }
+});
+
+Deno.test("a refused record is stored as a failure in its place; the rest of its batch is kept", () => {
+  const { store } = countedStore();
+  const writer = new RecordWriter(store, { batch: 3, checkpointMs: 0 });
+  const good = toyRecord("a", 1), [fit] = good.fits, [parameter] = fit.parameters;
+  const bad = { ...good, fits: [{ ...fit, parameters: [{ ...parameter, estimate: NaN }] }] };
+  for (const record of [toyRecord("a", 0), bad, toyRecord("a", 2)]) writer.accept(record);
+  writer.close();
+  assert.deepStrictEqual([writer.done, writer.failed, store.replicateCount()], [3, 1, 3]);
+  const stored = store.readReplicate("a", 1)!;
+  assert.strictEqual(stored.status, "error");
+  assert.match(stored.message!, /^cannot be stored: /);
+  store.close();
+});
+
+Deno.test("a checkpoint interval that is not a number of ms >= 0 is refused", () => {
+  const store = openStore(":memory:");
+  try {
+    for (const checkpointMs of [-1, NaN]) {
+      assert.throws(
+        () => new RecordWriter(store, { checkpointMs }),
+        (e) =>
+          e instanceof RangeError &&
+          /checkpointMs is -?\w+; expected a number of ms >= 0/.test(e.message),
+      );
+    }
+  } finally {
+    store.close();
+  }
+});
