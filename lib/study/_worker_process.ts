@@ -6,7 +6,8 @@
  * @module
  */
 
-import { FRAME, type FromWorker, type ToWorker } from "./worker.ts";
+import type { FromWorker, ToWorker } from "./worker.ts";
+import { FRAME } from "./_method_beacon.ts";
 
 /** A running worker process; see {@linkcode spawnWorker}. */
 export interface WorkerProcess {
@@ -14,6 +15,8 @@ export interface WorkerProcess {
   send(message: ToWorker): void;
   /** Kills the process (SIGKILL); its output is still read to the end. */
   kill(): void;
+  /** Asks which method it is running (SIGUSR2: its watchdog thread answers). */
+  ask(): void;
   /** Its resident memory in bytes, or null where the system does not tell. */
   residentBytes(): number | null;
 }
@@ -125,6 +128,12 @@ export function spawnWorker(options: SpawnOptions): WorkerProcess {
       if (ended) return;
       try {
         child.kill("SIGKILL");
+      } catch { /* already gone */ }
+    },
+    ask() {
+      if (ended) return;
+      try {
+        child.kill("SIGUSR2");
       } catch { /* already gone */ }
     },
     residentBytes() {

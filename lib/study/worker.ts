@@ -12,14 +12,18 @@
  * pending are cancelled, so nothing it started can fire during another
  * replicate.
  *
- * Protocol: JSON lines. In, on stdin: `{ type: "init", studyUrl, seed }`,
- * then `{ type: "run", tasks }`. Out, on stdout, each line prefixed with
- * {@linkcode FRAME} (other stdout lines are study output, passed on):
- * `{ type: "ready" }`, `{ type: "method", name }` (before each method of a
- * replicate), `{ type: "record", record }`, `{ type: "idle" }`,
- * `{ type: "fatal", message }`, and `{ type: "exit", reason, lost }` when
- * study code ends the process (`Deno.exit`, `close()`), `lost` naming the
- * replicate it was running. End of stdin ends the worker.
+ * Protocol: JSON lines. In, on stdin: `{ type: "init", studyUrl, seed,
+ * announceMethods }`, then `{ type: "run", tasks }`. Out, on stdout, each
+ * line prefixed with {@linkcode FRAME} (other stdout lines are study
+ * output, passed on): `{ type: "ready" }`, `{ type: "record", record }`,
+ * `{ type: "idle" }`, `{ type: "fatal", message }`, `{ type: "exit",
+ * reason, lost }` when study code ends the process (`Deno.exit`,
+ * `close()`), `lost` naming the replicate it was running, and
+ * `{ type: "method", name }`: the method running (null: none), as the
+ * watchdog thread's answer to SIGUSR2 (see _watchdog.ts), or before each
+ * method when `announceMethods` is set (systems without SIGUSR2) or the
+ * name is too long for the beacon (the answer then has no name). End of
+ * stdin ends the worker.
  *
  * @module
  */
@@ -31,9 +35,7 @@ import { type Condition, conditionKey } from "./design_grid.ts";
 import type { ReplicateRecord } from "../store/records.ts";
 import { errorText, failedReplicate } from "./_failure.ts";
 import { trackTimers } from "./_timers.ts";
-
-/** The prefix of every protocol line the worker writes. */
-export const FRAME = "\u001e@vcsim ";
+import { createBeacon, postLine, setMethod } from "./_method_beacon.ts";
 
 /** One replicate to run. */
 export interface WorkerTask {
@@ -45,7 +47,7 @@ export interface WorkerTask {
 
 /** Messages the runner sends. */
 export type ToWorker =
-  | { type: "init"; studyUrl: string; seed: number | string }
+  | { type: "init"; studyUrl: string; seed: number | string; announceMethods: boolean }
   | { type: "run"; tasks: WorkerTask[] };
 
 /** The replicate a dying worker was running. */
@@ -59,21 +61,29 @@ export type FromWorker =
   | { type: "ready" }
   | { type: "fatal"; message: string }
   | { type: "record"; record: ReplicateRecord }
-  | { type: "method"; name: string }
+  | { type: "method"; name?: string | null }
   | { type: "idle" }
   | { type: "exit"; reason: string; lost: LostTask | null };
 
-const encoder = new TextEncoder();
+/** The method running, for the watchdog thread, and the lock on stdout it shares. */
+const beacon = createBeacon();
 
 function post(message: FromWorker): void {
-  const bytes = encoder.encode(FRAME + JSON.stringify(message) + "\n");
-  for (let off = 0; off < bytes.length;) off += Deno.stdout.writeSync(bytes.subarray(off));
+  postLine(beacon, () => message);
+}
+
+/** Tells the watchdog (or, when it cannot, the runner) which method is running. */
+function announce(name: string | null): void {
+  if (!setMethod(beacon, name) || (state.announceMethods && name !== null)) {
+    post({ type: "method", name });
+  }
 }
 
 /** Worker state: the study, and the replicate being run with what escaped it. */
 const state = {
   study: null as StudyDefinition | null,
   seed: 0 as number | string,
+  announceMethods: false,
   current: null as WorkerTask | null,
   stray: null as string | null,
   exiting: false,
@@ -112,8 +122,9 @@ function guard(): void {
   });
   // Ctrl-C reaches the whole process group: the runner decides what stops.
   Deno.addSignalListener("SIGINT", () => {});
-  // If the runner dies (kill -9), end this process even while study code hangs.
-  new Worker(new URL("./_orphan_guard.ts", import.meta.url), { type: "module" });
+  // If the runner dies (kill -9), end this process even while study code hangs; say which
+  // method is running when the runner asks.
+  new Worker(new URL("./_watchdog.ts", import.meta.url), { type: "module" }).postMessage(beacon);
 }
 
 async function runOne(task: WorkerTask): Promise<ReplicateRecord | null> {
@@ -128,7 +139,7 @@ async function runOne(task: WorkerTask): Promise<ReplicateRecord | null> {
       rep: task.rep,
       seed,
       skip: task.skip,
-      onMethod: (name) => post({ type: "method", name }),
+      onMethod: announce,
     });
   } catch (e) {
     // runReplicate turns study errors into records; this catches the rest.
@@ -137,6 +148,8 @@ async function runOne(task: WorkerTask): Promise<ReplicateRecord | null> {
       errorText(e),
     );
   }
+  // Before its record: an answer naming a method always precedes that replicate's record.
+  announce(null);
   // The replicate's own turn: what its code left behind surfaces now.
   await timers.turn();
   timers.close();
@@ -150,6 +163,7 @@ async function handle(msg: ToWorker): Promise<void> {
     try {
       state.study = await loadStudy(msg.studyUrl);
       state.seed = msg.seed;
+      state.announceMethods = msg.announceMethods;
       post({ type: "ready" });
     } catch (e) {
       post({ type: "fatal", message: errorText(e) });

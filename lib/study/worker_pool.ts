@@ -24,6 +24,7 @@ import { conditionKey } from "./design_grid.ts";
 import { failedReplicate } from "./_failure.ts";
 import { type FromWorker, type LostTask, type ToWorker, type WorkerTask } from "./worker.ts";
 import { spawnWorker, type WorkerProcess } from "./_worker_process.ts";
+import { ASKS_BY_SIGNAL } from "./_method_beacon.ts";
 
 /** Replicates a worker is sent at a time. */
 export const CHUNK = 8;
@@ -51,6 +52,12 @@ export interface PoolOptions {
   readonly onRecord: (record: ReplicateRecord) => void;
   /** Stops the pool: what finished was handed over, the rest is left undone. */
   readonly signal?: AbortSignal;
+  /**
+   * Workers say which method they run before each one, instead of only when
+   * asked (SIGUSR2) after a time limit: a write per method. @default only
+   * where the system has no SIGUSR2
+   */
+  readonly announceMethods?: boolean;
 }
 
 /**
@@ -101,8 +108,11 @@ interface Slot {
   isolated: boolean;
   /** Bumped on every record: a timeout fires only without progress. */
   progress: number;
-  /** The method the current replicate is running, as the worker said; null before the first. */
-  method: string | null;
+  /**
+   * The method the worker said it was running (null: none), with the task it
+   * was on then: the first in flight, since it has written every earlier record.
+   */
+  method: { task: WorkerTask | undefined; name: string | null } | null;
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Why the pool killed it: decided when its output has been read to the end. */
   killed: { reason: string; blame: "first" | "suspects" } | null;
@@ -112,6 +122,8 @@ const taskId = (t: { condition: WorkerTask["condition"] | string; rep: number })
   `${typeof t.condition === "string" ? t.condition : conditionKey(t.condition)}:${t.rep}`;
 const MIB = 1024 * 1024;
 const WATCH_MS = 200;
+/** How long a worker past its time limit has to say which method it is running. */
+const ANSWER_MS = 5000;
 
 class Pool {
   readonly #source: Iterator<WorkerTask>;
@@ -147,6 +159,10 @@ class Pool {
 
   #onAbort = () => this.#finish(true);
 
+  get #announces(): boolean {
+    return this.#o.announceMethods ?? !ASKS_BY_SIGNAL;
+  }
+
   #finish(value: boolean | Error): void {
     if (this.#stopped) return;
     this.#stopped = true;
@@ -177,7 +193,12 @@ class Pool {
       killed: null,
     };
     this.#slots.add(slot);
-    this.#post(slot, { type: "init", studyUrl: this.#o.studyUrl, seed: this.#o.seed });
+    this.#post(slot, {
+      type: "init",
+      studyUrl: this.#o.studyUrl,
+      seed: this.#o.seed,
+      announceMethods: this.#announces,
+    });
   }
 
   #post(slot: Slot, message: ToWorker): void {
@@ -203,13 +224,16 @@ class Pool {
 
   #onMessage(slot: Slot, msg: FromWorker): void {
     if (slot.dead || this.#stopped) return;
-    // Records of a killed worker still count; nothing else it says does.
-    if (slot.killed && msg.type !== "record") return;
+    // Records of a killed worker still count, and which method it runs; nothing else it says does.
+    if (slot.killed && msg.type !== "record" && msg.type !== "method") return;
     if (msg.type === "ready") {
       slot.ready = true;
       this.#feed(slot);
-    } else if (msg.type === "method") slot.method = msg.name;
-    else if (msg.type === "record") {
+    } else if (msg.type === "method") {
+      // No name: the answer to the question, saying the method was announced in a line before.
+      if (msg.name !== undefined) slot.method = { task: slot.inFlight[0], name: msg.name };
+      if (slot.killed) slot.worker.kill(); // the answer it was asked for
+    } else if (msg.type === "record") {
       slot.method = null;
       // Records come in the order of the tasks sent, so this is nearly always the first: one
       // key is built per record, not one per task in flight.
@@ -293,6 +317,7 @@ class Pool {
 
   /** (Re)starts the time limit of the replicate `slot` is on now. */
   #arm(slot: Slot): void {
+    if (slot.killed) return; // what is left is its end
     clearTimeout(slot.timer);
     if (slot.inFlight.length === 0) return;
     const progress = slot.progress;
@@ -305,7 +330,14 @@ class Pool {
   }
 
   #timedOut(slot: Slot): void {
-    this.#kill(slot, `timed out after ${this.#o.timeout} s`, "first");
+    const reason = `timed out after ${this.#o.timeout} s`;
+    if (this.#announces) return this.#kill(slot, reason, "first");
+    // Ask which method it is running (its watchdog thread answers even while study code hangs),
+    // then kill it on the answer, or without one after ANSWER_MS.
+    slot.killed = { reason, blame: "first" };
+    clearTimeout(slot.timer);
+    slot.worker.ask();
+    slot.timer = setTimeout(() => slot.worker.kill(), ANSWER_MS);
   }
 
   /** Retires `slot`, stores `culprit` (if any) as failed with `reason`, starts a new worker. */
@@ -333,9 +365,10 @@ class Pool {
     if (slot.dead || this.#stopped) return;
     if (slot.killed?.blame === "first") {
       const [culprit, ...rest] = slot.inFlight;
-      if (culprit && slot.method !== null) {
+      const method = slot.method !== null && slot.method.task === culprit ? slot.method.name : null;
+      if (culprit && method !== null) {
         // A method was running: only its fit fails; the replicate reruns without it.
-        const skip = { ...culprit.skip, [slot.method]: slot.killed.reason };
+        const skip = { ...culprit.skip, [method]: slot.killed.reason };
         this.#retry.unshift({ ...culprit, skip }, ...rest);
         return this.#replace(slot, undefined, slot.killed.reason);
       }
