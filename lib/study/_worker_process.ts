@@ -119,23 +119,19 @@ export function spawnWorker(options: SpawnOptions): WorkerProcess {
   );
   let ended = false;
   child.status.then(() => ended = true);
+  const signal = (name: Deno.Signal) => {
+    if (ended) return;
+    try {
+      child.kill(name);
+    } catch { /* already gone */ }
+  };
   return {
     send(message) {
       if (ended) return;
       input.write(encoder.encode(JSON.stringify(message) + "\n")).catch(() => {});
     },
-    kill() {
-      if (ended) return;
-      try {
-        child.kill("SIGKILL");
-      } catch { /* already gone */ }
-    },
-    ask() {
-      if (ended) return;
-      try {
-        child.kill("SIGUSR2");
-      } catch { /* already gone */ }
-    },
+    kill: () => signal("SIGKILL"),
+    ask: () => signal("SIGUSR2"),
     residentBytes() {
       try {
         const pages = Number(Deno.readTextFileSync(`/proc/${child.pid}/statm`).split(" ")[1]);

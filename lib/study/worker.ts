@@ -14,8 +14,8 @@
  *
  * Protocol: JSON lines. In, on stdin: `{ type: "init", studyUrl, seed,
  * announceMethods }`, then `{ type: "run", tasks }`. Out, on stdout, each
- * line prefixed with {@linkcode FRAME} (other stdout lines are study
- * output, passed on): `{ type: "ready" }`, `{ type: "record", record }`,
+ * line prefixed with `FRAME` of _method_beacon.ts (other stdout lines are
+ * study output, passed on): `{ type: "ready" }`, `{ type: "record", record }`,
  * `{ type: "idle" }`, `{ type: "fatal", message }`, `{ type: "exit",
  * reason, lost }` when study code ends the process (`Deno.exit`,
  * `close()`), `lost` naming the replicate it was running, and

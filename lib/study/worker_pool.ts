@@ -109,8 +109,9 @@ interface Slot {
   /** Bumped on every record: a timeout fires only without progress. */
   progress: number;
   /**
-   * The method the worker said it was running (null: none), with the task it
-   * was on then: the first in flight, since it has written every earlier record.
+   * The method the worker last said it was running (null: none), with the
+   * task it was on then: the first in flight, since it has written every
+   * earlier record. It counts only while that task is still the first.
    */
   method: { task: WorkerTask | undefined; name: string | null } | null;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -214,12 +215,23 @@ class Pool {
     slot.worker.kill();
   }
 
-  /** Kills `slot`'s process for `reason`; blame is decided once its output is read. */
-  #kill(slot: Slot, reason: string, blame: "first" | "suspects"): void {
+  /**
+   * Kills `slot`'s process for `reason`; blame is decided once its output is
+   * read. With `askFirst`, it is first asked which method it is running (its
+   * watchdog thread answers even while study code hangs) and killed on the
+   * answer, or without one after ANSWER_MS.
+   */
+  #kill(
+    slot: Slot,
+    reason: string,
+    how: { blame: "first" | "suspects"; askFirst?: boolean },
+  ): void {
     if (slot.killed) return;
-    slot.killed = { reason, blame };
+    slot.killed = { reason, blame: how.blame };
     clearTimeout(slot.timer);
-    slot.worker.kill();
+    if (!how.askFirst) return slot.worker.kill();
+    slot.worker.ask();
+    slot.timer = setTimeout(() => slot.worker.kill(), ANSWER_MS);
   }
 
   #onMessage(slot: Slot, msg: FromWorker): void {
@@ -234,7 +246,6 @@ class Pool {
       if (msg.name !== undefined) slot.method = { task: slot.inFlight[0], name: msg.name };
       if (slot.killed) slot.worker.kill(); // the answer it was asked for
     } else if (msg.type === "record") {
-      slot.method = null;
       // Records come in the order of the tasks sent, so this is nearly always the first: one
       // key is built per record, not one per task in flight.
       const id = taskId(msg.record), at = slot.inFlight.findIndex((t) => taskId(t) === id);
@@ -331,13 +342,7 @@ class Pool {
 
   #timedOut(slot: Slot): void {
     const reason = `timed out after ${this.#o.timeout} s`;
-    if (this.#announces) return this.#kill(slot, reason, "first");
-    // Ask which method it is running (its watchdog thread answers even while study code hangs),
-    // then kill it on the answer, or without one after ANSWER_MS.
-    slot.killed = { reason, blame: "first" };
-    clearTimeout(slot.timer);
-    slot.worker.ask();
-    slot.timer = setTimeout(() => slot.worker.kill(), ANSWER_MS);
+    this.#kill(slot, reason, { blame: "first", askFirst: !this.#announces });
   }
 
   /** Retires `slot`, stores `culprit` (if any) as failed with `reason`, starts a new worker. */
@@ -398,7 +403,7 @@ class Pool {
         this.#kill(
           slot,
           `out of memory (the worker passed ${2 * this.#o.memoryLimit} MiB)`,
-          "suspects",
+          { blame: "suspects" },
         );
       }
     }
