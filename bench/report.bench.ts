@@ -1,5 +1,5 @@
 /**
- * Report speed and memory: performanceMeasures (SQL aggregates) over a
+ * Report speed and memory: performanceMeasures and pairedComparisons over a
  * store of 20,000 replicates (4 conditions x 5000; 3 fits x 3 parameters x
  * 3 intervals each; synthetic records, no fitting), and generating the long
  * replicate CSV. Prints the RSS before and after one measures pass.
@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { openStore } from "../lib/store/mod.ts";
 import { syntheticReplicate, type SyntheticShape } from "./_synthetic_records.ts";
 import { performanceMeasures } from "../lib/report/measures.ts";
+import { pairedComparisons } from "../lib/report/paired_comparisons.ts";
 import { longCsv } from "../lib/report/export_csv.ts";
 
 const CONDITIONS = ["groups=5", "groups=10", "groups=30", "groups=100"];
@@ -55,6 +56,10 @@ console.log(
 
 Deno.bench("performanceMeasures: 20,000 replicates x 3 fits x 3 parameters", () => {
   performanceMeasures(store);
+});
+
+Deno.bench("pairedComparisons: 20,000 replicates x 3 fits x 3 parameters", () => {
+  pairedComparisons(store);
 });
 
 Deno.bench("longCsv: 180,000 lines generated", () => {

@@ -4,13 +4,17 @@
  * Table 6; ALGORITHMS.md section 5). Two passes per group: means first,
  * then sums of centred squares (a one-pass sum of squares minus n mean^2
  * cancels catastrophically), so memory does not grow with replicates.
- * Rejection rates of tests are proportions: counts, in one pass.
+ * Intervals: counts and width sums per group in one scan of their rows
+ * (_interval_tallies.ts), SQLite's sums to the last bit. Rejection rates of
+ * tests are proportions: counts, in one pass.
  *
  * @module
  */
 
 import type { ResultStore } from "../store/store.ts";
 import { _groupJoin, _SAME_TRUTH, _truthOf } from "./_interval_groups.ts";
+import { INTERVAL_ROW_VALUES, type IntervalGroup, IntervalTallies } from "./_interval_tallies.ts";
+import { _scanRows } from "./_row_scan.ts";
 import {
   ESTIMATOR_MEASURES,
   INTERVAL_MEASURES,
@@ -42,16 +46,19 @@ interface FitFilter {
   used: string;
   /** A condition to AND into a WHERE clause. */
   where: string;
+  /** An SQL value, 1 or 0: whether the fit f of a row is used (1 when all are). */
+  usedValue: string;
 }
 
 const FIT_FILTERS: Record<NonconvergedRule, FitFilter> = {
-  use: { join: () => "", used: "", where: "" },
+  use: { join: () => "", used: "", where: "", usedValue: "1" },
   exclude: {
     join: (a, how = "JOIN") =>
       `${how} fits f ON f.condition = ${a}.condition AND f.rep = ${a}.rep ` +
       `AND f.method = ${a}.method`,
     used: " FILTER (WHERE f.status <> 'nonconverged')",
     where: " AND f.status <> 'nonconverged'",
+    usedValue: "f.status <> 'nonconverged'",
   },
 };
 
@@ -99,37 +106,20 @@ ORDER BY c.position, m.condition, m.method_ordinal, m.method, m.parameter_ordina
 `;
 
 // Interval counts and width sums per condition x method x parameter x
-// interval method, in one pass (sorting the intervals for GROUP BY is the
-// cost, so there is no second pass: squared deviations from a shift, see
-// TEMP_TABLES; an ill-conditioned one is recomputed exactly, see
-// widthSsSql). Each interval row finds its group, with the group's mean
-// estimate tbar (for bias-eliminated coverage) and width shift, in the
-// temporary table GROUPS (see _interval_groups.ts). An excluded fit's
-// interval is left out of the counts like an undefined one (a miss);
-// applicability (HAVING) is not filtered.
-const intervalsSql = ({ join, used }: FitFilter, { perRow }: { perRow: boolean }) => {
-  const truth = _truthOf(perRow);
-  const width = "i.upper - i.lower - COALESCE(g.shift, 0)";
-  return `
-SELECT g.condition, g.method, g.parameter, g.interval,
-  MIN(i.ordinal) AS interval_ordinal,
-  MAX(${truth}) AS truth,
-  SUM(i.status = 'ok')${used} AS defined,
-  SUM(i.status = 'ok' AND i.lower <= ${truth} AND ${truth} <= i.upper)${used} AS hits,
-  SUM(i.status = 'ok' AND i.upper < ${truth})${used} AS below,
-  SUM(i.status = 'ok' AND i.lower > ${truth})${used} AS above,
-  SUM(i.status = 'ok' AND i.lower <= g.tbar AND g.tbar <= i.upper)${used} AS be_hits,
-  AVG(CASE WHEN i.status = 'ok' THEN i.upper - i.lower END)${used} AS width,
-  SUM(CASE WHEN i.status = 'ok' THEN ${width} END)${used} AS sum_d,
-  SUM(CASE WHEN i.status = 'ok' THEN (${width}) * (${width}) END)${used} AS sum_d2
-FROM intervals i
+// interval method, in one pass: each interval row finds its group, with the
+// group's mean estimate tbar (for bias-eliminated coverage) and width shift,
+// in the temporary table GROUPS (see _interval_groups.ts), and is tallied in
+// JavaScript (_interval_tallies.ts; SQL's GROUP BY sorted every row, see
+// _row_scan.ts). There is no second pass: squared deviations from a shift,
+// see TEMP_TABLES; an ill-conditioned one is recomputed exactly, see
+// widthSsSql. An excluded fit's interval is left out of the counts like an
+// undefined one (a miss); applicability is not filtered.
+const intervalsScan = ({ join, usedValue }: FitFilter, { perRow }: { perRow: boolean }) => ({
+  values: INTERVAL_ROW_VALUES(_truthOf(perRow), usedValue),
+  from: `FROM intervals i
 ${_groupJoin("i", { table: "temp.vcsim_report_groups", perRow })}
-${join("i", "CROSS JOIN")}
-GROUP BY g.id
-HAVING SUM(i.status <> 'not-applicable') > 0
-ORDER BY interval_ordinal, g.interval
-`;
-};
+${join("i", "CROSS JOIN")}`,
+});
 
 // Temporary tables of group means and true values, of width shifts (one
 // observed width per group, so sums of squared deviations from it do not
@@ -206,8 +196,8 @@ ORDER BY test_ordinal, t.test
 /** The statements of one rule. */
 const statements = (filter: FitFilter) => ({
   estimates: estimatesSql(filter),
-  intervals: intervalsSql(filter, { perRow: false }),
-  intervalsPerRow: intervalsSql(filter, { perRow: true }),
+  intervals: intervalsScan(filter, { perRow: false }),
+  intervalsPerRow: intervalsScan(filter, { perRow: true }),
   widthSs: widthSsSql(filter),
   tests: testsSql(filter),
 });
@@ -333,21 +323,26 @@ function byGroup(rows: Iterable<SqlRow>): Map<string, SqlRow[]> {
   return into;
 }
 
-/** The interval aggregates by group, with their sums of squared widths. */
+/** The interval tallies by group, with their sums of squared widths. */
 function readIntervals(
   store: ResultStore,
-  sql: { intervals: string; widthSs: string },
+  sql: { intervals: { values: string; from: string }; widthSs: string },
 ): Map<string, SqlRow[]> {
+  const groups = store.db.prepare(
+    "SELECT id, condition, method, parameter, interval FROM temp.vcsim_report_groups ORDER BY id",
+  ).all() as unknown as IntervalGroup[];
+  const tallies = new IntervalTallies(groups.reduce((n, g) => Math.max(n, g.id + 1), 0));
+  _scanRows(store.db, sql.intervals, [], tallies.step);
   const exact = store.db.prepare(sql.widthSs);
   const rows: SqlRow[] = [];
-  for (const row of store.db.prepare(sql.intervals).iterate()) {
+  for (const row of tallies.tallies(groups)) {
     // One-pass sum of squared deviations from an observed width (the shift), so
     // nothing cancels unless that width is far out; then recomputed exactly.
-    const n = count(row.defined), mean = num(row.width);
+    const n = row.defined, mean = num(row.width);
     const sumD = num(row.sum_d), sumD2 = num(row.sum_d2);
     let ss = n >= 2 && sumD !== null && sumD2 !== null ? sumD2 - sumD * sumD / n : null;
     if (ss !== null && ss > 0 && ss <= 1e-6 * sumD2!) {
-      const args = [row.condition, row.method, row.parameter, row.interval] as string[];
+      const args = [row.condition, row.method, row.parameter, row.interval];
       ss = num(exact.get(mean!, mean!, ...args)?.ss);
     }
     rows.push({ ...row, ss_width: ss === null ? null : Math.max(0, ss) });

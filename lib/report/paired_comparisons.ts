@@ -8,7 +8,8 @@
  * 38:2074, Table 6). Computed by SQL aggregates over the store in two
  * passes (means, then centred sums of squares and cross-products, as
  * `performanceMeasures` does), so memory does not grow with replicates;
- * coverage differences are counts, in one pass.
+ * coverage differences are counts, in one scan of the interval rows
+ * (_pair_tallies.ts).
  *
  * @module
  */
@@ -16,6 +17,9 @@
 import type { ResultStore } from "../store/store.ts";
 import type { NonconvergedRule } from "./measure_row.ts";
 import { _groupJoin, _SAME_TRUTH, _truthOf } from "./_interval_groups.ts";
+import type { IntervalGroup } from "./_interval_tallies.ts";
+import { PAIR_ROW_VALUES, PairTallies, REFERENCE_ROW_VALUES } from "./_pair_tallies.ts";
+import { _scanRows } from "./_row_scan.ts";
 
 /**
  * Comparisons of the estimates of one parameter (interval is null on these
@@ -113,16 +117,19 @@ interface PairFilter {
   joinB: string;
   usedA: string;
   usedB: string;
+  /** SQL values, 1 or 0 (or null for a missing b): whether the fits fa and fb are used. */
+  usedValues: { a: string; b: string };
 }
 
 const PAIR_FILTERS: Record<NonconvergedRule, PairFilter> = {
-  use: { joinA: "", joinB: "", usedA: "", usedB: "" },
+  use: { joinA: "", joinB: "", usedA: "", usedB: "", usedValues: { a: "1", b: "1" } },
   exclude: {
     joinA: "JOIN fits fa ON fa.condition = a.condition AND fa.rep = a.rep AND fa.method = a.method",
     joinB: "LEFT JOIN fits fb ON fb.condition = b.condition AND fb.rep = b.rep " +
       "AND fb.method = b.method",
     usedA: " AND fa.status <> 'nonconverged'",
     usedB: " AND fb.status <> 'nonconverged'",
+    usedValues: { a: "fa.status <> 'nonconverged'", b: "fb.status <> 'nonconverged'" },
   },
 };
 
@@ -171,54 +178,32 @@ LEFT JOIN conditions c ON c.condition = m.condition
 `;
 };
 
-// A 0/1 SQL expression (never null) of an interval `i` of a used fit
-// (`used`): defined, or covering the true value `truth`.
-const ok = (i: string, used: string) => `COALESCE(${i}.status = 'ok'${used}, 0)`;
-const hit = (i: string, used: string, truth: string) =>
-  `COALESCE(${i}.status = 'ok'${used} AND ${i}.lower <= ${truth} AND ${truth} <= ${i}.upper, 0)`;
-
 // Each interval row a finds its group in the temporary table GROUPS (see
-// _interval_groups.ts).
+// _interval_groups.ts) and is tallied in JavaScript (_pair_tallies.ts; SQL's
+// GROUP BY sorted every row, see _row_scan.ts).
 const groupJoin = (perRow: boolean) => _groupJoin("a", { table: "temp.vcsim_pair_groups", perRow });
 
 // The reference's (?1) intervals: applicability and hits per condition x
 // parameter x interval, in one pass.
-const referenceSql = ({ joinA, usedA }: PairFilter, { perRow }: { perRow: boolean }) => `
-SELECT g.condition, g.parameter, g.interval,
-  SUM(a.status <> 'not-applicable') AS applicable, SUM(${hit("a", usedA, _truthOf(perRow))}) AS hits
-FROM intervals a
+const referenceScan = ({ joinA, usedValues }: PairFilter, { perRow }: { perRow: boolean }) => ({
+  values: REFERENCE_ROW_VALUES(_truthOf(perRow), usedValues.a),
+  from: `FROM intervals a
 ${groupJoin(perRow)}
 ${joinA}
-WHERE a.method = ?1
-GROUP BY g.id
-`;
+WHERE a.method = ?1`,
+});
 
 // The other methods' intervals a with the reference's b of the same
 // replicate, parameter and interval method: counts, in one pass.
-const pairsSql = (
-  { joinA, joinB, usedA, usedB }: PairFilter,
-  { perRow }: { perRow: boolean },
-) => {
-  const both = `${ok("a", usedA)} AND ${ok("b", usedB)}`, truth = _truthOf(perRow);
-  return `
-SELECT g.condition, g.method, g.parameter, g.interval, MIN(a.ordinal) AS interval_ordinal,
-  MAX(${truth}) AS truth,
-  SUM(a.status <> 'not-applicable') AS applicable,
-  SUM(${hit("a", usedA, truth)}) AS hits,
-  SUM(${hit("a", usedA, truth)} AND ${hit("b", usedB, truth)}) AS both_hits,
-  SUM(${both}) AS both_defined,
-  SUM(${both} AND ${hit("a", usedA, truth)}) AS defined_hits,
-  SUM(${both} AND ${hit("b", usedB, truth)}) AS defined_ref_hits
-FROM intervals a
+const pairsScan = ({ joinA, joinB, usedValues }: PairFilter, { perRow }: { perRow: boolean }) => ({
+  values: PAIR_ROW_VALUES(_truthOf(perRow), usedValues),
+  from: `FROM intervals a
 ${groupJoin(perRow)}
 LEFT JOIN intervals b ON b.condition = a.condition AND b.rep = a.rep AND b.method = ?1
   AND b.parameter = a.parameter AND b.interval = a.interval
 ${joinA} ${joinB}
-WHERE a.method <> ?1
-GROUP BY g.id
-ORDER BY interval_ordinal, g.interval
-`;
-};
+WHERE a.method <> ?1`,
+});
 
 // Per condition x method x parameter the true value (when every estimate row
 // has the same one, or none has one) and whether some group's differ; then
@@ -250,10 +235,10 @@ const DROP_GROUPS = "DROP TABLE IF EXISTS temp.vcsim_pair_truths; " +
 /** The statements of one rule. */
 const statements = (filter: PairFilter) => ({
   estimates: estimatesSql(filter),
-  reference: referenceSql(filter, { perRow: false }),
-  pairs: pairsSql(filter, { perRow: false }),
-  referencePerRow: referenceSql(filter, { perRow: true }),
-  pairsPerRow: pairsSql(filter, { perRow: true }),
+  reference: referenceScan(filter, { perRow: false }),
+  pairs: pairsScan(filter, { perRow: false }),
+  referencePerRow: referenceScan(filter, { perRow: true }),
+  pairsPerRow: pairsScan(filter, { perRow: true }),
 });
 
 /** The statements of each rule, built once. */
@@ -384,18 +369,28 @@ function intervalPairs(
   }
 }
 
-/** {@linkcode intervalPairs} with its statements chosen. */
+/** A row scan of {@linkcode _scanRows}. */
+type Scan = { values: string; from: string };
+
+/** {@linkcode intervalPairs} with its scans chosen. */
 function pairsByGroup(
   store: ResultStore,
-  sql: { reference: string; pairs: string },
+  scans: { reference: Scan; pairs: Scan },
   reference: string,
 ): Map<string, [SqlRow, SqlRow][]> {
+  const groups = store.db.prepare(
+    "SELECT id, condition, method, parameter, interval FROM temp.vcsim_pair_groups ORDER BY id",
+  ).all() as unknown as IntervalGroup[];
+  const size = groups.reduce((n, g) => Math.max(n, g.id + 1), 0);
+  const refTallies = new PairTallies(size), pairTallies = new PairTallies(size);
+  _scanRows(store.db, scans.reference, [reference], refTallies.reference);
+  _scanRows(store.db, scans.pairs, [reference], pairTallies.pair);
   const refs = new Map<string, SqlRow>();
-  for (const r of store.db.prepare(sql.reference).iterate(reference)) {
+  for (const r of refTallies.referenceRows(groups)) {
     refs.set([r.condition, r.parameter, r.interval].join("\u0000"), r);
   }
   const into = new Map<string, [SqlRow, SqlRow][]>();
-  for (const p of store.db.prepare(sql.pairs).iterate(reference)) {
+  for (const p of pairTallies.pairRows(groups)) {
     const ref = refs.get([p.condition, p.parameter, p.interval].join("\u0000"));
     // Only interval methods that apply, in some replicate, to both fits.
     if (!ref || count(ref.applicable) === 0 || count(p.applicable) === 0) continue;
