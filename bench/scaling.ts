@@ -12,7 +12,9 @@
  * Before each run it waits (up to 5 minutes) until other processes use fewer than `--quiet`
  * cores. CPU and memory are sampled from /proc every 20 ms: utime + stime of /proc/<pid>/stat of
  * every process of the tree as last seen alive (a process's last 20 ms are missed), VmRSS of
- * /proc/<pid>/status. (/usr/bin/time cannot tell the main process from its workers, and misses
+ * /proc/<pid>/status; every 100 ms also the proportional set size (Pss of
+ * /proc/<pid>/smaps_rollup, where pages shared by several processes, such as the deno binary's,
+ * count once in all), summed over the tree. (/usr/bin/time cannot tell the main process from its workers, and misses
  * workers that the main process kills at the end without reaping them.) With several `--repo`
  * checkouts their runs are interleaved too, so that they meet the same load.
  *
@@ -90,6 +92,16 @@ function readProc(pid: number): ProcInfo | null {
   }
 }
 
+/** The proportional set size of a process, in kB (0 when it is gone). */
+function pssKb(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+)/m.exec(Deno.readTextFileSync(`/proc/${pid}/smaps_rollup`));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Every live process descending from `root` (root included). */
 function tree(root: number): ProcInfo[] {
   const all: ProcInfo[] = [];
@@ -145,6 +157,7 @@ interface RunResult {
   workerCpu: number;
   wrapperCpu: number;
   peakRssMb: number;
+  peakPssMb: number;
   peakMainRssMb: number;
   peakWorkerRssMb: number;
   replicateSeconds: number;
@@ -176,7 +189,7 @@ async function runOnce(repo: string, workers: number, o: Options): Promise<RunRe
     stderr: "piped",
   }).spawn();
   const stderr = new Response(child.stderr).text();
-  let peakRss = 0, peakMain = 0, peakWorkers = 0;
+  let peakRss = 0, peakPss = 0, peakMain = 0, peakWorkers = 0, sample = 0;
   // The last sample of every process of the tree: its CPU when it was last seen alive.
   const last = new Map<number, ProcInfo & { role: "wrapper" | "main" | "worker" | "other" }>();
   let done = false;
@@ -185,8 +198,10 @@ async function runOnce(repo: string, workers: number, o: Options): Promise<RunRe
     return s;
   });
   while (!done) {
-    let rss = 0, workerRss = 0;
+    let rss = 0, workerRss = 0, pss = 0;
+    const pssNow = sample++ % 5 === 0;
     for (const p of tree(child.pid)) {
+      if (pssNow) pss += pssKb(p.pid);
       const role = p.pid === child.pid
         ? "wrapper"
         : p.cmd.includes("lib/study/worker.ts")
@@ -201,6 +216,7 @@ async function runOnce(repo: string, workers: number, o: Options): Promise<RunRe
       if (role === "main") peakMain = Math.max(peakMain, p.rssKb);
     }
     peakRss = Math.max(peakRss, rss);
+    peakPss = Math.max(peakPss, pss);
     peakWorkers = Math.max(peakWorkers, workerRss);
     await new Promise((r) => setTimeout(r, SAMPLE_MS));
   }
@@ -230,6 +246,7 @@ async function runOnce(repo: string, workers: number, o: Options): Promise<RunRe
     workerCpu,
     wrapperCpu,
     peakRssMb: peakRss / 1024,
+    peakPssMb: peakPss / 1024,
     peakMainRssMb: peakMain / 1024,
     peakWorkerRssMb: peakWorkers / 1024,
     replicateSeconds,
@@ -259,11 +276,12 @@ const HEAD = [
   "worker use",
   "rep. s",
   "peak RSS MB",
+  "peak PSS",
   "main RSS",
   "workers RSS",
   "others",
 ];
-const WIDTHS = [14, 2, 7, 8, 6, 6, 6, 9, 10, 6, 11, 8, 11, 6];
+const WIDTHS = [14, 2, 7, 8, 6, 6, 6, 9, 10, 6, 11, 6, 8, 11, 6];
 const line = (cells: string[]) =>
   cells.map((c, i) => (i === 0 ? c.padEnd(WIDTHS[i]) : c.padStart(WIDTHS[i]))).join("  ");
 
@@ -280,6 +298,7 @@ function row(r: RunResult, base: number, label: string): string {
     pct(r.workerCpu / (r.wall * r.workers)),
     f1(r.replicateSeconds),
     f1(r.peakRssMb),
+    f1(r.peakPssMb),
     f1(r.peakMainRssMb),
     f1(r.peakWorkerRssMb),
     f2(r.otherCores),
@@ -355,6 +374,7 @@ async function main() {
           pct(median(rs.map((x) => x.workerCpu / (x.wall * x.workers)))),
           f1(r.replicateSeconds),
           f1(r.peakRssMb),
+          f1(r.peakPssMb),
           f1(r.peakMainRssMb),
           f1(r.peakWorkerRssMb),
           f2(r.otherCores),
