@@ -294,10 +294,10 @@ async function runRounds(url: string, o: Options, at: { name: string; shard: Sha
       );
       return stoppedBy === "SIGTERM" ? 143 : INTERRUPTED;
     }
-    const results = await readResults(result.storePath, {
-      fallback: at.name,
-      comparisons: targets === null,
-    });
+    const results = await withNotice(
+      `computing the report of ${result.alreadyStored + result.done} replicates...`,
+      () => readResults(result.storePath, { fallback: at.name, comparisons: targets === null }),
+    );
     if (targets !== null) {
       rounds[round - 1] = results.reps;
       const t = targetRound(results.rows, { current: results.reps, targets });
@@ -331,6 +331,20 @@ async function runRounds(url: string, o: Options, at: { name: string; shard: Sha
     );
     writeSync(Deno.stderr, closingLine(result, performance.now() - started));
     return 0;
+  }
+}
+
+/**
+ * Runs `work` with `text` shown on a terminal's stderr meanwhile (a large
+ * store's report takes seconds after the bar is full), erased after.
+ */
+async function withNotice<T>(text: string, work: () => Promise<T>): Promise<T> {
+  const shown = Deno.stderr.isTerminal();
+  if (shown) writeSync(Deno.stderr, text);
+  try {
+    return await work();
+  } finally {
+    if (shown) writeSync(Deno.stderr, "\r\x1b[K");
   }
 }
 
