@@ -58,20 +58,53 @@ export function binaryOrder(a: string, b: string): number {
   return Math.sign(a.length - b.length) || 0;
 }
 
-/** The tallies of the groups with ids 0 to `groups` - 1. */
-export class IntervalTallies {
+/**
+ * Per group: how many rows it had, their least interval ordinal and their
+ * greatest known true value (SQL's `COUNT(*)`, `MIN` and `MAX`).
+ */
+export class RowsSeen {
   readonly #rows: Float64Array;
   readonly #ordinal: Float64Array;
   readonly #truth: Float64Array;
+
+  constructor(groups: number) {
+    this.#rows = new Float64Array(groups);
+    this.#ordinal = new Float64Array(groups);
+    this.#truth = new Float64Array(groups).fill(NaN);
+  }
+
+  /** Counts a row of group `g`. */
+  see(g: number, ordinal: number, truth: number | null): void {
+    if (this.#rows[g]++ === 0 || ordinal < this.#ordinal[g]) this.#ordinal[g] = ordinal;
+    const t = this.#truth[g];
+    if (truth !== null && (t !== t || truth > t)) this.#truth[g] = truth;
+  }
+
+  rows(g: number): number {
+    return this.#rows[g];
+  }
+
+  ordinal(g: number): number {
+    return this.#ordinal[g];
+  }
+
+  /** The greatest true value, or null when no row had one. */
+  truth(g: number): number | null {
+    const t = this.#truth[g];
+    return t !== t ? null : t;
+  }
+}
+
+/** The tallies of the groups with ids 0 to `groups` - 1. */
+export class IntervalTallies {
+  readonly #seen: RowsSeen;
   readonly #counts: Float64Array; // per group: applicable, defined, hits, below, above, be_hits
   readonly #width: CompensatedSums;
   readonly #d: CompensatedSums;
   readonly #d2: CompensatedSums;
 
   constructor(groups: number) {
-    this.#rows = new Float64Array(groups);
-    this.#ordinal = new Float64Array(groups);
-    this.#truth = new Float64Array(groups).fill(NaN);
+    this.#seen = new RowsSeen(groups);
     this.#counts = new Float64Array(6 * groups);
     this.#width = new CompensatedSums(groups);
     this.#d = new CompensatedSums(groups);
@@ -90,9 +123,7 @@ export class IntervalTallies {
     shift: number | null,
     used: number,
   ): void => {
-    if (this.#rows[g]++ === 0 || ordinal < this.#ordinal[g]) this.#ordinal[g] = ordinal;
-    const t = this.#truth[g];
-    if (truth !== null && (t !== t || truth > t)) this.#truth[g] = truth;
+    this.#seen.see(g, ordinal, truth);
     const c = 6 * g;
     if (status !== "not-applicable") this.#counts[c]++;
     if (!used || status !== "ok") return;
@@ -120,15 +151,14 @@ export class IntervalTallies {
     const out: IntervalTally[] = [];
     for (const { id, condition, method, parameter, interval } of groups) {
       const c = 6 * id;
-      if (this.#rows[id] === 0 || this.#counts[c] === 0) continue;
-      const t = this.#truth[id];
+      if (this.#seen.rows(id) === 0 || this.#counts[c] === 0) continue;
       out.push({
         condition,
         method,
         parameter,
         interval,
-        interval_ordinal: this.#ordinal[id],
-        truth: t !== t ? null : t,
+        interval_ordinal: this.#seen.ordinal(id),
+        truth: this.#seen.truth(id),
         defined: this.#counts[c + 1],
         hits: this.#counts[c + 2],
         below: this.#counts[c + 3],

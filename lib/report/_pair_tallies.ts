@@ -11,7 +11,7 @@
  * @module
  */
 
-import { binaryOrder, type IntervalGroup } from "./_interval_tallies.ts";
+import { binaryOrder, type IntervalGroup, RowsSeen } from "./_interval_tallies.ts";
 
 /** A row's values for {@linkcode PairTallies.reference}: group id, status, bounds, truth, used. */
 export const REFERENCE_ROW_VALUES = (truth: string, usedA: string): string =>
@@ -35,16 +35,12 @@ const hits = (lower: Bound, upper: Bound, truth: Bound): boolean =>
 
 /** Counts per group id, for groups 0 to `groups` - 1. */
 export class PairTallies {
-  readonly #rows: Float64Array;
-  readonly #ordinal: Float64Array;
-  readonly #truth: Float64Array;
+  readonly #seen: RowsSeen;
   // Per group: applicable, hits, both_hits, both_defined, defined_hits, defined_ref_hits.
   readonly #counts: Float64Array;
 
   constructor(groups: number) {
-    this.#rows = new Float64Array(groups);
-    this.#ordinal = new Float64Array(groups);
-    this.#truth = new Float64Array(groups).fill(NaN);
+    this.#seen = new RowsSeen(groups);
     this.#counts = new Float64Array(6 * groups);
   }
 
@@ -57,7 +53,7 @@ export class PairTallies {
     truth: Bound,
     used: number,
   ) => {
-    this.#rows[g]++;
+    this.#seen.see(g, 0, null); // a reference row's ordinal and truth are not reported
     if (status !== "not-applicable") this.#counts[6 * g]++;
     if (defined(status, used) && hits(lower, upper, truth)) this.#counts[6 * g + 1]++;
   };
@@ -76,9 +72,7 @@ export class PairTallies {
     refUpper: Bound,
     refUsed: number | null,
   ): void => {
-    if (this.#rows[g]++ === 0 || ordinal < this.#ordinal[g]) this.#ordinal[g] = ordinal;
-    const t = this.#truth[g];
-    if (truth !== null && (t !== t || truth > t)) this.#truth[g] = truth;
+    this.#seen.see(g, ordinal, truth);
     const c = 6 * g;
     if (status !== "not-applicable") this.#counts[c]++;
     const both = defined(status, used) && defined(refStatus, refUsed);
@@ -93,7 +87,7 @@ export class PairTallies {
 
   /** The reference's groups that had a row: applicability and hits. */
   referenceRows(groups: readonly IntervalGroup[]) {
-    return groups.filter(({ id }) => this.#rows[id] > 0).map(
+    return groups.filter(({ id }) => this.#seen.rows(id) > 0).map(
       ({ id, condition, parameter, interval }) => ({
         condition,
         parameter,
@@ -106,15 +100,15 @@ export class PairTallies {
 
   /** The other methods' groups that had a row, by interval ordinal and then method (SQL's order). */
   pairRows(groups: readonly IntervalGroup[]) {
-    return groups.filter(({ id }) => this.#rows[id] > 0).map((g) => {
-      const c = 6 * g.id, t = this.#truth[g.id];
+    return groups.filter(({ id }) => this.#seen.rows(id) > 0).map((g) => {
+      const c = 6 * g.id;
       return {
         condition: g.condition,
         method: g.method,
         parameter: g.parameter,
         interval: g.interval,
-        interval_ordinal: this.#ordinal[g.id],
-        truth: t !== t ? null : t,
+        interval_ordinal: this.#seen.ordinal(g.id),
+        truth: this.#seen.truth(g.id),
         applicable: this.#counts[c],
         hits: this.#counts[c + 1],
         both_hits: this.#counts[c + 2],

@@ -3,6 +3,17 @@
 /** The repository root. */
 export const ROOT = new URL("../../", import.meta.url);
 
+/** The arguments of `deno` that run the study command as its deno task does. */
+export const STUDY_RUN = [
+  "run",
+  "--quiet",
+  "--allow-read",
+  "--allow-write",
+  "--allow-run",
+  "--allow-env",
+  "lib/cli/study.ts",
+];
+
 /** Exit status and decoded output of one run. */
 export interface CliResult {
   code: number;

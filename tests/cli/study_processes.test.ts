@@ -5,7 +5,7 @@
 import assert from "node:assert";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { ROOT } from "./_run_cli.ts";
+import { ROOT, STUDY_RUN } from "./_run_cli.ts";
 import { reference, storeIn, studyPath, studyUrl, tempDir } from "../study/_tiny.ts";
 import { runStudy } from "../../lib/study/runner.ts";
 import { storeDigest } from "../../lib/store/digest.ts";
@@ -77,17 +77,7 @@ function start(args: string[], env: Record<string, string> = {}): Started {
 }
 
 /** Starts the study CLI as the brief's `deno run` command. */
-const study = (...args: string[]): Started =>
-  start([
-    "run",
-    "--quiet",
-    "--allow-read",
-    "--allow-write",
-    "--allow-run",
-    "--allow-env",
-    "lib/cli/study.ts",
-    ...args,
-  ]);
+const study = (...args: string[]): Started => start([...STUDY_RUN, ...args]);
 
 /** Kills `p` (SIGKILL) if it still runs and waits for it: cleanup after a failure. */
 async function reap(p: Started): Promise<void> {

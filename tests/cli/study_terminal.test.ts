@@ -3,7 +3,7 @@
 // by util-linux `script`; skipped where it is missing.
 import assert from "node:assert";
 import { join } from "node:path";
-import { ROOT } from "./_run_cli.ts";
+import { ROOT, STUDY_RUN } from "./_run_cli.ts";
 import { tempDir } from "../_temp_dir.ts";
 
 const hasScript = await new Deno.Command("script", { args: ["--version"], stdout: "null" })
@@ -12,17 +12,7 @@ const hasScript = await new Deno.Command("script", { args: ["--version"], stdout
 /** The study command run under a pseudo-terminal: its exit status and everything it showed. */
 async function onTerminal(args: string[]): Promise<{ code: number; shown: string }> {
   const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
-  const command = [
-    Deno.execPath(),
-    "run",
-    "--quiet",
-    "--allow-read",
-    "--allow-write",
-    "--allow-run",
-    "--allow-env",
-    "lib/cli/study.ts",
-    ...args,
-  ].map(quote).join(" ");
+  const command = [Deno.execPath(), ...STUDY_RUN, ...args].map(quote).join(" ");
   const out = await new Deno.Command("script", {
     args: ["-qec", command, "/dev/null"],
     cwd: ROOT,
