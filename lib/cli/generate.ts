@@ -14,6 +14,7 @@
 
 import { Argument, InvalidArgumentError, Option } from "../_deps/commander.ts";
 import { integerArg, numberArg, runCommand, vcsimCommand } from "./_command.ts";
+import { writeTextFileWhole } from "../_whole_file.ts";
 import { deriveStream } from "../rng/derive_stream.ts";
 import { NumpyRandomState } from "../rng/numpy_random_state.ts";
 import type { RandomStream } from "../rng/stream.ts";
@@ -116,7 +117,7 @@ function makeStream(rng: string, seedText: string, design: string): RandomStream
 
 async function writeAll(text: string, out: string | undefined): Promise<void> {
   if (out !== undefined) {
-    await Deno.writeTextFile(out, text);
+    writeTextFileWhole(out, text);
     return;
   }
   const bytes = new TextEncoder().encode(text);

@@ -15,6 +15,7 @@
 import { join } from "node:path";
 import { Argument } from "../_deps/commander.ts";
 import { integerArg, numberArg, runCommand, seedArg, vcsimCommand, writeSync } from "./_command.ts";
+import { writeTextFileWhole } from "../_whole_file.ts";
 import { loadStudy, resolveStudy } from "../study/load_study.ts";
 import { existsSync } from "node:fs";
 import { runStudy, storePath } from "../study/runner.ts";
@@ -165,7 +166,7 @@ export async function main(args: string[]): Promise<number> {
       onStep: (s) => writeSync(Deno.stderr, stepLine(plan, s)),
     });
     const seconds = (performance.now() - started) / 1000;
-    await Deno.writeTextFile(
+    writeTextFileWhole(
       join(plan.outDir, "plan.json"),
       JSON.stringify(
         {

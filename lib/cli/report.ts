@@ -17,6 +17,7 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Argument } from "../_deps/commander.ts";
 import { numberArg, runCommand, vcsimCommand, writeSync } from "./_command.ts";
+import { writeTextFileWhole } from "../_whole_file.ts";
 import { openStore, type ResultStore } from "../store/store.ts";
 import { type MissingReplicate, missingReplicates } from "../store/missing_replicates.ts";
 import { performanceMeasures } from "../report/measures.ts";
@@ -129,7 +130,7 @@ async function writeFiles(
   const written: string[] = [];
   const write = (name: string, text: string) => {
     const path = join(outDir, name);
-    Deno.writeTextFileSync(path, text);
+    writeTextFileWhole(path, text);
     written.push(path);
   };
   if (formats.has("csv")) {

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { writeFileWhole } from "../_whole_file.ts";
 import type { ResultStore } from "../store/store.ts";
 import type { MeasureRow } from "./measure_row.ts";
 import type { ComparisonRow } from "./paired_comparisons.ts";
@@ -309,8 +310,10 @@ export function* longCsv(store: ResultStore): Generator<string> {
 
 /**
  * Writes `lines` to the file at `path` (replacing it) in chunks of about
- * 64 KiB, so memory stays flat however many lines there are. Returns the
- * number of lines written.
+ * 64 KiB, so memory stays flat however many lines there are. The file is
+ * replaced whole or not at all (lib/_whole_file.ts): if the lines throw or
+ * the process is killed midway, `path` keeps its previous contents. Returns
+ * the number of lines written.
  *
  * @example
  * ```ts
@@ -325,16 +328,16 @@ export function* longCsv(store: ResultStore): Generator<string> {
  * ```
  */
 export function writeLines(path: string, lines: Iterable<string>): number {
-  const file = Deno.openSync(path, { write: true, create: true, truncate: true });
   const encoder = new TextEncoder();
-  let count = 0, chunk: string[] = [], size = 0;
-  const flush = () => {
-    const bytes = encoder.encode(chunk.join(""));
-    for (let off = 0; off < bytes.length;) off += file.writeSync(bytes.subarray(off));
-    chunk = [];
-    size = 0;
-  };
-  try {
+  let count = 0;
+  writeFileWhole(path, (file) => {
+    let chunk: string[] = [], size = 0;
+    const flush = () => {
+      const bytes = encoder.encode(chunk.join(""));
+      for (let off = 0; off < bytes.length;) off += file.writeSync(bytes.subarray(off));
+      chunk = [];
+      size = 0;
+    };
     for (const line of lines) {
       chunk.push(line);
       size += line.length;
@@ -342,8 +345,6 @@ export function writeLines(path: string, lines: Iterable<string>): number {
       if (size >= 65536) flush();
     }
     flush();
-  } finally {
-    file.close();
-  }
+  });
   return count;
 }
