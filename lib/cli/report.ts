@@ -19,7 +19,11 @@ import { Argument } from "../_deps/commander.ts";
 import { numberArg, runCommand, vcsimCommand, writeSync } from "./_command.ts";
 import { writeTextFileWhole } from "../_whole_file.ts";
 import { openStore, type ResultStore } from "../store/store.ts";
-import { type MissingReplicate, missingReplicates } from "../store/missing_replicates.ts";
+import {
+  type MissingReplicate,
+  missingReplicates,
+  plannedReps,
+} from "../store/missing_replicates.ts";
 import { performanceMeasures } from "../report/measures.ts";
 import { terminalTable } from "../report/terminal_table.ts";
 import { comparisonsCsv, longCsv, measuresCsv, writeLines } from "../report/export_csv.ts";
@@ -108,7 +112,7 @@ export function manifestWarnings(store: ResultStore): string[] {
 /** The warning about replicates the store lacks, or null when none is missing. */
 function missingWarning(store: ResultStore, missing: readonly MissingReplicate[]): string | null {
   if (missing.length === 0) return null;
-  const reps = store.readManifest()?.reps ?? 0;
+  const reps = plannedReps(store.readManifest());
   const count = missing.length === 1 ? "1 replicate is" : `${missing.length} replicates are`;
   return `warning: ${count} missing (of ${reps} per condition); measures use the ` +
     `${store.replicateCount()} stored`;

@@ -52,8 +52,9 @@ export function headerHtml(
     ["Seed", esc(String(m?.seed ?? ""))],
     [
       "Replicates",
-      `${m?.reps ?? "?"} per condition; ${data.replicates.stored} stored` +
-      (data.replicates.failed ? `, ${data.replicates.failed} failed` : ""),
+      `${m ? data.replicates.planned : "?"} per condition; ${data.replicates.stored} stored` +
+      (data.replicates.failed ? `, ${data.replicates.failed} failed` : "") +
+      (data.replicates.missing ? `; ${data.replicates.missing} missing` : ""),
     ],
     ["Conditions", String(data.conditions.length)],
     ["Versions", versions],

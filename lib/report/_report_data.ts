@@ -9,6 +9,7 @@
  */
 
 import type { Manifest, ResultStore, StoredCondition } from "../store/store.ts";
+import { missingReplicates, plannedReps } from "../store/missing_replicates.ts";
 import type { Ademp } from "../study/study.ts";
 import { parseFormula, randomTermName } from "../model/formula.ts";
 
@@ -49,7 +50,8 @@ export interface StudyData {
   tests: string[];
   /** The conditions in nested-loop order and the factors that vary. */
   loop: { order: StoredCondition[]; factors: { name: string; levels: unknown[] }[] };
-  replicates: { stored: number; failed: number };
+  /** Replicates stored (failed ones among them) and missing, with those planned per condition. */
+  replicates: { stored: number; failed: number; missing: number; planned: number };
 }
 
 /** The study's design and counts as recorded in `store`. */
@@ -78,7 +80,12 @@ export function readStudy(store: ResultStore): StudyData {
     ),
     tests: names("SELECT test FROM tests GROUP BY test ORDER BY MIN(ordinal), test"),
     loop: nestedLoopOrder(conditions, config?.factors),
-    replicates: { stored: Number(stored?.n ?? 0), failed: Number(stored?.failed ?? 0) },
+    replicates: {
+      stored: Number(stored?.n ?? 0),
+      failed: Number(stored?.failed ?? 0),
+      missing: missingReplicates(store).length,
+      planned: plannedReps(manifest),
+    },
   };
 }
 

@@ -15,6 +15,7 @@
  */
 
 import type { ResultStore } from "../store/store.ts";
+import { missingReplicates, plannedReps } from "../store/missing_replicates.ts";
 import type { MeasureName, MeasureRow, NonconvergedRule } from "./measure_row.ts";
 import { nonconvergedNote, percent, rate, short, withMcse } from "./_format.ts";
 import { type ComparisonRow, pairedComparisons } from "./paired_comparisons.ts";
@@ -143,6 +144,12 @@ const TESTS_NOTE = "Tests: the rejection rate in percent of the n ok tests with 
   "Carlo SE, the size when the true value is 0 and the power otherwise; not ok % is the share " +
   "of attempted replicates without an ok test (undefined, not applicable, failed or no fit).";
 
+/** ` (N stored, M missing)` when the store lacks replicates it should hold, else nothing. */
+function missingNote(store: ResultStore): string {
+  const missing = missingReplicates(store).length;
+  return missing > 0 ? ` (${store.replicateCount()} stored, ${missing} missing)` : "";
+}
+
 /**
  * The report as Markdown text. Coverage cells are percentages with their
  * MCSE in parentheses; a `-` marks a measure that is undefined or an
@@ -182,7 +189,8 @@ export function markdownReport(
   if (manifest) {
     const versions = Object.entries(manifest.versions).map(([k, v]) => `${k} ${v}`).join(", ");
     out.push(
-      `Seed ${manifest.seed}; ${manifest.reps} replicates per condition` +
+      `Seed ${manifest.seed}; ${plannedReps(manifest)} replicates per condition` +
+        missingNote(store) +
         (manifest.shard ? `; shard ${manifest.shard}` : "") + (versions ? `; ${versions}` : "") +
         ".",
       "",

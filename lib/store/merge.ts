@@ -7,7 +7,7 @@
 
 import { existsSync, rmSync } from "node:fs";
 import { canonicalReplicate } from "./digest.ts";
-import { type MissingReplicate, missingReplicates } from "./missing_replicates.ts";
+import { type MissingReplicate, missingReplicates, plannedReps } from "./missing_replicates.ts";
 import type { ReplicateRecord } from "./records.ts";
 import { type Manifest, openStore, type ResultStore } from "./store.ts";
 
@@ -131,6 +131,15 @@ function integrityProblem(store: ResultStore, path: string): string | null {
   }
 }
 
+/**
+ * `requestedReps` of the merged store, when a run into any input recorded one: the most
+ * replicates per condition any input plans, so that a shard killed before its end counts.
+ */
+function requestedRepsOf(manifests: readonly Manifest[]): { requestedReps?: number } {
+  if (!manifests.some((m) => m.timings?.requestedReps !== undefined)) return {};
+  return { requestedReps: Math.max(...manifests.map((m) => plannedReps(m))) };
+}
+
 /** Fills the empty store `out` from `sources` and returns what it holds. */
 function writeMerged(out: ResultStore, sources: readonly Source[]): MergeResult {
   const manifests = sources.map((s) => s.manifest);
@@ -139,7 +148,7 @@ function writeMerged(out: ResultStore, sources: readonly Source[]): MergeResult 
     ...manifests[0],
     shard: null,
     reps: Math.max(...manifests.map((m) => m.reps)),
-    timings: { ...manifests[0].timings, runs },
+    timings: { ...manifests[0].timings, runs, ...requestedRepsOf(manifests) },
   });
   for (const source of sources) out.registerConditions(source.store.conditions());
   let duplicates = 0;

@@ -1,12 +1,43 @@
 /**
  * Which replicates a store lacks: every registered condition times every
- * replicate index below the manifest's `reps` that is not stored. Merges
- * and reports count them by this one rule.
+ * replicate index below its planned replicates per condition
+ * ({@linkcode plannedReps}) that is not stored. Merges and reports count them
+ * by this one rule.
  *
  * @module
  */
 
-import type { ResultStore } from "./store.ts";
+import type { Manifest, ResultStore } from "./store.ts";
+
+/**
+ * Replicates per condition a store should hold: the larger of the manifest's
+ * `reps` (those stored in full when the last run ended) and
+ * `timings.requestedReps` (what the latest run set out to store, recorded as
+ * it starts). The second is the larger while that run is still going, or
+ * when it was killed before its end; 0 without a manifest.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { plannedReps } from "./missing_replicates.ts";
+ *
+ * const manifest = {
+ *   study: "toy", config: {}, configHash: "0", seed: 1, reps: 0, shard: null,
+ *   versions: {}, createdAt: "2024-01-01T00:00:00Z", timings: { requestedReps: 50 },
+ * };
+ * assert.equal(plannedReps(manifest), 50);
+ * assert.equal(plannedReps({ ...manifest, reps: 80 }), 80);
+ * assert.equal(plannedReps(null), 0);
+ * ```
+ */
+export function plannedReps(manifest: Manifest | null): number {
+  if (!manifest) return 0;
+  const requested = manifest.timings?.requestedReps;
+  const asked = typeof requested === "number" && Number.isInteger(requested) && requested > 0
+    ? requested
+    : 0;
+  return Math.max(manifest.reps, asked);
+}
 
 /** A replicate that should be stored but is not. */
 export interface MissingReplicate {
@@ -19,7 +50,7 @@ export interface MissingReplicate {
 /**
  * Every (condition, replicate) the store should hold but does not, by
  * condition position then replicate index: each registered condition times
- * each index below the manifest's `reps` (none when there is no manifest).
+ * each index below {@linkcode plannedReps} (none when there is no manifest).
  *
  * @example
  * ```ts
@@ -45,7 +76,7 @@ export interface MissingReplicate {
  * ```
  */
 export function missingReplicates(store: ResultStore): MissingReplicate[] {
-  const reps = store.readManifest()?.reps ?? 0;
+  const reps = plannedReps(store.readManifest());
   const done = store.completedReplicates();
   const missing: MissingReplicate[] = [];
   for (const { condition } of store.conditions()) {

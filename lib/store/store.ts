@@ -51,7 +51,11 @@ export interface Manifest {
   versions: Record<string, string>;
   /** ISO time of the first run into this store. */
   createdAt: string;
-  /** Run timings, e.g. `runs`: one entry per run. */
+  /**
+   * What runs did, outside the results' digest: `runs`, one entry per finished
+   * run, and `requestedReps`, the replicates per condition the latest run set
+   * out to store (recorded as it starts).
+   */
   timings: Record<string, unknown>;
   /**
    * The study's ADEMP description (aims, data, estimands, methods, performance),

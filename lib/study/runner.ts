@@ -347,6 +347,7 @@ async function execute(store: ResultStore, x: Execution): Promise<RunResult> {
     );
   }
   const plan = planRun(conditions, { reps, shard: x.shard, stored });
+  recordRequest(store, reps);
   // No more workers than chunks: each one costs a module load.
   const workers = plan.total === 0 ? 0 : Math.min(x.limits.workers, Math.ceil(plan.total / CHUNK));
   x.options.onStart?.({
@@ -405,6 +406,16 @@ async function execute(store: ResultStore, x: Execution): Promise<RunResult> {
     workers,
     reps: complete,
   };
+}
+
+/**
+ * Records, before any replicate runs, the replicates per condition this run
+ * sets out to store: a report of a store whose run was killed, or is still
+ * going, then counts what is missing (see `plannedReps`).
+ */
+function recordRequest(store: ResultStore, reps: number): void {
+  const timings = store.readManifest()?.timings ?? {};
+  store.updateManifest({ timings: { ...timings, requestedReps: reps } });
 }
 
 /** Appends this run (with its versions) to the manifest's runs and sets its `reps`. */

@@ -221,6 +221,29 @@ Deno.test("report: warns about missing replicates and lists them in report.json"
   assert.deepEqual(full.missing, { count: 0, examples: [] });
 });
 
+Deno.test("report: a store whose run stopped early counts what that run set out to store", async () => {
+  // A run killed before its end (or still going) has not yet set the manifest's reps, the
+  // replicates stored in full (0 here); it recorded what it asked for as it started.
+  const dir = await tempDir();
+  const store = fixedStore(join(dir, "results.sqlite"));
+  store.updateManifest({ reps: 0, timings: { requestedReps: 5 } });
+  store.close();
+  const r = await report(dir, "--format", "json,md,html");
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stderr.split("\n").filter((l) => l.startsWith("warning")), [
+    "warning: 3 replicates are missing (of 5 per condition); measures use the 7 stored",
+  ]);
+  const json = JSON.parse(await Deno.readTextFile(join(dir, "report.json")));
+  assert.equal(json.missing.count, 3);
+  const md = await Deno.readTextFile(join(dir, "report.md"));
+  assert.match(md, /^Seed 1; 5 replicates per condition \(7 stored, 3 missing\)\.$/m);
+  const html = await Deno.readTextFile(join(dir, "report.html"));
+  assert.match(
+    html,
+    /<th>Replicates<\/th><td>5 per condition; 7 stored(, \d+ failed)?; 3 missing</,
+  );
+});
+
 Deno.test("report: reads a store while a writer has it open, through the writer's log", async () => {
   const dir = await storeDir();
   const path = join(dir, "results.sqlite");

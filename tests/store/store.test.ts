@@ -312,6 +312,30 @@ Deno.test("merging lists missing replicates and counts identical duplicates", ()
     );
   }));
 
+Deno.test("merging shards killed before their end counts what their runs set out to store", () =>
+  withDir((dir) => {
+    const records = allRecords();
+    const a = join(dir, "a.sqlite"), b = join(dir, "b.sqlite");
+    // Both runs were killed: neither set its reps (0), but each recorded, as it started, the 3
+    // replicates per condition it set out to store.
+    const killed = (shard: string) => manifest({ shard, reps: 0, timings: { requestedReps: 3 } });
+    fullStore(a, records.filter((_, i) => i % 2 === 0), killed("0/2"));
+    fullStore(b, [records[1]], killed("1/2"));
+    const out = join(dir, "merged.sqlite");
+    const result = mergeStores([b, a], out);
+    assert.deepStrictEqual(result.missing, [
+      { condition: CONDITIONS[1].condition, rep: 0 },
+      { condition: CONDITIONS[1].condition, rep: 2 },
+    ]);
+    const merged = openStore(out);
+    try {
+      assert.strictEqual(merged.readManifest()?.reps, 0);
+      assert.deepStrictEqual(merged.readManifest()?.timings, { runs: [], requestedReps: 3 });
+    } finally {
+      merged.close();
+    }
+  }));
+
 Deno.test("merging stores of different designs is refused", () =>
   withDir((dir) => {
     const a = join(dir, "a.sqlite"), b = join(dir, "b.sqlite");

@@ -5,6 +5,7 @@ import { DatabaseSync } from "node:sqlite";
 import { runStudy, storePath } from "../../lib/study/runner.ts";
 import { canonicalReplicate, mergeStores, openStore, storeDigest } from "../../lib/store/mod.ts";
 import type { ReplicateRecord } from "../../lib/store/records.ts";
+import { missingReplicates, plannedReps } from "../../lib/store/missing_replicates.ts";
 import { reference, storeIn, studyPath, studyUrl, tempDir } from "./_tiny.ts";
 import { evalScript } from "../_eval_script.ts";
 
@@ -103,6 +104,15 @@ Deno.test("an already aborted signal runs nothing and reports an interruption", 
   const dir = await tempDir();
   const run = await runStudy(TINY, { outDir: dir, signal: AbortSignal.abort(), workers: 2 });
   assert.deepEqual([run.interrupted, run.done, run.total], [true, 0, 24]);
+  // What the run set out to store is recorded, so a report counts all 24 as missing.
+  const store = openStore(storeIn(dir));
+  try {
+    assert.equal(store.readManifest()?.reps, 0);
+    assert.equal(plannedReps(store.readManifest()), 12); // 2 conditions x 12 replicates
+    assert.equal(missingReplicates(store).length, 24);
+  } finally {
+    store.close();
+  }
 });
 
 /**
@@ -220,6 +230,13 @@ Deno.test("kill -9 mid-run: the store stays readable and the rerun completes it 
   assert.equal(status.signal, "SIGKILL");
   const stored = storedCount(storeIn(dir));
   assert.ok(stored > 0 && stored < 300, `${stored} stored`);
+  // The killed run's request stands in the manifest: a report counts the rest as missing.
+  const killed = openStore(storeIn(dir), { readOnly: true });
+  try {
+    assert.equal(missingReplicates(killed).length, 300 - stored);
+  } finally {
+    killed.close();
+  }
   const run = await runStudy(studyUrl("tiny_slow"), { outDir: dir, workers: 2 });
   assert.deepEqual([run.alreadyStored, run.done], [stored, 300 - stored]);
   assert.equal(await storeDigest(storeIn(dir)), (await reference("tiny_slow")).digest);
