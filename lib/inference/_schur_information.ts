@@ -100,10 +100,15 @@ function blockStatistics(
   return { trace, norm2 };
 }
 
+/** Levels of term 0 whose rows of B Y B' are formed together, so B is read once per block. */
+const BLOCK = 8;
+
 /**
  * Term 0's part: for each level b, u = Y B_b' (B_b its row of Omega outside
  * its block, X's columns included for REML); N_0r's row is u / d_b on the
  * dense positions, and N_00's column b is delta - 1/d_b - B u / (d_b d_b'').
+ * The products B u are formed for BLOCK levels at a time; every sum is taken
+ * in the same order as one level at a time.
  */
 function termZeroStatistics(
   cp: CrossProducts,
@@ -127,34 +132,77 @@ function termZeroStatistics(
   });
   const d = Float64Array.from(c0, (c) => t0 * t0 * c + 1);
   const u = new Float64Array(n), perTerm = new Float64Array(K);
+  // The block's u, interleaved (entry j of its level i at j BLOCK + i), and its B u.
+  const U = new Float64Array(n * BLOCK), q = new Float64Array(l0 * BLOCK);
+  const B = { start, position, value, xPart, m, p };
   let diag = 0, off = 0;
-  for (let b = 0; b < l0; b++) {
-    u.fill(0);
-    for (let k = start[b]; k < start[b + 1]; k++) addRow(u, Y, position[k] * n, value[k]);
-    for (let c = 0; c < p; c++) addRow(u, Y, (m + c) * n, xPart[b * p + c]);
-    const db = d[b];
-    perTerm.fill(0);
-    for (let i = 0; i < m; i++) perTerm[term[i]] += u[i] * u[i];
-    for (let t = 1; t < K; t++) {
-      norm2[t] += perTerm[t] / (db * db);
-      norm2[t * K] += perTerm[t] / (db * db);
+  for (let b0 = 0; b0 < l0; b0 += BLOCK) {
+    const size = Math.min(BLOCK, l0 - b0);
+    for (let i = 0; i < size; i++) {
+      const b = b0 + i;
+      u.fill(0);
+      for (let k = start[b]; k < start[b + 1]; k++) addRow(u, Y, position[k] * n, value[k]);
+      for (let c = 0; c < p; c++) addRow(u, Y, (m + c) * n, xPart[b * p + c]);
+      const db = d[b];
+      perTerm.fill(0);
+      for (let j = 0; j < m; j++) perTerm[term[j]] += u[j] * u[j];
+      for (let t = 1; t < K; t++) {
+        norm2[t] += perTerm[t] / (db * db);
+        norm2[t * K] += perTerm[t] / (db * db);
+      }
+      for (let j = 0; j < n; j++) U[j * BLOCK + i] = u[j];
     }
+    blockProducts(q, U, { ...B, levels: b0 + size });
     // (B u)_b'' for b'' <= b: the lower triangle of B Y B', counted twice off the diagonal.
-    for (let b2 = 0; b2 <= b; b2++) {
-      let q = 0;
-      for (let k = start[b2]; k < start[b2 + 1]; k++) q += value[k] * u[position[k]];
-      for (let c = 0; c < p; c++) q += xPart[b2 * p + c] * u[m + c];
-      if (b2 === b) {
-        const e = (t0 * t0 * c0[b] - q / db) / db;
-        trace[0] += e;
-        diag += e * e;
-      } else {
-        const e = q / (db * d[b2]);
+    for (let i = 0; i < size; i++) {
+      const b = b0 + i, db = d[b];
+      for (let b2 = 0; b2 < b; b2++) {
+        const e = q[b2 * BLOCK + i] / (db * d[b2]);
         off += e * e;
       }
+      const e = (t0 * t0 * c0[b] - q[b * BLOCK + i] / db) / db;
+      trace[0] += e;
+      diag += e * e;
     }
   }
   norm2[0] += diag + 2 * off;
+}
+
+/**
+ * q[b BLOCK + i] = B_b u_i for the levels b below `levels` and the BLOCK
+ * vectors u_i interleaved in U: each sum over B_b's entries in order, then
+ * over X's columns, as a single product would take it.
+ */
+function blockProducts(
+  q: Float64Array,
+  U: Float64Array,
+  B: {
+    start: Int32Array;
+    position: Int32Array;
+    value: Float64Array;
+    xPart: Float64Array;
+    m: number;
+    p: number;
+    levels: number;
+  },
+): void {
+  const { start, position, value, xPart, m, p } = B;
+  for (let b = 0; b < B.levels; b++) {
+    let q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0, q6 = 0, q7 = 0;
+    for (let k = start[b]; k < start[b + 1]; k++) {
+      const v = value[k], at = position[k] * BLOCK;
+      q0 += v * U[at], q1 += v * U[at + 1], q2 += v * U[at + 2], q3 += v * U[at + 3];
+      q4 += v * U[at + 4], q5 += v * U[at + 5], q6 += v * U[at + 6], q7 += v * U[at + 7];
+    }
+    for (let c = 0; c < p; c++) {
+      const v = xPart[b * p + c], at = (m + c) * BLOCK;
+      q0 += v * U[at], q1 += v * U[at + 1], q2 += v * U[at + 2], q3 += v * U[at + 3];
+      q4 += v * U[at + 4], q5 += v * U[at + 5], q6 += v * U[at + 6], q7 += v * U[at + 7];
+    }
+    const o = b * BLOCK;
+    q[o] = q0, q[o + 1] = q1, q[o + 2] = q2, q[o + 3] = q3;
+    q[o + 4] = q4, q[o + 5] = q5, q[o + 6] = q6, q[o + 7] = q7;
+  }
 }
 
 /** u += w * the row of Y that starts at `base`. */
