@@ -19,6 +19,7 @@ import { Argument } from "../_deps/commander.ts";
 import { numberArg, runCommand, vcsimCommand, writeSync } from "./_command.ts";
 import { writeTextFileWhole } from "../_whole_file.ts";
 import { openStore, type ResultStore } from "../store/store.ts";
+import { storeWriter } from "../store/store_lock.ts";
 import {
   type MissingReplicate,
   missingReplicates,
@@ -118,6 +119,22 @@ function missingWarning(store: ResultStore, missing: readonly MissingReplicate[]
     `${store.replicateCount()} stored`;
 }
 
+/** The warning that a run is writing the store as it is read, or null when none is. */
+function runningWarning(file: string, store: ResultStore): string | null {
+  let writer: ReturnType<typeof storeWriter>;
+  try {
+    writer = storeWriter(file);
+  } catch {
+    return null; // an unreadable lock file: the report goes on without the probe
+  }
+  if (!writer) return null;
+  const who = writer.pid === null ? "another process" : `process ${writer.pid}` +
+    (writer.hostname === "unknown" ? "" : ` on host ${writer.hostname}`) +
+    ` since ${writer.startedAt}`;
+  return `warning: a run is still writing this store (${who}); this report covers the ` +
+    `${store.replicateCount()} replicates stored so far`;
+}
+
 async function writeFiles(
   store: ResultStore,
   rows: MeasureRow[],
@@ -204,6 +221,8 @@ export async function main(args: string[]): Promise<number> {
       const missing = missingReplicates(store);
       const warning = missingWarning(store, missing);
       if (warning) writeSync(Deno.stderr, warning + "\n");
+      const running = runningWarning(file, store);
+      if (running) writeSync(Deno.stderr, running + "\n");
       for (const w of manifestWarnings(store)) writeSync(Deno.stderr, `warning: ${w}\n`);
       const nonconverged: NonconvergedRule = o.excludeNonconverged ? "exclude" : "use";
       // The comparisons in a Web Worker while this thread computes the measures.

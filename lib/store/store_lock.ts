@@ -92,6 +92,59 @@ export function acquireStoreLock(storePath: string): StoreLock {
   return { path, release, [Symbol.dispose]: release };
 }
 
+/** The process that holds a store's lock, from {@linkcode storeWriter}. */
+export interface StoreWriter {
+  /** Its process id, or null when it has not yet recorded itself. */
+  readonly pid: number | null;
+  readonly hostname: string;
+  /** ISO time it took the lock. */
+  readonly startedAt: string;
+}
+
+/**
+ * The process writing the store at `storePath` now, as its lock file
+ * records it, or null when no process holds the lock: no lock file, or one
+ * left by a process that has exited (a run killed with SIGKILL). It probes
+ * with a shared lock, released at once, so it never waits and writes
+ * nothing; a run starting in that same instant is refused as if the store
+ * were in use, and can be started again.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { join } from "node:path";
+ * import { acquireStoreLock, storeWriter } from "./store_lock.ts";
+ *
+ * const dir = Deno.makeTempDirSync();
+ * const store = join(dir, "results.sqlite");
+ * assert.equal(storeWriter(store), null);
+ * const lock = acquireStoreLock(store);
+ * assert.equal(storeWriter(store)?.pid, Deno.pid);
+ * lock.release();
+ * assert.equal(storeWriter(store), null);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function storeWriter(storePath: string): StoreWriter | null {
+  const path = `${storePath}.lock`;
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(path, { read: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+  try {
+    if (file.tryLockSync(false)) {
+      file.unlockSync();
+      return null;
+    }
+  } finally {
+    file.close();
+  }
+  return readHolder(path) ?? { pid: null, hostname: "unknown", startedAt: "an unknown time" };
+}
+
 /**
  * Opens (creating) the lock file `path` and locks it exclusively without
  * waiting; null when held elsewhere. A lock taken on a file its previous

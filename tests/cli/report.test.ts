@@ -6,6 +6,7 @@ import { assertOneLineError, runCli } from "./_run_cli.ts";
 import { fixedRecords, fixedStore } from "../report/_fixed_store.ts";
 import { testsStore } from "../report/_tests_store.ts";
 import { openStore } from "../../lib/store/store.ts";
+import { acquireStoreLock } from "../../lib/store/store_lock.ts";
 import { tempDir } from "../_temp_dir.ts";
 
 const report = (...args: string[]) => runCli("report", ["--allow-read", "--allow-write"], args);
@@ -242,6 +243,33 @@ Deno.test("report: a store whose run stopped early counts what that run set out 
     html,
     /<th>Replicates<\/th><td>5 per condition; 7 stored(, \d+ failed)?; 3 missing</,
   );
+});
+
+Deno.test("report: says when a run still holds the store, not when its holder is gone", async () => {
+  const dir = await storeDir();
+  const path = join(dir, "results.sqlite");
+  const running =
+    /^warning: a run is still writing this store \(process (\d+)[^)]* since [^)]+\); this report covers the 7 replicates stored so far$/m;
+  const lock = acquireStoreLock(path);
+  try {
+    const r = await report(dir, "--format", "json");
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr.match(running)?.[1], String(Deno.pid), r.stderr);
+  } finally {
+    lock.release();
+  }
+  const done = await report(dir, "--format", "json");
+  assert.equal(done.code, 0, done.stderr);
+  assert.doesNotMatch(done.stderr, /still writing/);
+  // A lock file left by a run killed with SIGKILL: it names a process, but nobody holds it.
+  await Deno.writeTextFile(
+    `${path}.lock`,
+    JSON.stringify({ pid: 2 ** 22 + 1, hostname: "h", startedAt: "2024-01-01T00:00:00Z" }),
+  );
+  const killed = await report(dir, "--format", "json");
+  assert.equal(killed.code, 0, killed.stderr);
+  assert.doesNotMatch(killed.stderr, /still writing/);
+  assert.match(killed.stderr, /^warning: 3 replicates are missing/m);
 });
 
 Deno.test("report: reads a store while a writer has it open, through the writer's log", async () => {
