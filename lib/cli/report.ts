@@ -19,7 +19,7 @@ import { Argument } from "../_deps/commander.ts";
 import { numberArg, runCommand, vcsimCommand, writeSync } from "./_command.ts";
 import { writeTextFileWhole } from "../_whole_file.ts";
 import { openStore, type ResultStore } from "../store/store.ts";
-import { storeWriter } from "../store/store_lock.ts";
+import { describeWriter, storeWriter } from "../store/store_lock.ts";
 import {
   type MissingReplicate,
   missingReplicates,
@@ -128,11 +128,9 @@ function runningWarning(file: string, store: ResultStore): string | null {
     return null; // an unreadable lock file: the report goes on without the probe
   }
   if (!writer) return null;
-  const who = writer.pid === null ? "another process" : `process ${writer.pid}` +
-    (writer.hostname === "unknown" ? "" : ` on host ${writer.hostname}`) +
-    ` since ${writer.startedAt}`;
-  return `warning: a run is still writing this store (${who}); this report covers the ` +
-    `${store.replicateCount()} replicates stored so far`;
+  const who = describeWriter(writer), stored = store.replicateCount();
+  return `warning: a run is still writing this store (${who}); this report covers the ${stored} ` +
+    "replicates stored so far";
 }
 
 async function writeFiles(
@@ -146,7 +144,7 @@ async function writeFiles(
     comparisons: readonly ComparisonRow[];
   },
 ): Promise<string[]> {
-  const { formats, outDir, nonconverged, comparisons } = options;
+  const { formats, outDir, nonconverged, comparisons, missing } = options;
   Deno.mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
   const write = (name: string, text: string) => {
@@ -162,7 +160,7 @@ async function writeFiles(
     written.push(path);
   }
   if (formats.has("json")) {
-    write("report.json", reportJson(store, rows, { missing: options.missing, comparisons }));
+    write("report.json", reportJson(store, rows, { missing, comparisons }));
   }
   if (formats.has("md")) {
     write("report.md", markdownReport(store, rows, { nonconverged, comparisons }));

@@ -204,13 +204,19 @@ function readHolder(path: string): Holder | null {
   }
 }
 
+/**
+ * A lock's holder in words: `process <pid> on host <host> since <time>`, or
+ * "another process" when it has not yet recorded itself.
+ */
+export function describeWriter(writer: StoreWriter | null): string {
+  return writer?.pid == null
+    ? "another process"
+    : `process ${writer.pid} on host ${writer.hostname} since ${writer.startedAt}`;
+}
+
 /** Why the store at `storePath` cannot be locked, naming `holder` when known. */
 function refusal(storePath: string, holder: Holder | null): string {
-  // No record yet: the holder has just locked and not yet written it.
-  const who = holder
-    ? `process ${holder.pid} on host ${holder.hostname} since ${holder.startedAt}`
-    : "another process";
-  return `${storePath} is in use by ${who}: wait for it to finish or stop it`;
+  return `${storePath} is in use by ${describeWriter(holder)}: wait for it to finish or stop it`;
 }
 
 /**
