@@ -113,9 +113,11 @@ export function manifestWarnings(store: ResultStore): string[] {
 /** The warning about replicates the store lacks, or null when none is missing. */
 function missingWarning(store: ResultStore, missing: readonly MissingReplicate[]): string | null {
   if (missing.length === 0) return null;
-  const reps = plannedReps(store.readManifest());
+  const manifest = store.readManifest();
+  const reps = plannedReps(manifest);
   const count = missing.length === 1 ? "1 replicate is" : `${missing.length} replicates are`;
-  return `warning: ${count} missing (of ${reps} per condition); measures use the ` +
+  const of = manifest?.shard ? `shard ${manifest.shard}'s share of ${reps}` : `of ${reps}`;
+  return `warning: ${count} missing (${of} per condition); measures use the ` +
     `${store.replicateCount()} stored`;
 }
 

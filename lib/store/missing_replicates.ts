@@ -1,13 +1,14 @@
 /**
  * Which replicates a store lacks: every registered condition times every
  * replicate index below its planned replicates per condition
- * ({@linkcode plannedReps}) that is not stored. Merges and reports count them
- * by this one rule.
+ * ({@linkcode plannedReps}), within the store's shard when it holds one,
+ * that is not stored. Merges and reports count them by this one rule.
  *
  * @module
  */
 
 import type { Manifest, ResultStore } from "./store.ts";
+import { inShard, parseShard } from "./shard_slice.ts";
 
 /**
  * Replicates per condition a store should hold: the larger of the manifest's
@@ -50,7 +51,9 @@ export interface MissingReplicate {
 /**
  * Every (condition, replicate) the store should hold but does not, by
  * condition position then replicate index: each registered condition times
- * each index below {@linkcode plannedReps} (none when there is no manifest).
+ * each index below {@linkcode plannedReps} (none when there is no manifest)
+ * that belongs to the manifest's shard (`i/n`; every index when it is null).
+ * Throws a RangeError when the manifest names a shard not of that form.
  *
  * @example
  * ```ts
@@ -76,12 +79,16 @@ export interface MissingReplicate {
  * ```
  */
 export function missingReplicates(store: ResultStore): MissingReplicate[] {
-  const reps = plannedReps(store.readManifest());
+  const manifest = store.readManifest();
+  const reps = plannedReps(manifest);
+  const shard = manifest?.shard ? parseShard(manifest.shard) : null;
   const done = store.completedReplicates();
   const missing: MissingReplicate[] = [];
-  for (const { condition } of store.conditions()) {
+  for (const { condition, position } of store.conditions()) {
     const have = done.get(condition);
-    for (let rep = 0; rep < reps; rep++) if (!have?.has(rep)) missing.push({ condition, rep });
+    for (let rep = 0; rep < reps; rep++) {
+      if (!have?.has(rep) && inShard(shard, { position, rep })) missing.push({ condition, rep });
+    }
   }
   return missing;
 }

@@ -245,6 +245,33 @@ Deno.test("report: a store whose run stopped early counts what that run set out 
   );
 });
 
+Deno.test("report: a shard's store counts as missing only the replicates of its own share", async () => {
+  // The fixed store as shard i of 2: a=1 (position 0) has reps 0-4, a=0 (position 1) reps 0
+  // and 1. Shard 1 of 2 holds a=1's 0, 2, 4 and a=0's 1, 3; shard 2 a=1's 1, 3 and a=0's 0, 2, 4.
+  for (const [shard, missing] of [["1/2", [3]], ["2/2", [2, 4]]] as const) {
+    const dir = await tempDir();
+    const store = fixedStore(join(dir, "results.sqlite"));
+    store.updateManifest({ shard });
+    store.close();
+    const r = await report(dir, "--format", "json,md");
+    assert.equal(r.code, 0, r.stderr);
+    const count = missing.length === 1 ? "1 replicate is" : `${missing.length} replicates are`;
+    assert.deepEqual(r.stderr.split("\n").filter((l) => l.startsWith("warning")), [
+      `warning: ${count} missing (shard ${shard}'s share of 5 per condition); ` +
+      "measures use the 7 stored",
+    ], shard);
+    const json = JSON.parse(await Deno.readTextFile(join(dir, "report.json")));
+    assert.deepEqual(json.missing, {
+      count: missing.length,
+      examples: missing.map((rep) => ({ condition: "a=0", rep })),
+    }, shard);
+    const md = await Deno.readTextFile(join(dir, "report.md"));
+    const header = `Seed 1; 5 replicates per condition (7 stored, ${missing.length} missing); ` +
+      `shard ${shard}.`;
+    assert.ok(md.split("\n").includes(header), `${shard}: ${md.slice(0, 300)}`);
+  }
+});
+
 Deno.test("report: says when a run still holds the store, not when its holder is gone", async () => {
   const dir = await storeDir();
   const path = join(dir, "results.sqlite");
