@@ -70,6 +70,7 @@ export const op = {
   v128Load: (offset = 0): number[] => simd(0x00, ...memarg(offset)),
   v128Load64Splat: (offset = 0): number[] => simd(0x0a, ...memarg(offset)),
   v128Store: (offset = 0): number[] => simd(0x0b, ...memarg(offset)),
+  f64x2Add: simd(0xf0),
   f64x2Sub: simd(0xf1),
   f64x2Mul: simd(0xf2),
   f64x2Splat: simd(0x14),
@@ -152,4 +153,18 @@ export function lazyInstance<F>(
     }
     return instance;
   };
+}
+
+/**
+ * Grows `memory` to hold at least `bytes`; false (and the memory as it was)
+ * when it cannot grow that far.
+ */
+export function _ensureMemory(memory: WebAssembly.Memory, bytes: number): boolean {
+  if (memory.buffer.byteLength >= bytes) return true;
+  try {
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    return true;
+  } catch {
+    return false;
+  }
 }

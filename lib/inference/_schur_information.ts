@@ -27,6 +27,7 @@ import type { CrossProducts } from "../model/cross_products.ts";
 import { SchurFactor } from "../fit/_schur_factor.ts";
 import { choleskyInPlace } from "../linalg/cholesky.ts";
 import { _choleskyInverse } from "../linalg/_cholesky_inverse.ts";
+import { BLOCK, termZeroProducts } from "./_term_zero_products.ts";
 
 /** Smallest relative SD theta_k = sigma_k / sigma the exact route takes. */
 const MIN_THETA = 1e-3;
@@ -37,12 +38,14 @@ const MIN_THETA = 1e-3;
  * nested chain: the caller checks), row-major (K+1)^2 in the same order;
  * null when a theta is below 1e-3, the residual variance is not positive,
  * the Schur complement is not positive definite, or the exact route would
- * cost more than finite differences.
+ * cost more than finite differences. Term 0's products run in WebAssembly
+ * SIMD where it is available (`simd: false` takes the scalar loops), to the
+ * same bits.
  */
 export function _schurExpectedInformation(
   cp: CrossProducts,
   s: Float64Array,
-  options: { readonly reml: boolean },
+  options: { readonly reml: boolean; readonly simd?: boolean },
 ): Float64Array | null {
   const K = cp.nlevels.length, sigma2 = s[K];
   if (!(sigma2 > 0) || !Number.isFinite(sigma2)) return null;
@@ -54,7 +57,8 @@ export function _schurExpectedInformation(
   if (!cheaper(m, p, { l0, nnz: rows.position.length, d: K + 1 })) return null;
   const S = factor.schurComplement(theta, { withX: options.reml });
   if (choleskyInPlace(S, m + p) >= 0) return null;
-  const stats = blockStatistics(cp, theta, { Y: _choleskyInverse(S, m + p), rows, p });
+  const Y = _choleskyInverse(S, m + p);
+  const stats = blockStatistics(cp, theta, { Y, rows, p, simd: options.simd });
   return information(cp, stats, { theta, sigma2, p });
 }
 
@@ -81,7 +85,12 @@ interface BlockStatistics {
 function blockStatistics(
   cp: CrossProducts,
   theta: Float64Array,
-  work: { Y: Float64Array; rows: ReturnType<SchurFactor["termZeroRows"]>; p: number },
+  work: {
+    Y: Float64Array;
+    rows: ReturnType<SchurFactor["termZeroRows"]>;
+    p: number;
+    simd?: boolean;
+  },
 ): BlockStatistics {
   const K = cp.nlevels.length, { Y, rows, p } = work, m = rows.term.length, n = m + p;
   const trace = new Float64Array(K), norm2 = new Float64Array(K * K), rt = rows.term;
@@ -100,15 +109,13 @@ function blockStatistics(
   return { trace, norm2 };
 }
 
-/** Levels of term 0 whose rows of B Y B' are formed together, so B is read once per block. */
-const BLOCK = 8;
-
 /**
  * Term 0's part: for each level b, u = Y B_b' (B_b its row of Omega outside
  * its block, X's columns included for REML); N_0r's row is u / d_b on the
  * dense positions, and N_00's column b is delta - 1/d_b - B u / (d_b d_b'').
- * The products B u are formed for BLOCK levels at a time; every sum is taken
- * in the same order as one level at a time.
+ * The products B u are formed for BLOCK levels at a time
+ * (`_term_zero_products.ts`); every sum is taken in the same order as one
+ * level at a time.
  */
 function termZeroStatistics(
   cp: CrossProducts,
@@ -119,6 +126,7 @@ function termZeroStatistics(
     p: number;
     trace: Float64Array;
     norm2: Float64Array;
+    simd?: boolean;
   },
 ): void {
   const { Y, rows, p, trace, norm2 } = work, K = cp.nlevels.length;
@@ -131,19 +139,14 @@ function termZeroStatistics(
     return t0 * xyz0[c * l0 + b];
   });
   const d = Float64Array.from(c0, (c) => t0 * t0 * c + 1);
-  const u = new Float64Array(n), perTerm = new Float64Array(K);
-  // The block's u, interleaved (entry j of its level i at j BLOCK + i), and its B u.
-  const U = new Float64Array(n * BLOCK), q = new Float64Array(l0 * BLOCK);
-  const B = { start, position, value, xPart, m, p };
+  const perTerm = new Float64Array(K);
+  const B = termZeroProducts(Y, { rows: { start, position, value, xPart, m, p }, simd: work.simd });
+  const U = B.vectors;
   let diag = 0, off = 0;
   for (let b0 = 0; b0 < l0; b0 += BLOCK) {
     const size = Math.min(BLOCK, l0 - b0);
     for (let i = 0; i < size; i++) {
-      const b = b0 + i;
-      u.fill(0);
-      for (let k = start[b]; k < start[b + 1]; k++) addRow(u, Y, position[k] * n, value[k]);
-      for (let c = 0; c < p; c++) addRow(u, Y, (m + c) * n, xPart[b * p + c]);
-      const db = d[b];
+      const b = b0 + i, u = B.combine(b), db = d[b];
       perTerm.fill(0);
       for (let j = 0; j < m; j++) perTerm[term[j]] += u[j] * u[j];
       for (let t = 1; t < K; t++) {
@@ -152,7 +155,7 @@ function termZeroStatistics(
       }
       for (let j = 0; j < n; j++) U[j * BLOCK + i] = u[j];
     }
-    blockProducts(q, U, { ...B, levels: b0 + size });
+    const q = B.products(b0 + size);
     // (B u)_b'' for b'' <= b: the lower triangle of B Y B', counted twice off the diagonal.
     for (let i = 0; i < size; i++) {
       const b = b0 + i, db = d[b];
@@ -166,50 +169,6 @@ function termZeroStatistics(
     }
   }
   norm2[0] += diag + 2 * off;
-}
-
-/**
- * q[b BLOCK + i] = B_b u_i for the levels b below `levels` and the BLOCK
- * vectors u_i interleaved in U: each sum over B_b's entries in order, then
- * over X's columns, as a single product would take it.
- */
-function blockProducts(
-  q: Float64Array,
-  U: Float64Array,
-  B: {
-    start: Int32Array;
-    position: Int32Array;
-    value: Float64Array;
-    xPart: Float64Array;
-    m: number;
-    p: number;
-    levels: number;
-  },
-): void {
-  const { start, position, value, xPart, m, p } = B;
-  for (let b = 0; b < B.levels; b++) {
-    let q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0, q6 = 0, q7 = 0;
-    for (let k = start[b]; k < start[b + 1]; k++) {
-      const v = value[k], at = position[k] * BLOCK;
-      q0 += v * U[at], q1 += v * U[at + 1], q2 += v * U[at + 2], q3 += v * U[at + 3];
-      q4 += v * U[at + 4], q5 += v * U[at + 5], q6 += v * U[at + 6], q7 += v * U[at + 7];
-    }
-    for (let c = 0; c < p; c++) {
-      const v = xPart[b * p + c], at = (m + c) * BLOCK;
-      q0 += v * U[at], q1 += v * U[at + 1], q2 += v * U[at + 2], q3 += v * U[at + 3];
-      q4 += v * U[at + 4], q5 += v * U[at + 5], q6 += v * U[at + 6], q7 += v * U[at + 7];
-    }
-    const o = b * BLOCK;
-    q[o] = q0, q[o + 1] = q1, q[o + 2] = q2, q[o + 3] = q3;
-    q[o + 4] = q4, q[o + 5] = q5, q[o + 6] = q6, q[o + 7] = q7;
-  }
-}
-
-/** u += w * the row of Y that starts at `base`. */
-function addRow(u: Float64Array, Y: Float64Array, base: number, w: number): void {
-  const n = u.length;
-  if (w === 0) return;
-  for (let j = 0; j < n; j++) u[j] += w * Y[base + j];
 }
 
 /** The information from N's block statistics (see the module's formulas). */

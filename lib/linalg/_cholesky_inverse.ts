@@ -13,6 +13,7 @@
  * @module
  */
 
+import { _ensureMemory } from "../_wasm_module.ts";
 import { _simdRowSweep } from "./_simd_row_sweep.ts";
 
 /**
@@ -73,13 +74,7 @@ function simdInverse(l: Float64Array, n: number): Float64Array | null {
   if (kernel === null) return null;
   const { sweep, memory } = kernel;
   const size = n * n * 8, bytes = 3 * size;
-  if (memory.buffer.byteLength < bytes) {
-    try {
-      memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-    } catch {
-      return null;
-    }
-  }
+  if (!_ensureMemory(memory, bytes)) return null;
   // L, X = L^-1 and the product, one after the other from byte 0.
   new Float64Array(memory.buffer, 0, n * n).set(l.subarray(0, n * n));
   const x = new Float64Array(memory.buffer, size, n * n).fill(0);

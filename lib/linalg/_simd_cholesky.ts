@@ -22,7 +22,15 @@
  * @module
  */
 
-import { type FunctionModule, I32, lazyInstance, moduleBytes, op, V128 } from "../_wasm_module.ts";
+import {
+  _ensureMemory,
+  type FunctionModule,
+  I32,
+  lazyInstance,
+  moduleBytes,
+  op,
+  V128,
+} from "../_wasm_module.ts";
 import { _choleskyTeam, choleskyThreads, type Team } from "./cholesky_threads.ts";
 import { _panelPrepass, type PanelKernel, type PrepassArgs } from "./_panel_prepass.ts";
 
@@ -202,13 +210,8 @@ export function simdCholeskyInPlace(a: Float64Array, n: number): number | null {
     : (args: PrepassArgs) => _panelPrepass(kernel, args);
   // Padded to a multiple of 4 with identity rows and columns, which factor to themselves.
   const np = (n + 3) & ~3, bytes = MATRIX + np * np * 8;
-  if (memory.buffer.byteLength < bytes) {
-    try {
-      memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-    } catch {
-      return null; // no memory for the copy: the scalar loop needs none
-    }
-  }
+  // No memory for the copy: the scalar loop needs none.
+  if (!_ensureMemory(memory, bytes)) return null;
   const l = new Float64Array(memory.buffer, MATRIX, np * np);
   if (np > n) l.fill(0, (np - 4) * np, np * np); // the last panel, which holds the padding
   for (let i = 0; i < n; i++) {

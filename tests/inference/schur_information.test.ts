@@ -199,3 +199,35 @@ Deno.test("exact crossed information: null below theta 1e-3 and at a zero residu
   assert.equal(_schurExpectedInformation(cp, new Float64Array([1, 1, 0]), reml), null);
   assert.ok(_schurExpectedInformation(cp, new Float64Array([1, 2e-6, 1]), reml));
 });
+
+Deno.test("exact crossed information: term 0's products in SIMD agree with the scalar loops to the bit", () => {
+  // The CASES, and a larger design: 37 levels of term 0 (not a multiple of the 8 formed
+  // together), an odd number of dense positions, and a covariate that is 0 on every row of
+  // one level of term 0, so that some of the combination's weights are 0 and skipped.
+  const large = crossedFrame(6, {
+    levels: [37, 23],
+    keep: 0.6,
+    covariate: true,
+    interaction: true,
+  });
+  const p = large.fixedNames.length, n = large.y.length;
+  const zeroed = large.terms[0].codes[0];
+  for (let r = 0; r < n; r++) if (large.terms[0].codes[r] === zeroed) large.X[(p - 1) * n + r] = 0;
+  const frames = [
+    ...CASES.map((c) => ({ label: c.label, frame: crossedFrame(c.seed, c), s: c.s })),
+    { label: "37 x 23 with interaction", frame: large, s: [0.9, 1.4, 0.3, 1.1] },
+  ];
+  for (const { label, frame, s: given } of frames) {
+    const cp = crossProducts(frame);
+    const s = Float64Array.from([...cp.order.map((i) => given[i]), given[given.length - 1]]);
+    for (const reml of [true, false]) {
+      const simd = _schurExpectedInformation(cp, s, { reml });
+      const scalar = _schurExpectedInformation(cp, s, { reml, simd: false });
+      assert.ok(simd && scalar, `${label}: the exact route applies`);
+      const differ = [...simd].flatMap((v, i) =>
+        Object.is(v, scalar[i]) ? [] : [[i, v, scalar[i]]]
+      );
+      assert.deepEqual(differ, [], `${label}, ${reml ? "REML" : "ML"}: [index, SIMD, scalar]`);
+    }
+  }
+});
