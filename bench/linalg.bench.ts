@@ -6,9 +6,11 @@
 // orders are in the commit that added it (the two agree to the bit). Rows held in panels of
 // four (the kernel reads memory in order) took order 1156 from 58-60 to 39-44 ms; 100 and 400,
 // which stay in cache, are unchanged.
+// Then the inverse from the factor at 100, 500 and 1158.
 // Run: deno bench bench/linalg.bench.ts
 import { choleskyInPlace } from "../lib/linalg/cholesky.ts";
 import { setCholeskyThreads } from "../lib/linalg/cholesky_threads.ts";
+import { _choleskyInverse } from "../lib/linalg/_cholesky_inverse.ts";
 
 let sink = 0;
 
@@ -41,6 +43,21 @@ for (const n of [100, 400, 1156]) {
       setCholeskyThreads(2);
       work.set(a);
       sink += choleskyInPlace(work, n);
+    });
+  }
+}
+
+// The inverse from the factor (the crossed exact information's Y; InstEval's order 1158), with
+// its row updates in SIMD four terms at a time and in the scalar loops (the same bits).
+for (const n of [100, 500, 1158]) {
+  const l = spd(n);
+  choleskyInPlace(l, n);
+  for (const simd of [true, false]) {
+    Deno.bench(`_choleskyInverse, order ${n}${simd ? "" : ", scalar loops"}`, {
+      group: `inverse ${n}`,
+      baseline: simd,
+    }, () => {
+      sink += _choleskyInverse(l, n, { simd })[n * n - 1];
     });
   }
 }

@@ -58,6 +58,7 @@ export const op = {
   sub: [0x6b],
   mul: [0x6c],
   shl: [0x74],
+  eq: [0x46],
   ltS: [0x48],
   geS: [0x4e],
   gtS: [0x4a],

@@ -5,16 +5,22 @@
  * then A^-1 = X' X as a sum of the outer products of X's rows, over the
  * lower triangle. About n^3 / 3 multiply-adds in all, against about n^3 / 2
  * for the column-by-column solves of `inverseFromCholesky` (cholesky.ts),
- * and every access along a row. The inner loops (axpy along a row) run in
- * WebAssembly SIMD (`_simd_row_sweep.ts`), to the same bits. Medians on one
- * machine, SIMD / scalar loops / the solves: 0.28 / 0.70 / 1.3 ms at order
- * 100, 23 / 73 / 185 ms at 500, 0.26 / 0.88 / 2.3 s at 1158.
+ * and every access along a row. The row updates (axpy along a row) run in
+ * WebAssembly SIMD, from order 200 four terms at a time (`_grouped_axpy.ts`),
+ * to the same bits. Medians on one machine, SIMD one term at a time / scalar loops / the
+ * solves: 0.28 / 0.70 / 1.3 ms at order 100, 23 / 73 / 185 ms at 500,
+ * 0.26 / 0.88 / 2.3 s at 1158; four terms at a time (a row read and written
+ * once per four) took order 500 from 16-24 to 12-19 ms and 1158 from 225 to
+ * 125-139 ms, and took 100 from 0.23 to 0.30 ms (so smaller orders keep the
+ * one-term sweep).
  *
  * @module
  */
 
 import { _ensureMemory } from "../_wasm_module.ts";
+import { _simdAxpy } from "./_simd_axpy.ts";
 import { _simdRowSweep } from "./_simd_row_sweep.ts";
+import { GroupedAxpy } from "./_grouped_axpy.ts";
 
 /**
  * A^-1 for A = L L' (`l` row-major n x n, lower triangle read), as a new
@@ -61,35 +67,78 @@ function symmetrize(a: Float64Array, n: number): Float64Array {
   return a;
 }
 
-/** Largest order the SIMD path takes (its three n x n matrices stay within 400 MiB). */
+/** Largest order the SIMD path takes (its two n x n matrices stay within 256 MiB). */
 const SIMD_INVERSE_MAX = 4096;
 
+/** Smallest order whose row updates go four terms at a time (below it the calls cost more). */
+const GROUPED_FROM = 200;
+
 /**
- * The same loops as {@linkcode _choleskyInverse}'s, with their inner axpy loops
- * in the WebAssembly row sweep (`_simd_row_sweep.ts`): the same result to the
- * bit. Null where WebAssembly SIMD or the memory is not available.
+ * The same sums as {@linkcode _choleskyInverse}'s loops, entry by entry in the
+ * same order, with the row updates in WebAssembly SIMD: X's row i takes its
+ * terms from rows k < i, and the product's row i from X's rows k >= i
+ * (out_i[0..i] += x_ki x_k[0..i], as the negated product subtracted). From
+ * order GROUPED_FROM a row takes four terms at a time (`_grouped_axpy.ts`),
+ * below it all of a row's terms in one call of the row sweep
+ * (`_simd_row_sweep.ts`). The same result to the bit. Null where
+ * WebAssembly SIMD or the memory is not available.
  */
 function simdInverse(l: Float64Array, n: number): Float64Array | null {
-  const kernel = n <= SIMD_INVERSE_MAX ? _simdRowSweep() : null;
-  if (kernel === null) return null;
+  if (n > SIMD_INVERSE_MAX) return null;
+  return n >= GROUPED_FROM ? groupedInverse(l, n) : sweptInverse(l, n);
+}
+
+/** Sets x_ii = 1, runs `terms` (x_i[0..k] -= l_ik x_k[0..k] for k < i), then scales the row. */
+function inverseRow(
+  x: Float64Array,
+  { l, n, i }: { l: Float64Array; n: number; i: number },
+  terms: () => void,
+): void {
+  const ri = i * n;
+  x[ri + i] = 1;
+  terms();
+  const inv = 1 / l[ri + i];
+  for (let j = 0; j <= i; j++) x[ri + j] *= inv;
+}
+
+/** {@linkcode simdInverse} by the row sweep, on L, X and the product from byte 0. */
+function sweptInverse(l: Float64Array, n: number): Float64Array | null {
+  const kernel = _simdRowSweep();
+  const size = n * n * 8, row = 8 * n;
+  if (kernel === null || !_ensureMemory(kernel.memory, 3 * size)) return null;
   const { sweep, memory } = kernel;
-  const size = n * n * 8, bytes = 3 * size;
-  if (!_ensureMemory(memory, bytes)) return null;
-  // L, X = L^-1 and the product, one after the other from byte 0.
   new Float64Array(memory.buffer, 0, n * n).set(l.subarray(0, n * n));
   const x = new Float64Array(memory.buffer, size, n * n).fill(0);
   const out = new Float64Array(memory.buffer, 2 * size, n * n).fill(0);
-  const row = 8 * n;
   for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    x[ri + i] = 1;
-    // x_i[0..k] -= l_ik x_k[0..k] for k < i, then the scaling.
-    sweep(size + i * row, 0, size, row, i * row, i, 0);
-    const inv = 1 / l[ri + i];
-    for (let j = 0; j <= i; j++) x[ri + j] *= inv;
+    inverseRow(x, { l, n, i }, () => sweep(size + i * row, 0, size, row, i * row, i, 0));
   }
-  // out_i[0..i] += x_ki x_k[0..i] for i <= k: subtracting the negated product adds it exactly.
   for (let k = 0; k < n; k++) sweep(2 * size, row, size + k * row, 0, size + k * row, k + 1, 1);
+  return symmetrize(out.slice(), n);
+}
+
+/** {@linkcode simdInverse} four terms at a time, on X and the product from byte 0. */
+function groupedInverse(l: Float64Array, n: number): Float64Array | null {
+  const kernel = _simdAxpy();
+  const size = n * n * 8, row = 8 * n;
+  if (kernel === null || !_ensureMemory(kernel.memory, 2 * size)) return null;
+  const x = new Float64Array(kernel.memory.buffer, 0, n * n).fill(0);
+  const out = new Float64Array(kernel.memory.buffer, size, n * n).fill(0);
+  const rows = new GroupedAxpy(kernel.axpy, new Float64Array(kernel.memory.buffer));
+  for (let i = 0; i < n; i++) {
+    inverseRow(x, { l, n, i }, () => {
+      rows.start(i * row);
+      for (let k = 0, ri = i * n; k < i; k++) {
+        if (l[ri + k] !== 0) rows.add(k * row, l[ri + k], k + 1);
+      }
+      rows.flush();
+    });
+  }
+  for (let i = 0; i < n; i++) {
+    rows.start(size + i * row);
+    for (let k = i; k < n; k++) if (x[k * n + i] !== 0) rows.add(k * row, -x[k * n + i], i + 1);
+  }
+  rows.flush();
   return symmetrize(out.slice(), n);
 }
 

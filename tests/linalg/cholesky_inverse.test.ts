@@ -1,11 +1,12 @@
 // _choleskyInverse (row-wise triangular inverse, then X'X) against the
 // column-by-column solves of inverseFromCholesky, and A A^-1 = I, for random
 // SPD matrices of orders 1 to 150 (sizes around the SIMD Cholesky's 40 included).
-// The SIMD row sweep is checked against the scalar loops bit for bit.
+// The SIMD route (row updates four terms at a time) is checked against the scalar
+// loops bit for bit.
 import assert from "node:assert";
 import { choleskyInPlace, inverseFromCholesky } from "../../lib/linalg/cholesky.ts";
 import { _choleskyInverse } from "../../lib/linalg/_cholesky_inverse.ts";
-import { _simdRowSweep } from "../../lib/linalg/_simd_row_sweep.ts";
+import { _simdAxpy } from "../../lib/linalg/_simd_axpy.ts";
 import { deriveStream } from "../../lib/rng/mod.ts";
 
 for (const n of [1, 2, 7, 39, 40, 41, 150]) {
@@ -45,15 +46,18 @@ function firstDifference(a: Float64Array, b: Float64Array): number {
   return a.length === b.length ? -1 : a.length;
 }
 
-Deno.test("_choleskyInverse: the SIMD row sweep gives the scalar loops' inverse to the bit", () => {
-  assert.notEqual(_simdRowSweep(), null, "WebAssembly SIMD is available here");
-  // Odd and even orders (the sweep's pairs and its last single entry), zero coefficients (the
-  // skipped terms) and a growing, shrinking, growing memory (views must follow the buffer).
-  for (const n of [1, 2, 3, 7, 40, 41, 150, 333, 64, 512]) {
+Deno.test("_choleskyInverse: the SIMD route gives the scalar loops' inverse to the bit", () => {
+  assert.notEqual(_simdAxpy(), null, "WebAssembly SIMD is available here");
+  // Both routes (the row sweep below order 200, four terms at a time from it), odd and even
+  // orders (the kernels' pairs and their last single entry), zero coefficients (the
+  // skipped terms: a fifth of them, or nine in ten, so that four terms at a time span rests of
+  // more than 8 entries) and a growing, shrinking, growing memory (views must follow the buffer).
+  const cases = [1, 2, 3, 7, 40, 41, 150, 199, 200, 333, 64, 512].map((n) => ({ n, zeros: 0.2 }));
+  for (const { n, zeros } of [...cases, { n: 301, zeros: 0.9 }]) {
     const stream = deriveStream(n, ["cholesky inverse", "bits"]);
     const L = new Float64Array(n * n);
     for (let i = 0; i < n; i++) {
-      for (let k = 0; k < i; k++) L[i * n + k] = stream.uniform() < 0.2 ? 0 : stream.normal();
+      for (let k = 0; k < i; k++) L[i * n + k] = stream.uniform() < zeros ? 0 : stream.normal();
       L[i * n + i] = 0.5 + stream.uniform() * n;
       for (let k = i + 1; k < n; k++) L[i * n + k] = 999; // the upper triangle is not read
     }
