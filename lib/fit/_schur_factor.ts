@@ -46,7 +46,14 @@ export class SchurFactor implements BlockedFactor {
   /** The grouped update's A_r0 W A_0r (m x m); the direct update keeps one row of it. */
   readonly #w: Float64Array;
   /** The direct update's rows of A_r0: for rest position i, the levels b of term 0 (ascending). */
-  readonly #rows: { ptr: Int32Array; level: Int32Array; count: Float64Array } | null;
+  readonly #rows: {
+    ptr: Int32Array;
+    level: Int32Array;
+    count: Float64Array;
+    until: Int32Array;
+  } | null;
+  /** The direct update's theta of each dense position's term. */
+  readonly #thetaRest: Float64Array;
   /** The direct update's weights of term 0's levels. */
   readonly #weights: Float64Array;
   readonly #hw: Float64Array;
@@ -114,6 +121,7 @@ export class SchurFactor implements BlockedFactor {
     }
     this.#groups = grouping === "direct" ? null : this.#groupByCount(grouping === "grouped");
     this.#rows = this.#groups ? null : this.#rowsOfColumns();
+    this.#thetaRest = new Float64Array(this.#rows ? m : 0);
     [this.#w, this.#weights, this.#hw, this.#qw, this.#s, this.#br] = float64Arrays([
       this.#groups ? m * m : m,
       this.#groups ? 0 : l0,
@@ -148,10 +156,14 @@ export class SchurFactor implements BlockedFactor {
     });
   }
 
-  /** The entries of A_r0 by rows: a counting transpose, so each row's levels ascend. */
+  /**
+   * The entries of A_r0 by rows: a counting transpose, so each row's levels
+   * ascend; `until[r]` is one past entry r's own place in its level's column
+   * (whose entries up to it are those at positions up to its row).
+   */
   #rowsOfColumns() {
     const m = this.#m, l0 = this.#cp.nlevels[0], idx = this.#idx, cnt = this.#cnt;
-    const [ptr, level] = int32Arrays([m + 1, idx.length]);
+    const [ptr, level, until] = int32Arrays([m + 1, idx.length, idx.length]);
     const count = new Float64Array(idx.length);
     for (let e = 0; e < idx.length; e++) ptr[idx[e] + 1]++;
     for (let i = 0; i < m; i++) ptr[i + 1] += ptr[i];
@@ -161,9 +173,10 @@ export class SchurFactor implements BlockedFactor {
         const at = next[idx[e]]++;
         level[at] = b;
         count[at] = cnt[e];
+        until[at] = e + 1;
       }
     }
-    return { ptr, level, count };
+    return { ptr, level, count, until };
   }
 
   /** Adds w a_b a_b' (lower), w xyz0_b a_b' and w xyz0_b xyz0_b' for column b of A_r0. */
@@ -239,21 +252,26 @@ export class SchurFactor implements BlockedFactor {
         for (let d = 0; d <= c; d++) QW[c * P + d] += xc * xyz0[d * l0 + b];
       }
     }
-    const { ptr, level, count } = this.#rows!, colPtr = this.#colPtr, idx = this.#idx;
-    const cnt = this.#cnt, row = this.#w, S = this.#s, A = this.#arr, rt = this.#restTerm;
+    const { ptr, level, count, until } = this.#rows!, colPtr = this.#colPtr, idx = this.#idx;
+    const cnt = this.#cnt, row = this.#w, S = this.#s, A = this.#arr, tr = this.#thetaRest;
+    for (let i = 0; i < m; i++) tr[i] = theta[this.#restTerm[i]];
+    // Each row of the product is summed into `row`, all 0 between rows: row i's terms touch
+    // only its first i + 1 entries, which are taken and cleared at once.
     for (let i = 0; i < m; i++) {
-      row.fill(0, 0, i + 1);
       if (t02 !== 0) {
         for (let r = ptr[i]; r < ptr[i + 1]; r++) {
           const b = level[r], wi = weight[b] * count[r];
-          // A column's indices ascend: its entries up to i are its first ones.
-          for (let f = colPtr[b]; f < colPtr[b + 1] && idx[f] <= i; f++) row[idx[f]] += wi * cnt[f];
+          // A column's indices ascend: its entries up to i are its first ones, to entry r's own.
+          for (let f = colPtr[b], end = until[r]; f < end; f++) row[idx[f]] += wi * cnt[f];
           for (let c = 0; c < P; c++) HW[c * m + i] += wi * xyz0[c * l0 + b];
         }
       }
-      const ti = theta[rt[i]];
-      for (let j = 0; j <= i; j++) S[i * m + j] = ti * theta[rt[j]] * (A[i * m + j] - row[j]);
-      S[i * m + i] += 1;
+      const ti = tr[i], base = i * m;
+      for (let j = 0; j <= i; j++) {
+        S[base + j] = ti * tr[j] * (A[base + j] - row[j]);
+        row[j] = 0;
+      }
+      S[base + i] += 1;
     }
     return logdet;
   }
