@@ -6,9 +6,10 @@
 // orders are in the commit that added it (the two agree to the bit). Rows held in panels of
 // four (the kernel reads memory in order) took order 1156 from 58-60 to 39-44 ms; 100 and 400,
 // which stay in cache, are unchanged.
-// Then the inverse from the factor at 100, 500 and 1158.
+// Then the solve for three columns after InstEval's factorisation, and the inverse from the
+// factor at 100, 500 and 1158.
 // Run: deno bench bench/linalg.bench.ts
-import { choleskyInPlace } from "../lib/linalg/cholesky.ts";
+import { choleskyInPlace, forwardSolveColumnsInPlace } from "../lib/linalg/cholesky.ts";
 import { setCholeskyThreads } from "../lib/linalg/cholesky_threads.ts";
 import { _choleskyInverse } from "../lib/linalg/_cholesky_inverse.ts";
 
@@ -45,6 +46,18 @@ for (const n of [100, 400, 1156]) {
       sink += choleskyInPlace(work, n);
     });
   }
+}
+
+// The Schur factor's solve for [X y] after each factorisation: three columns of order 1156 (InstEval).
+{
+  const n = 1156, l = spd(n), b = new Float64Array(3 * n);
+  const rhs = Float64Array.from({ length: 3 * n }, (_, i) => Math.sin(i));
+  choleskyInPlace(l, n);
+  Deno.bench("forwardSolveColumnsInPlace, order 1156, 3 columns", { group: "solve 1156" }, () => {
+    b.set(rhs);
+    forwardSolveColumnsInPlace(l, n, b);
+    sink += b[3 * n - 1];
+  });
 }
 
 // The inverse from the factor (the crossed exact information's Y; InstEval's order 1158), with

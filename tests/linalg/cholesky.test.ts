@@ -8,7 +8,11 @@
  */
 
 import assert from "node:assert/strict";
-import { choleskyInPlace } from "../../lib/linalg/cholesky.ts";
+import {
+  choleskyInPlace,
+  forwardSolveColumnsInPlace,
+  forwardSolveInPlace,
+} from "../../lib/linalg/cholesky.ts";
 import { simdCholeskyInPlace } from "../../lib/linalg/_simd_cholesky.ts";
 import { _choleskyTeamState, setCholeskyThreads } from "../../lib/linalg/cholesky_threads.ts";
 import { evalScript } from "../_eval_script.ts";
@@ -204,4 +208,25 @@ Deno.test("cholesky: helper threads never keep a process from ending", async () 
   const text = out.stdout + out.stderr;
   assert.equal(out.code, 0, `the process ended with code ${out.code} (${out.signal}): ${text}`);
   assert.equal(text.trim(), "factored 1");
+});
+
+Deno.test("forwardSolveColumnsInPlace solves each column to the bits of forwardSolveInPlace", () => {
+  // 1 to 6 columns: three at a time, pairs and a single one, in every combination used.
+  for (const n of [1, 2, 7, 40, 101]) {
+    let seed = n;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+    const l = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < i; k++) l[i * n + k] = rnd();
+      l[i * n + i] = 0.5 + rnd();
+    }
+    for (let columns = 1; columns <= 6; columns++) {
+      const b = Float64Array.from({ length: columns * n }, () => rnd() * 10);
+      const want = b.slice();
+      for (let c = 0; c < columns; c++) forwardSolveInPlace(l, n, want, c * n);
+      forwardSolveColumnsInPlace(l, n, b);
+      const at = b.findIndex((v, i) => !Object.is(v, want[i]));
+      assert.equal(at, -1, `n ${n}, ${columns} columns: entry ${at} is ${b[at]}, not ${want[at]}`);
+    }
+  }
 });
