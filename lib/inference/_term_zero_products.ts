@@ -9,7 +9,7 @@
  * `_simd_block_products.ts`) where it is available, else in scalar loops,
  * with every sum taken in the same order either way: the same bits. On
  * InstEval (1158 positions, 2972 levels of term 0) they are 0.24 s of the
- * variance SEs' 0.6 s in scalar loops.
+ * variance SEs' 0.6 s in scalar loops, 0.11 s in SIMD.
  *
  * @module
  */

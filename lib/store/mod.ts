@@ -12,3 +12,4 @@ export * from "./store_lock.ts";
 export * from "./missing_replicates.ts";
 export * from "./merge.ts";
 export * from "./digest.ts";
+export * from "./shard_slice.ts";
