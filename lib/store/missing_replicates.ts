@@ -75,13 +75,18 @@ export interface MissingReplicate {
  *   { condition: "b", rep: 0 },
  *   { condition: "b", rep: 1 },
  * ]);
+ * // Shard 2 of 2 holds a's replicate 1 and b's replicate 0 (see `inShard`).
+ * store.writeManifest({ ...store.readManifest()!, shard: "2/2" });
+ * assert.deepEqual(missingReplicates(store), [{ condition: "b", rep: 0 }]);
+ * store.writeManifest({ ...store.readManifest()!, shard: "3/2" });
+ * assert.throws(() => missingReplicates(store), /names shard "3\/2"; expected i\/n/);
  * store.close();
  * ```
  */
 export function missingReplicates(store: ResultStore): MissingReplicate[] {
   const manifest = store.readManifest();
   const reps = plannedReps(manifest);
-  const shard = manifest?.shard ? parseShard(manifest.shard) : null;
+  const shard = manifest?.shard ? manifestShard(manifest.shard) : null;
   const done = store.completedReplicates();
   const missing: MissingReplicate[] = [];
   for (const { condition, position } of store.conditions()) {
@@ -91,4 +96,15 @@ export function missingReplicates(store: ResultStore): MissingReplicate[] {
     }
   }
   return missing;
+}
+
+/** The shard a manifest names; a RangeError saying so when it is not of the form i/n. */
+function manifestShard(text: string) {
+  try {
+    return parseShard(text);
+  } catch {
+    throw new RangeError(
+      `the store's manifest names shard "${text}"; expected i/n with 1 <= i <= n`,
+    );
+  }
 }
