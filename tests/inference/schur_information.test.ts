@@ -201,9 +201,10 @@ Deno.test("exact crossed information: null below theta 1e-3 and at a zero residu
 });
 
 Deno.test("exact crossed information: term 0's products in SIMD agree with the scalar loops to the bit", () => {
-  // The CASES, and a larger design: 37 levels of term 0 (not a multiple of the 8 formed
-  // together), an odd number of dense positions, and a covariate that is 0 on every row of
-  // one level of term 0, so that some of the combination's weights are 0 and skipped.
+  // The CASES (odd and even numbers of dense positions: the kernels' pairs and last entry),
+  // and a larger design whose term 0 is a:b (levels not a multiple of the 8 formed together),
+  // with a covariate that is 0 on every row of one level of a, so that the a:b levels within it
+  // have a weight of 0 for it in the combination, which is skipped.
   const large = crossedFrame(6, {
     levels: [37, 23],
     keep: 0.6,
