@@ -214,22 +214,54 @@ export function simdCholeskyInPlace(a: Float64Array, n: number): number | null {
   if (!_ensureMemory(memory, bytes)) return null;
   const l = new Float64Array(memory.buffer, MATRIX, np * np);
   if (np > n) l.fill(0, (np - 4) * np, np * np); // the last panel, which holds the padding
-  for (let i = 0; i < n; i++) {
-    const row = i * n, at = panelIndex(i, 0, np);
-    for (let k = 0; k <= i; k++) l[at + 4 * k] = a[row + k];
-  }
+  toPanels(a, l, { n, np });
   for (let j = n; j < np; j++) l[panelIndex(j, j, np)] = 1;
   const result = factorPanels(l, np, {
     kernel,
     prepass,
     scratch: new Float64Array(memory.buffer, 0, 10),
   });
-  for (let i = 0; i < n; i++) {
-    const row = i * n;
-    const at = panelIndex(i, 0, np);
-    for (let k = 0; k <= i; k++) a[row + k] = l[at + 4 * k];
-  }
+  fromPanels(l, a, { n, np });
   return result;
+}
+
+/**
+ * Copies the lower triangle of row-major `a` (n x n) into `l` in panels (np x np,
+ * see {@linkcode panelIndex}), four rows at a time: each column of a panel left of
+ * its diagonal block takes its four entries together. Only entries (i, k <= i) are
+ * written, as one row at a time would.
+ */
+function toPanels(a: Float64Array, l: Float64Array, { n, np }: { n: number; np: number }) {
+  for (let p0 = 0; p0 < n; p0 += 4) {
+    const base = p0 * np, full = p0 + 4 <= n;
+    if (full) {
+      const r0 = p0 * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+      for (let k = 0, at = base; k < p0; k++, at += 4) {
+        l[at] = a[r0 + k], l[at + 1] = a[r1 + k], l[at + 2] = a[r2 + k], l[at + 3] = a[r3 + k];
+      }
+    }
+    for (let i = p0; i < Math.min(n, p0 + 4); i++) {
+      const row = i * n, at = base + (i & 3);
+      for (let k = full ? p0 : 0; k <= i; k++) l[at + 4 * k] = a[row + k];
+    }
+  }
+}
+
+/** The inverse of {@linkcode toPanels}: `l`'s lower triangle back into row-major `a`. */
+function fromPanels(l: Float64Array, a: Float64Array, { n, np }: { n: number; np: number }) {
+  for (let p0 = 0; p0 < n; p0 += 4) {
+    const base = p0 * np, full = p0 + 4 <= n;
+    if (full) {
+      const r0 = p0 * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+      for (let k = 0, at = base; k < p0; k++, at += 4) {
+        a[r0 + k] = l[at], a[r1 + k] = l[at + 1], a[r2 + k] = l[at + 2], a[r3 + k] = l[at + 3];
+      }
+    }
+    for (let i = p0; i < Math.min(n, p0 + 4); i++) {
+      const row = i * n, at = base + (i & 3);
+      for (let k = full ? p0 : 0; k <= i; k++) a[row + k] = l[at + 4 * k];
+    }
+  }
 }
 
 /**
