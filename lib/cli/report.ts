@@ -121,18 +121,65 @@ function missingWarning(store: ResultStore, missing: readonly MissingReplicate[]
     `${store.replicateCount()} stored`;
 }
 
-/** The warning that a run is writing the store as it is read, or null when none is. */
-function runningWarning(file: string, store: ResultStore): string | null {
-  let writer: ReturnType<typeof storeWriter>;
+/** The run holding the store's lock as the report starts, or null (also for an unreadable lock file). */
+function liveWriter(file: string): ReturnType<typeof storeWriter> {
   try {
-    writer = storeWriter(file);
+    return storeWriter(file);
   } catch {
     return null; // an unreadable lock file: the report goes on without the probe
   }
-  if (!writer) return null;
-  const who = describeWriter(writer), stored = store.replicateCount();
+}
+
+/**
+ * The store to report from: the file itself, or, while a run writes it, a
+ * copy of it as it stood when the report began (in a temporary folder that
+ * `close` removes), so that every table and file of the report counts the
+ * same replicates. Without room for the copy, the file itself.
+ */
+async function reportSource(file: string, writer: ReturnType<typeof storeWriter>) {
+  let dir: string | null = null;
+  if (writer) {
+    try {
+      dir = Deno.makeTempDirSync({ prefix: "vcsim-report-" });
+      const live = openStore(file, { readOnly: true });
+      try {
+        await live.snapshotTo(join(dir, "results.sqlite"));
+      } finally {
+        live.close();
+      }
+    } catch {
+      if (dir) Deno.removeSync(dir, { recursive: true });
+      dir = null;
+    }
+  }
+  const path = dir ? join(dir, "results.sqlite") : file;
+  let store: ResultStore;
+  try {
+    store = openStore(path, { readOnly: true });
+  } catch (error) {
+    if (dir) Deno.removeSync(dir, { recursive: true });
+    throw error;
+  }
+  return {
+    store,
+    path,
+    snapshot: dir !== null,
+    close() {
+      store.close();
+      if (dir) Deno.removeSync(dir, { recursive: true });
+    },
+  };
+}
+
+/** The warning that a run is writing the store as it is read. */
+function runningWarning(writer: NonNullable<ReturnType<typeof storeWriter>>, source: {
+  store: ResultStore;
+  snapshot: boolean;
+}): string {
+  const who = describeWriter(writer), stored = source.store.replicateCount();
+  const when = source.snapshot ? "stored when it began" : "stored so far";
   return `warning: a run is still writing this store (${who}); this report covers the ${stored} ` +
-    "replicates stored so far";
+    `replicates ${when}`;
 }
 
 async function writeFiles(
@@ -216,17 +263,21 @@ export async function main(args: string[]): Promise<number> {
     const targets = mcseTargets(o);
     const file = resolveStorePath(path);
     // Read-only: a report never writes to its store, and may run while a study writes it.
-    const store = openStore(file, { readOnly: true });
+    const writer = liveWriter(file);
+    const source = await reportSource(file, writer);
+    const store = source.store;
     try {
       const missing = missingReplicates(store);
       const warning = missingWarning(store, missing);
       if (warning) writeSync(Deno.stderr, warning + "\n");
-      const running = runningWarning(file, store);
-      if (running) writeSync(Deno.stderr, running + "\n");
+      if (writer) writeSync(Deno.stderr, runningWarning(writer, source) + "\n");
       for (const w of manifestWarnings(store)) writeSync(Deno.stderr, `warning: ${w}\n`);
       const nonconverged: NonconvergedRule = o.excludeNonconverged ? "exclude" : "use";
       // The comparisons in a Web Worker while this thread computes the measures.
-      const comparing = pairedComparisonsOfFile(file, { nonconverged, reference: o.reference });
+      const comparing = pairedComparisonsOfFile(source.path, {
+        nonconverged,
+        reference: o.reference,
+      });
       comparing.catch(() => {}); // awaited below; not unhandled if the measures throw first
       const rows = performanceMeasures(store, { nonconverged });
       const comparisons = await comparing;
@@ -253,7 +304,7 @@ export async function main(args: string[]): Promise<number> {
       });
       for (const w of written) writeSync(Deno.stderr, `wrote ${w}\n`);
     } finally {
-      store.close();
+      source.close();
     }
     return 0;
   });

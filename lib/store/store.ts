@@ -11,7 +11,7 @@
 
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { backup, DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import type {
   FitRecord,
   IntervalRecord,
@@ -635,6 +635,44 @@ export class ResultStore {
   checkpoint(): void {
     if (this.readOnly) throw new TypeError(`cannot checkpoint ${this.name}: it is open read-only`);
     this.db.prepare("PRAGMA wal_checkpoint(PASSIVE)").get();
+  }
+
+  /**
+   * Writes a copy of the store as one read sees it (everything committed
+   * when the copy starts, nothing a writer adds meanwhile) to the new file
+   * `path`, by SQLite's online backup in a single step, so that several
+   * reads of a store a run is writing agree with each other. Works on a
+   * read-only store too. Rejects with an Error if `path` exists.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert";
+   * import { join } from "node:path";
+   * import { openStore } from "./store.ts";
+   * const dir = Deno.makeTempDirSync();
+   * const live = openStore(join(dir, "results.sqlite"));
+   * live.writeManifest({
+   *   study: "toy", config: {}, configHash: "0", seed: 1, reps: 2, shard: null,
+   *   versions: {}, createdAt: "2024-01-01T00:00:00Z", timings: {},
+   * });
+   * live.registerConditions([{ condition: "n=5", params: { n: 5 } }]);
+   * live.writeReplicates([{
+   *   condition: "n=5", rep: 0, status: "error", message: "x", generateMs: 0, totalMs: 0, fits: [],
+   * }]);
+   * await live.snapshotTo(join(dir, "snapshot.sqlite"));
+   * live.writeReplicates([{ ...live.readReplicate("n=5", 0)!, rep: 1 }]);
+   * const copy = openStore(join(dir, "snapshot.sqlite"), { readOnly: true });
+   * assert.deepEqual([copy.replicateCount(), live.replicateCount()], [1, 2]);
+   * await assert.rejects(live.snapshotTo(join(dir, "snapshot.sqlite")), /exists/);
+   * copy.close();
+   * live.close();
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  async snapshotTo(path: string): Promise<void> {
+    if (existsSync(path)) throw new Error(`cannot copy ${this.name} to ${path}: it exists`);
+    // rate -1: every page in one step, under one read of the source.
+    await backup(this.db, path, { rate: -1 });
   }
 
   /**

@@ -1,6 +1,6 @@
 // Runs lib/cli/report.ts as `deno task report` does, on the fixed store of tests/report.
 import assert from "node:assert";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parse } from "../../lib/_deps/csv_parse.ts";
 import { assertOneLineError, runCli } from "./_run_cli.ts";
 import { fixedRecords, fixedStore } from "../report/_fixed_store.ts";
@@ -276,7 +276,7 @@ Deno.test("report: says when a run still holds the store, not when its holder is
   const dir = await storeDir();
   const path = join(dir, "results.sqlite");
   const running =
-    /^warning: a run is still writing this store \(process (\d+)[^)]* since [^)]+\); this report covers the 7 replicates stored so far$/m;
+    /^warning: a run is still writing this store \(process (\d+)[^)]* since [^)]+\); this report covers the 7 replicates stored when it began$/m;
   const lock = acquireStoreLock(path);
   try {
     const r = await report(dir, "--format", "json");
@@ -297,6 +297,46 @@ Deno.test("report: says when a run still holds the store, not when its holder is
   assert.equal(killed.code, 0, killed.stderr);
   assert.doesNotMatch(killed.stderr, /still writing/);
   assert.match(killed.stderr, /^warning: 3 replicates are missing/m);
+});
+
+/** The names of the report's temporary copies (vcsim-report-*) in the system's temporary folder. */
+function reportCopies(): string[] {
+  const tmp = dirname(Deno.makeTempDirSync());
+  return [...Deno.readDirSync(tmp)].map((e) => e.name).filter((n) => n.startsWith("vcsim-report-"));
+}
+
+Deno.test("report: a store a run is writing is reported from one copy, taken as the report began", async () => {
+  // A run's lock and its open connection, with a replicate in the write-ahead log only: the
+  // copy holds it, every file counts the same 8 replicates, and the copy is gone after.
+  const dir = await storeDir();
+  const path = join(dir, "results.sqlite");
+  const before = reportCopies();
+  const lock = acquireStoreLock(path);
+  const writer = openStore(path);
+  try {
+    const [extra] = fixedRecords().filter((r) => r.condition === "a=0");
+    writer.writeReplicates([{ ...extra, rep: 2 }]);
+    const r = await report(dir, "--format", "json,md,html");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /^warning: 2 replicates are missing \(of 5 per condition\); .* 8 stored$/m,
+    );
+    assert.match(r.stderr, /this report covers the 8 replicates stored when it began$/m);
+    const json = JSON.parse(await Deno.readTextFile(join(dir, "report.json")));
+    assert.equal(json.missing.count, 2);
+    const md = await Deno.readTextFile(join(dir, "report.md"));
+    assert.match(md, /^Seed 1; 5 replicates per condition \(8 stored, 2 missing\)\.$/m);
+    const html = await Deno.readTextFile(join(dir, "report.html"));
+    assert.match(
+      html,
+      /<th>Replicates<\/th><td>5 per condition; 8 stored(, \d+ failed)?; 2 missing</,
+    );
+  } finally {
+    writer.close();
+    lock.release();
+  }
+  assert.deepEqual(reportCopies(), before);
 });
 
 Deno.test("report: reads a store while a writer has it open, through the writer's log", async () => {
