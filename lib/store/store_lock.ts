@@ -221,7 +221,9 @@ function refusal(storePath: string, holder: Holder | null): string {
 
 /**
  * The host name, without prompting for a permission: node:os when sys
- * access is granted, else Linux's /proc entry when readable, else "unknown".
+ * access is granted (the study and plan tasks grant `--allow-sys=hostname`),
+ * else Linux's /proc entry when readable (Deno lets a script read it only
+ * with all permissions), else "unknown".
  */
 function hostName(): string {
   if (Deno.permissions.querySync({ name: "sys", kind: "hostname" }).state === "granted") {

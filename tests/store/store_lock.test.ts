@@ -153,3 +153,32 @@ Deno.test("acquireStoreLock wants a store path", () => {
     assert.throws(() => acquireStoreLock(bad), TypeError);
   }
 });
+
+/** The permission flags of `deno task <name>` (deno.json), between `deno run` and the script. */
+function taskPermissions(name: string): string[] {
+  const config = JSON.parse(Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)));
+  const words = String(config.tasks[name]).split(/\s+/);
+  return words.filter((w) => w.startsWith("--allow-"));
+}
+
+Deno.test("under the study and plan tasks' permissions a lock names this machine's host", () =>
+  withDir(async (dir) => {
+    const { hostname } = await import("node:os");
+    for (const task of ["study", "plan"]) {
+      const store = join(dir, task, "results.sqlite");
+      const code = `import { acquireStoreLock } from ${JSON.stringify(LOCK_MODULE)};
+        acquireStoreLock(${JSON.stringify(store)});
+        console.log(Deno.readTextFileSync(${JSON.stringify(`${store}.lock`)}));`;
+      const script = join(dir, `${task}.ts`);
+      Deno.writeTextFileSync(script, code);
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--quiet", "--no-prompt", ...taskPermissions(task), script],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(out.stderr);
+      assert.strictEqual(out.code, 0, stderr);
+      const record = JSON.parse(new TextDecoder().decode(out.stdout));
+      assert.strictEqual(record.hostname, hostname(), task);
+    }
+  }));
