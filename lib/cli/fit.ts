@@ -29,7 +29,7 @@ function makeCommand() {
   return vcsimCommand("fit")
     .description(
       "Fit a linear mixed model with random intercepts (lme4 formula syntax) to a CSV file.\n" +
-        "Rows with a missing value (empty, NA, NaN, .) in a used column are dropped and counted.",
+        "Rows with a missing value (empty, NA, NaN, nan, .) in a used column are dropped and counted.",
     )
     .addArgument(new Argument("<file>", "CSV file with a header row"))
     .requiredOption("--formula <formula>", 'e.g. "y ~ 1 + (1|group1/group2)"')

@@ -17,11 +17,13 @@ export interface ReadCsvOptions {
 }
 
 /** Cell texts that mean "missing", compared after trimming white space. */
-export const MISSING_MARKERS: readonly string[] = ["", "NA", "NaN", "."];
+/** Python's and NumPy's spelling, `nan`, included: what `str(float("nan"))` and `savetxt` write. */
+export const MISSING_MARKERS: readonly string[] = ["", "NA", "NaN", "nan", "."];
 
 // Decimal numbers only: Number() alone would also accept "0x1f", "0b1" and "".
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-// What writeCsv writes for ±Infinity, plus R's spelling, so files round-trip.
+// What writeCsv writes for ±Infinity, plus R's spelling and Python's (NumPy's savetxt, str()),
+// so files round-trip.
 const INFINITE = new Map([
   ["Infinity", Infinity],
   ["+Infinity", Infinity],
@@ -29,6 +31,9 @@ const INFINITE = new Map([
   ["Inf", Infinity],
   ["+Inf", Infinity],
   ["-Inf", -Infinity],
+  ["inf", Infinity],
+  ["+inf", Infinity],
+  ["-inf", -Infinity],
 ]);
 
 const isMissing = (cell: string): boolean => MISSING_MARKERS.includes(cell.trim());
@@ -91,11 +96,12 @@ function buildColumn(cells: readonly string[]): Column {
 /**
  * Parses CSV text (RFC 4180, optional byte-order mark) with a header row of
  * column names. A column is numeric when every non-missing cell is a decimal
- * number (or `Infinity`/`Inf` with a sign), read exactly as `Number()` reads
- * it; otherwise it is a factor whose levels are the distinct labels, sorted
- * numerically when all are integers and by code unit otherwise (as R's
- * `factor()` does in the C locale). Cells `""`, `NA`, `NaN` and `.` (after
- * trimming) are missing: NaN in a numeric column, code -1 in a factor.
+ * number (or `Infinity`, `Inf` or `inf`, with or without a sign), read
+ * exactly as `Number()` reads it; otherwise it is a factor whose levels are
+ * the distinct labels, sorted numerically when all are integers and by code
+ * unit otherwise (as R's `factor()` does in the C locale). Cells `""`, `NA`,
+ * `NaN`, `nan` and `.` (after trimming) are missing: NaN in a numeric column,
+ * code -1 in a factor.
  * Factor labels keep their white space. In a file of more than one column,
  * blank lines are skipped; in a one-column file they are missing values.
  *

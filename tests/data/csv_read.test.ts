@@ -42,12 +42,26 @@ Deno.test("sortLabels: integers numerically, anything else by code unit", () => 
   assert.deepEqual(sortLabels([]), []);
 });
 
-Deno.test("missing markers: empty, NA, NaN and . (trimmed)", () => {
-  const data = readCsv('y,g\n1,a\n,b\nNA,NA\nNaN,""\n., . \n NA ,c\n');
+Deno.test("missing markers: empty, NA, NaN, nan and . (trimmed)", () => {
+  const data = readCsv('y,g\n1,a\n,b\nNA,NA\nNaN,""\n., . \n NA ,c\nnan,nan\n');
   const y = numeric(data, "y");
   assert.equal(y[0], 1);
-  for (let i = 1; i < 6; i++) assert.ok(Number.isNaN(y[i]), `row ${i}`);
-  assert.deepEqual(factor(data, "g"), { codes: [0, 1, -1, -1, -1, 2], levels: ["a", "b", "c"] });
+  for (let i = 1; i < 7; i++) assert.ok(Number.isNaN(y[i]), `row ${i}`);
+  assert.deepEqual(factor(data, "g"), {
+    codes: [0, 1, -1, -1, -1, 2, -1],
+    levels: ["a", "b", "c"],
+  });
+});
+
+Deno.test("infinities in R's, Python's and JavaScript's spellings make a numeric column", () => {
+  // What R's write.csv, NumPy's savetxt or Python's str(), and writeCsv write for infinities.
+  const cells = ["Inf", "-Inf", "+Inf", "inf", "-inf", "+inf", "Infinity", "-Infinity"];
+  const y = numeric(readCsv(`y\n${cells.join("\n")}\n`), "y");
+  assert.deepEqual(Array.from(y), cells.map((c) => c.startsWith("-") ? -Infinity : Infinity));
+  // Other spellings are labels, as before.
+  for (const cell of ["INF", "infinity", "iNf"]) {
+    assert.equal(readCsv(`x\n1\n${cell}\n`).columns.get("x")!.kind, "factor", cell);
+  }
 });
 
 Deno.test("a column with only missing values is numeric", () => {
