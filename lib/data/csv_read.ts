@@ -16,8 +16,10 @@ export interface ReadCsvOptions {
   source?: string;
 }
 
-/** Cell texts that mean "missing", compared after trimming white space. */
-/** Python's and NumPy's spelling, `nan`, included: what `str(float("nan"))` and `savetxt` write. */
+/**
+ * Cell texts that mean "missing", compared after trimming white space; `nan`
+ * is what Python's `str(float("nan"))` and NumPy's `savetxt` write.
+ */
 export const MISSING_MARKERS: readonly string[] = ["", "NA", "NaN", "nan", "."];
 
 // Decimal numbers only: Number() alone would also accept "0x1f", "0b1" and "".
