@@ -5,17 +5,19 @@
  * dense positions, then X's columns for REML):
  * - u_b = Y B_b', a combination of rows of the inverse Y;
  * - B u for eight vectors u at a time, the rows B_b'' times each.
- * Both run in WebAssembly SIMD (`_simd_row_combination.ts`,
- * `_simd_block_products.ts`) where it is available, else in scalar loops,
- * with every sum taken in the same order either way: the same bits. On
- * InstEval (1158 positions, 2972 levels of term 0) they are 0.24 s of the
- * variance SEs' 0.6 s in scalar loops, 0.11 s in SIMD.
+ * Both run in WebAssembly SIMD where it is available (the combination four
+ * rows at a time by `_grouped_axpy.ts`, the products by
+ * `_simd_block_products.ts`), else in scalar loops, with every sum taken in
+ * the same order either way: the same bits. On InstEval (1158 positions,
+ * 2972 levels of term 0) they are 0.24 s of the variance SEs' 0.6 s in
+ * scalar loops, 0.11 s in SIMD.
  *
  * @module
  */
 
 import { _ensureMemory } from "../_wasm_module.ts";
-import { _simdRowCombination } from "../linalg/_simd_row_combination.ts";
+import { _simdAxpy } from "../linalg/_simd_axpy.ts";
+import { GroupedAxpy } from "../linalg/_grouped_axpy.ts";
 import { _simdBlockProducts } from "../linalg/_simd_block_products.ts";
 
 /** Levels of term 0 whose products B u are formed together. */
@@ -52,30 +54,52 @@ export function termZeroProducts(
   Y: Float64Array,
   options: { rows: TermZeroRows; simd?: boolean },
 ): TermZeroProducts {
-  return ((options.simd ?? true) && simdProducts(Y, options.rows)) ||
-    scalarProducts(Y, options.rows);
+  const rows = fullRows(options.rows), n = options.rows.m + options.rows.p;
+  return ((options.simd ?? true) && simdProducts(Y, { rows, n })) ||
+    scalarProducts(Y, { rows, n });
 }
 
-/** u += w * the row of Y that starts at `base`. */
-function addRow(u: Float64Array, Y: Float64Array, base: number, w: number): void {
-  const n = u.length;
-  if (w === 0) return;
-  for (let j = 0; j < n; j++) u[j] += w * Y[base + j];
+/** Each level's whole row B_b in one list: its entries, then X's columns at positions m + c. */
+interface FullRows {
+  readonly start: Int32Array;
+  readonly position: Int32Array;
+  readonly value: Float64Array;
 }
 
-function scalarProducts(Y: Float64Array, rows: TermZeroRows): TermZeroProducts {
-  const { start, position, value, xPart, m, p } = rows, n = m + p, l0 = start.length - 1;
+function fullRows(rows: TermZeroRows): FullRows {
+  const { start, position, value, xPart, m, p } = rows, l0 = start.length - 1;
+  const full = {
+    start: new Int32Array(l0 + 1),
+    position: new Int32Array(position.length + l0 * p),
+    value: new Float64Array(position.length + l0 * p),
+  };
+  let at = 0;
+  for (let b = 0; b < l0; b++) {
+    full.start[b] = at;
+    for (let k = start[b]; k < start[b + 1]; k++, at++) {
+      full.position[at] = position[k], full.value[at] = value[k];
+    }
+    for (let c = 0; c < p; c++, at++) full.position[at] = m + c, full.value[at] = xPart[b * p + c];
+  }
+  full.start[l0] = at;
+  return full;
+}
+
+function scalarProducts(Y: Float64Array, { rows, n }: { rows: FullRows; n: number }) {
+  const { start, position, value } = rows, l0 = start.length - 1;
   const u = new Float64Array(n), vectors = new Float64Array(n * BLOCK);
   const q = new Float64Array(l0 * BLOCK);
   return {
     vectors,
-    combine(b) {
+    combine(b: number) {
       u.fill(0);
-      for (let k = start[b]; k < start[b + 1]; k++) addRow(u, Y, position[k] * n, value[k]);
-      for (let c = 0; c < p; c++) addRow(u, Y, (m + c) * n, xPart[b * p + c]);
+      for (let k = start[b]; k < start[b + 1]; k++) {
+        const w = value[k], base = position[k] * n;
+        if (w !== 0) { for (let j = 0; j < n; j++) u[j] += w * Y[base + j]; }
+      }
       return u;
     },
-    products(levels) {
+    products(levels: number) {
       blockProducts(q, vectors, { ...rows, levels });
       return q;
     },
@@ -84,20 +108,15 @@ function scalarProducts(Y: Float64Array, rows: TermZeroRows): TermZeroProducts {
 
 /**
  * q[b BLOCK + i] = B_b u_i for the levels b below `levels` and the BLOCK
- * vectors u_i interleaved in U: each sum over B_b's entries in order, then
- * over X's columns, as a single product would take it.
+ * vectors u_i interleaved in U: each sum over B_b's entries in order, as a
+ * single product would take it.
  */
-function blockProducts(q: Float64Array, U: Float64Array, B: TermZeroRows & { levels: number }) {
-  const { start, position, value, xPart, m, p } = B;
+function blockProducts(q: Float64Array, U: Float64Array, B: FullRows & { levels: number }) {
+  const { start, position, value } = B;
   for (let b = 0; b < B.levels; b++) {
     let q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0, q6 = 0, q7 = 0;
     for (let k = start[b]; k < start[b + 1]; k++) {
       const v = value[k], at = position[k] * BLOCK;
-      q0 += v * U[at], q1 += v * U[at + 1], q2 += v * U[at + 2], q3 += v * U[at + 3];
-      q4 += v * U[at + 4], q5 += v * U[at + 5], q6 += v * U[at + 6], q7 += v * U[at + 7];
-    }
-    for (let c = 0; c < p; c++) {
-      const v = xPart[b * p + c], at = (m + c) * BLOCK;
       q0 += v * U[at], q1 += v * U[at + 1], q2 += v * U[at + 2], q3 += v * U[at + 3];
       q4 += v * U[at + 4], q5 += v * U[at + 5], q6 += v * U[at + 6], q7 += v * U[at + 7];
     }
@@ -111,53 +130,41 @@ function blockProducts(q: Float64Array, U: Float64Array, B: TermZeroRows & { lev
 const SIMD_MAX = 4096;
 
 /**
- * The SIMD kernels on copies in their memories: Y, u and every level's row
- * list (byte addresses of Y's rows and their weights, X's after the
- * entries) for the combination; the vectors, q and B for the products.
- * Null when SIMD or the memory is not available.
+ * The SIMD kernels on copies in their memories: Y and u for the
+ * combination (u += w Y_k as u -= (-w) Y_k, the same sum exactly); the
+ * vectors, q and B for the products. Null when SIMD or the memory is not
+ * available.
  */
-function simdProducts(Y: Float64Array, rows: TermZeroRows): TermZeroProducts | null {
-  const { start, position, value, xPart, m, p } = rows, n = m + p, l0 = start.length - 1;
-  const a = n <= SIMD_MAX ? _simdRowCombination() : null, b = _simdBlockProducts();
+function simdProducts(Y: Float64Array, { rows, n }: { rows: FullRows; n: number }) {
+  const { start, position, value } = rows, l0 = start.length - 1, list = position.length;
+  const a = n <= SIMD_MAX ? _simdAxpy() : null, b = _simdBlockProducts();
   if (a === null || b === null) return null;
-  const nnz = position.length, list = nnz + l0 * p;
-  // Combination: Y, u, the weights, then the rows' byte addresses.
-  const uAt = n * n * 8, wAt = uAt + n * 8, rAt = wAt + list * 8;
-  // Products: the vectors, q, values, X's part, then start and positions.
-  const qAt = n * BLOCK * 8, vAt = qAt + l0 * BLOCK * 8, xAt = vAt + nnz * 8;
-  const sAt = xAt + l0 * p * 8, pAt = sAt + (l0 + 1) * 4;
-  if (!_ensureMemory(a.memory, rAt + list * 4) || !_ensureMemory(b.memory, pAt + nnz * 4)) {
+  // Combination: Y, then u. Products: the vectors, q, values, then start and positions.
+  const uAt = n * n * 8, qAt = n * BLOCK * 8, vAt = qAt + l0 * BLOCK * 8;
+  const sAt = vAt + list * 8, pAt = sAt + (l0 + 1) * 4;
+  if (!_ensureMemory(a.memory, uAt + n * 8) || !_ensureMemory(b.memory, pAt + list * 4)) {
     return null;
   }
   new Float64Array(a.memory.buffer, 0, n * n).set(Y.subarray(0, n * n));
-  const weights = new Float64Array(a.memory.buffer, wAt, list);
-  const addresses = new Int32Array(a.memory.buffer, rAt, list);
-  for (let level = 0, at = 0; level < l0; level++) {
-    for (let k = start[level]; k < start[level + 1]; k++, at++) {
-      weights[at] = value[k];
-      addresses[at] = position[k] * n * 8;
-    }
-    for (let c = 0; c < p; c++, at++) {
-      weights[at] = xPart[level * p + c];
-      addresses[at] = (m + c) * n * 8;
-    }
-  }
   const u = new Float64Array(a.memory.buffer, uAt, n);
-  new Float64Array(b.memory.buffer, vAt, nnz).set(value);
-  new Float64Array(b.memory.buffer, xAt, l0 * p).set(xPart);
+  const terms = new GroupedAxpy(a.axpy, new Float64Array(a.memory.buffer));
+  new Float64Array(b.memory.buffer, vAt, list).set(value);
   new Int32Array(b.memory.buffer, sAt, l0 + 1).set(start);
-  new Int32Array(b.memory.buffer, pAt, nnz).set(position);
+  new Int32Array(b.memory.buffer, pAt, list).set(position);
   const q = new Float64Array(b.memory.buffer, qAt, l0 * BLOCK);
   return {
     vectors: new Float64Array(b.memory.buffer, 0, n * BLOCK),
-    combine(level) {
+    combine(level: number) {
       u.fill(0);
-      const first = start[level] + level * p, count = start[level + 1] - start[level] + p;
-      a.combine(uAt, rAt + 4 * first, wAt + 8 * first, count, n);
+      terms.start(uAt);
+      for (let k = start[level]; k < start[level + 1]; k++) {
+        if (value[k] !== 0) terms.add(position[k] * n * 8, -value[k], n);
+      }
+      terms.flush();
       return u;
     },
-    products(levels) {
-      b.products(qAt, 0, sAt, pAt, vAt, xAt, levels, m, p);
+    products(levels: number) {
+      b.products(qAt, 0, sAt, pAt, vAt, levels);
       return q;
     },
   };

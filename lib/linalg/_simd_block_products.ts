@@ -1,11 +1,10 @@
 /**
  * Sparse rows times eight dense vectors in WebAssembly SIMD: for each sparse
- * row b (entries `value` at `position`, then `p` dense entries `extra` at
- * positions m .. m + p - 1), q_b = the row times each of eight vectors held
- * interleaved (entry j of vector i at 8 j + i). Each of the eight sums takes
- * its terms in the row's order, a product then a sum each (IEEE 754 f64, no
- * fused multiply-add), from 0, as scalar loops over the row do, so the
- * results agree to the bit.
+ * row b (entries `value` at `position`), q_b = the row times each of eight
+ * vectors held interleaved (entry j of vector i at 8 j + i). Each of the
+ * eight sums takes its terms in the row's order, a product then a sum each
+ * (IEEE 754 f64, no fused multiply-add), from 0, as scalar loops over the
+ * row do, so the results agree to the bit.
  *
  * @module
  */
@@ -13,8 +12,8 @@
 import { type FunctionModule, I32, lazyInstance, op, V128 } from "../_wasm_module.ts";
 
 // Parameters, then locals.
-const Q = 0, VECTORS = 1, START = 2, POSITION = 3, VALUE = 4, EXTRA = 5, ROWS = 6, M = 7, P = 8;
-const B = 9, K = 10, KEND = 11, AT = 12, C = 13, A0 = 14, V = 18;
+const Q = 0, VECTORS = 1, START = 2, POSITION = 3, VALUE = 4, ROWS = 5;
+const B = 6, K = 7, KEND = 8, AT = 9, A0 = 10, V = 14;
 
 /** acc_r += V x the r-th pair of doubles at byte AT, r = 0 .. 3. */
 const accumulate = (): number[] =>
@@ -29,11 +28,11 @@ const accumulate = (): number[] =>
   ]);
 
 /**
- * products(q, vectors, start, position, value, extra, rows, m, p), addresses
- * in bytes: for b = 0 .. rows - 1, the eight doubles at q + 64 b take
- * sum over k = start[b] .. start[b + 1] - 1 of value[k] x vectors[position[k]],
- * then over c < p of extra[b p + c] x vectors[m + c], where vectors[j] are the
- * eight doubles at vectors + 64 j. start and position hold Int32s. Returns rows.
+ * products(q, vectors, start, position, value, rows), addresses in bytes:
+ * for b = 0 .. rows - 1, the eight doubles at q + 64 b take the sum over
+ * k = start[b] .. start[b + 1] - 1 of value[k] x vectors[position[k]], where
+ * vectors[j] are the eight doubles at vectors + 64 j. start and position hold
+ * Int32s. Returns rows.
  */
 function productsKernel(): FunctionModule {
   const index = (base: number, i: number[], shift: number) => [
@@ -55,18 +54,6 @@ function productsKernel(): FunctionModule {
     ...op.br(0), ...op.end, ...op.end,
   ];
   // deno-fmt-ignore
-  const extras = [
-    ...op.i32(0), ...op.set(C),
-    ...op.block, ...op.loop,
-    ...op.get(C), ...op.get(P), ...op.geS, ...op.brIf(1),
-    ...index(EXTRA, [...op.get(B), ...op.get(P), ...op.mul, ...op.get(C), ...op.add], 3),
-    ...op.v128Load64Splat(0), ...op.set(V),
-    ...index(VECTORS, [...op.get(M), ...op.get(C), ...op.add], 6), ...op.set(AT),
-    ...accumulate(),
-    ...op.get(C), ...op.i32(1), ...op.add, ...op.set(C),
-    ...op.br(0), ...op.end, ...op.end,
-  ];
-  // deno-fmt-ignore
   const body = [
     ...op.i32(0), ...op.set(B),
     ...op.block, ...op.loop,
@@ -74,7 +61,7 @@ function productsKernel(): FunctionModule {
     ...[0, 1, 2, 3].flatMap((r) => [...op.f64Const0, ...op.f64x2Splat, ...op.set(A0 + r)]),
     ...index(START, op.get(B), 2), ...op.i32Load(0), ...op.set(K),
     ...index(START, op.get(B), 2), ...op.i32Load(4), ...op.set(KEND),
-    ...entries, ...extras,
+    ...entries,
     ...[0, 1, 2, 3].flatMap((r) => [
       ...index(Q, op.get(B), 6), ...op.get(A0 + r), ...op.v128Store(16 * r),
     ]),
@@ -84,8 +71,8 @@ function productsKernel(): FunctionModule {
   ];
   return {
     name: "products",
-    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32],
-    locals: [[5, I32], [5, V128]],
+    params: [I32, I32, I32, I32, I32, I32],
+    locals: [[4, I32], [5, V128]],
     body,
   };
 }
@@ -97,10 +84,7 @@ export type BlockProducts = (
   start: number,
   position: number,
   value: number,
-  extra: number,
   rows: number,
-  m: number,
-  p: number,
 ) => number;
 
 const instance = lazyInstance<BlockProducts>(productsKernel);
