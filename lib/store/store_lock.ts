@@ -222,20 +222,10 @@ function refusal(storePath: string, holder: Holder | null): string {
 /**
  * The host name, without prompting for a permission: node:os when sys
  * access is granted (the study and plan tasks grant `--allow-sys=hostname`),
- * else Linux's /proc entry when readable (Deno lets a script read it only
- * with all permissions), else "unknown".
+ * else "unknown". (Linux's /proc/sys/kernel/hostname is no way round: Deno
+ * lets a script read it only with all permissions, which grant sys access.)
  */
 function hostName(): string {
-  if (Deno.permissions.querySync({ name: "sys", kind: "hostname" }).state === "granted") {
-    return hostname();
-  }
-  const proc = "/proc/sys/kernel/hostname";
-  if (Deno.permissions.querySync({ name: "read", path: proc }).state === "granted") {
-    try {
-      return Deno.readTextFileSync(proc).trim();
-    } catch {
-      // Not Linux: fall through.
-    }
-  }
-  return "unknown";
+  const granted = Deno.permissions.querySync({ name: "sys", kind: "hostname" }).state === "granted";
+  return granted ? hostname() : "unknown";
 }
