@@ -212,11 +212,14 @@ async function writeFiles(
     write("report.json", reportJson(store, rows, { missing, comparisons }));
   }
   if (formats.has("md")) {
-    write("report.md", markdownReport(store, rows, { nonconverged, comparisons }));
+    write("report.md", markdownReport(store, rows, { nonconverged, comparisons, missing }));
   }
   if (formats.has("html")) {
     const ademp = store.readManifest()?.ademp;
-    write("report.html", await htmlReport(store, rows, { ademp, nonconverged, comparisons }));
+    write(
+      "report.html",
+      await htmlReport(store, rows, { ademp, nonconverged, comparisons, missing }),
+    );
   }
   return written;
 }

@@ -9,7 +9,11 @@
  */
 
 import type { Manifest, ResultStore, StoredCondition } from "../store/store.ts";
-import { missingReplicates, plannedReps } from "../store/missing_replicates.ts";
+import {
+  type MissingReplicate,
+  missingReplicates,
+  plannedReps,
+} from "../store/missing_replicates.ts";
 import type { Ademp } from "../study/study.ts";
 import { parseFormula, randomTermName } from "../model/formula.ts";
 
@@ -54,8 +58,14 @@ export interface StudyData {
   replicates: { stored: number; failed: number; missing: number; planned: number };
 }
 
-/** The study's design and counts as recorded in `store`. */
-export function readStudy(store: ResultStore): StudyData {
+/**
+ * The study's design and counts as recorded in `store`; `missing`: its
+ * missing replicates when already computed (else they are computed here).
+ */
+export function readStudy(
+  store: ResultStore,
+  options: { missing?: readonly MissingReplicate[] } = {},
+): StudyData {
   const db = store.db;
   const names = (sql: string) => db.prepare(sql).all().map((r) => String(Object.values(r)[0]));
   const conditions = store.conditions();
@@ -83,7 +93,7 @@ export function readStudy(store: ResultStore): StudyData {
     replicates: {
       stored: Number(stored?.n ?? 0),
       failed: Number(stored?.failed ?? 0),
-      missing: missingReplicates(store).length,
+      missing: (options.missing ?? missingReplicates(store)).length,
       planned: plannedReps(manifest),
     },
   };

@@ -15,7 +15,11 @@
  */
 
 import type { ResultStore } from "../store/store.ts";
-import { missingReplicates, plannedReps } from "../store/missing_replicates.ts";
+import {
+  type MissingReplicate,
+  missingReplicates,
+  plannedReps,
+} from "../store/missing_replicates.ts";
 import type { MeasureName, MeasureRow, NonconvergedRule } from "./measure_row.ts";
 import { nonconvergedNote, percent, rate, short, withMcse } from "./_format.ts";
 import { type ComparisonRow, pairedComparisons } from "./paired_comparisons.ts";
@@ -35,6 +39,8 @@ export interface MarkdownReportOptions {
    * method as reference and the `nonconverged` rule.
    */
   comparisons?: readonly ComparisonRow[];
+  /** The store's missing replicates, when already computed (else they are computed here). */
+  missing?: readonly MissingReplicate[];
 }
 
 /** Escapes a table cell: pipes and newlines would break the row. */
@@ -145,8 +151,8 @@ const TESTS_NOTE = "Tests: the rejection rate in percent of the n ok tests with 
   "of attempted replicates without an ok test (undefined, not applicable, failed or no fit).";
 
 /** ` (N stored, M missing)` when the store lacks replicates it should hold, else nothing. */
-function missingNote(store: ResultStore): string {
-  const missing = missingReplicates(store).length;
+function missingNote(store: ResultStore, known?: readonly MissingReplicate[]): string {
+  const missing = (known ?? missingReplicates(store)).length;
   return missing > 0 ? ` (${store.replicateCount()} stored, ${missing} missing)` : "";
 }
 
@@ -190,7 +196,7 @@ export function markdownReport(
     const versions = Object.entries(manifest.versions).map(([k, v]) => `${k} ${v}`).join(", ");
     out.push(
       `Seed ${manifest.seed}; ${plannedReps(manifest)} replicates per condition` +
-        missingNote(store) +
+        missingNote(store, options.missing) +
         (manifest.shard ? `; shard ${manifest.shard}` : "") + (versions ? `; ${versions}` : "") +
         ".",
       "",

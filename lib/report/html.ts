@@ -13,6 +13,7 @@
  */
 
 import type { ResultStore } from "../store/store.ts";
+import type { MissingReplicate } from "../store/missing_replicates.ts";
 import type { Ademp } from "../study/study.ts";
 import type { MeasureRow, NonconvergedRule } from "./measure_row.ts";
 import { type Config, readStudy, sampleEstimates, type StudyData } from "./_report_data.ts";
@@ -72,6 +73,8 @@ export interface HtmlReportOptions {
    * per parameter. @default computed from the store with the `nonconverged` rule
    */
   comparisons?: readonly ComparisonRow[];
+  /** The store's missing replicates, when already computed (else they are computed here). */
+  missing?: readonly MissingReplicate[];
 }
 
 /**
@@ -99,7 +102,7 @@ export async function htmlReport(
   rows: readonly MeasureRow[],
   options: HtmlReportOptions = {},
 ): Promise<string> {
-  const data = readStudy(store);
+  const data = readStudy(store, { missing: options.missing });
   const manifest = data.manifest;
   const title = options.title ?? `vcsim study ${manifest?.study ?? "(no manifest)"}`;
   const context: SectionContext = {
