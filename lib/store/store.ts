@@ -232,7 +232,10 @@ const createdLogFiles = new WeakSet<ResultStore>();
  */
 export function openStore(path: string, options: OpenStoreOptions = {}): ResultStore {
   if (options.readOnly) return openReadOnly(path);
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  // Only a missing folder is made: a worker process may write the store but not its folder.
+  if (path !== ":memory:" && !existsSync(dirname(path))) {
+    mkdirSync(dirname(path), { recursive: true });
+  }
   return new ResultStore(new DatabaseSync(path), { name: path });
 }
 
@@ -499,6 +502,19 @@ export class ResultStore {
       reps.add(Number(row.rep));
     }
     return done;
+  }
+
+  /**
+   * Whether replicate `rep` of `condition` is stored, and if so whether as a
+   * failure (the replicate failed, or one of its fits did): null, "ok" or "failed".
+   */
+  replicateStatus(condition: string, rep: number): "ok" | "failed" | null {
+    const row = this.db.prepare(
+      "SELECT status = 'error' OR EXISTS (SELECT 1 FROM fits f WHERE f.condition = r.condition " +
+        "AND f.rep = r.rep AND f.status = 'error') AS failed FROM replicates r " +
+        "WHERE r.condition = ? AND r.rep = ?",
+    ).get(condition, rep);
+    return row === undefined ? null : Number(row.failed) ? "failed" : "ok";
   }
 
   /** How many replicates are stored. */

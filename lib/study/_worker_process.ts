@@ -30,6 +30,12 @@ export interface SpawnOptions {
    * needed to spawn them). @default none: the worker may only read files
    */
   readonly programs?: readonly string[];
+  /**
+   * The results store the worker writes its records into: it may write that
+   * file and SQLite's files beside it (`-wal`, `-shm`, `-journal`), nothing
+   * else. @default none: it writes nothing
+   */
+  readonly storePath?: string;
   /** Every protocol message, in order. */
   readonly onMessage: (message: FromWorker) => void;
   /** Called once, after the last message, with why the process ended. */
@@ -41,13 +47,16 @@ const CONFIG = new URL("../../deno.json", import.meta.url);
 const TAIL = 4096;
 
 /** The arguments of `deno` that run a worker. */
-function workerArgs(memoryLimit: number, programs: readonly string[]): string[] {
+function workerArgs(options: SpawnOptions): string[] {
+  const { memoryLimit, programs = [], storePath } = options;
+  const storeFiles = storePath && ["", "-wal", "-shm", "-journal"].map((end) => storePath + end);
   const args = [
     "run",
     "--quiet",
     "--no-prompt",
     "--allow-read",
     ...(programs.length > 0 ? [`--allow-run=${programs.join(",")}`] : []),
+    ...(storeFiles ? [`--allow-write=${storeFiles.join(",")}`] : []),
     // A young generation of 2 MiB semi-spaces (V8's default grows them to 16 MiB): a replicate's
     // garbage is collected sooner, which holds a worker near 150 MiB resident instead of 225,
     // at no cost in time measured on the nested study.
@@ -90,7 +99,7 @@ const passOn = (text: string) => {
 /** Starts a worker process. */
 export function spawnWorker(options: SpawnOptions): WorkerProcess {
   const child = new Deno.Command(Deno.execPath(), {
-    args: workerArgs(options.memoryLimit, options.programs ?? []),
+    args: workerArgs(options),
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

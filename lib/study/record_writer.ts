@@ -21,8 +21,11 @@ export interface RecordWriterOptions {
    * 256: nested study 6% faster, medians of 6 interleaved pairs). @default 64
    */
   batch?: number;
-  /** Longest wait of a finished record before it is written, in ms. @default 500 */
-  flushMs?: number;
+  /**
+   * Longest wait of a finished record before it is written, in ms; null: no
+   * timer, the owner calls `flush()`. @default 500
+   */
+  flushMs?: number | null;
   /**
    * Shortest time between checkpoints of the write-ahead log, in ms: a
    * checkpoint after every batch copies the same pages into the file again
@@ -30,6 +33,14 @@ export interface RecordWriterOptions {
    * one a second: a fifth less write time in all). @default 1000
    */
   checkpointMs?: number;
+  /**
+   * A record of a replicate the store already holds is left out, and counted
+   * as written: for a worker process, whose store another writer may have
+   * filled meanwhile (the runner before it, killed while its workers were
+   * storing); a replicate's record depends only on the study, its seed and
+   * its key, so both are the same. @default false: it is stored as a failure
+   */
+  skipStored?: boolean;
   /** Called after every written batch with the counts so far. */
   onFlush?: (counts: { done: number; failed: number }) => void;
 }
@@ -59,8 +70,9 @@ export class RecordWriter {
   readonly #store: ResultStore;
   readonly #batch: number;
   readonly #onFlush?: RecordWriterOptions["onFlush"];
-  readonly #timer: ReturnType<typeof setInterval>;
+  readonly #timer: ReturnType<typeof setInterval> | undefined;
   readonly #checkpointMs: number;
+  readonly #skipStored: boolean;
   #checkpointed = performance.now();
   /** Whether a batch was written since the last checkpoint. */
   #unCheckpointed = false;
@@ -75,10 +87,12 @@ export class RecordWriter {
     this.#batch = options.batch ?? 64;
     this.#onFlush = options.onFlush;
     this.#checkpointMs = options.checkpointMs ?? 1000;
+    this.#skipStored = options.skipStored ?? false;
     if (!(this.#checkpointMs >= 0)) {
       throw new RangeError(`checkpointMs is ${this.#checkpointMs}; expected a number of ms >= 0`);
     }
-    this.#timer = setInterval(() => this.flush(), options.flushMs ?? 500);
+    const flushMs = options.flushMs === undefined ? 500 : options.flushMs;
+    if (flushMs !== null) this.#timer = setInterval(() => this.flush(), flushMs);
   }
 
   /** Buffers `record`, writing the batch when it is full. */
@@ -121,6 +135,9 @@ export class RecordWriter {
       this.#store.writeReplicates([record]);
       return record;
     } catch (e) {
+      if (this.#skipStored && this.#store.replicateStatus(record.condition, record.rep) !== null) {
+        return record;
+      }
       const failure = failedReplicate(record, `cannot be stored: ${errorText(e)}`);
       this.#store.writeReplicates([failure]);
       return failure;

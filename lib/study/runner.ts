@@ -7,7 +7,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { availableParallelism } from "node:os";
 import type { ResultStore } from "../store/store.ts";
 import { acquireStoreLock } from "../store/store_lock.ts";
@@ -369,7 +369,25 @@ async function execute(store: ResultStore, x: Execution): Promise<RunResult> {
     ...c,
     elapsedMs: performance.now() - x.started,
   });
-  const writer = new RecordWriter(store, { onFlush: (c) => x.options.onProgress?.(progress(c)) });
+  // Workers store their own records (a path with a comma cannot be granted to them: then they
+  // hand them here); this process's writer stores only the failures the pool records.
+  const byWorkers = { done: 0, failed: 0 };
+  const counts = () => ({
+    done: writer.done + byWorkers.done,
+    failed: writer.failed + byWorkers.failed,
+  });
+  const writer = new RecordWriter(store, {
+    onFlush: () => x.options.onProgress?.(progress(counts())),
+  });
+  const workerStore = x.path.includes(",") ? undefined : {
+    path: resolve(x.path),
+    statusOf: (condition: string, rep: number) => store.replicateStatus(condition, rep),
+    onStored: (c: { done: number; failed: number }) => {
+      byWorkers.done += c.done;
+      byWorkers.failed += c.failed;
+      x.options.onProgress?.(progress(counts()));
+    },
+  };
   let interrupted = false;
   try {
     if (plan.total > 0) {
@@ -381,6 +399,7 @@ async function execute(store: ResultStore, x: Execution): Promise<RunResult> {
         memoryLimit: x.limits.memoryLimit,
         programs: x.programs,
         onRecord: (record) => writer.accept(record),
+        store: workerStore,
         signal: x.options.signal,
       });
     }
@@ -394,12 +413,13 @@ async function execute(store: ResultStore, x: Execution): Promise<RunResult> {
     completeReps(conditions, { shard: x.shard, stored: store.completedReplicates() }),
   );
   const elapsedMs = performance.now() - x.started;
-  recordRun(store, { replicates: writer.done, elapsedMs, workers, interrupted, reps: complete });
+  const { done, failed } = counts();
+  recordRun(store, { replicates: done, elapsedMs, workers, interrupted, reps: complete });
   return {
     storePath: x.path,
     total: plan.total,
-    done: writer.done,
-    failed: writer.failed,
+    done,
+    failed,
     elapsedMs,
     alreadyStored: plan.alreadyStored,
     interrupted,

@@ -12,10 +12,20 @@
  * pending are cancelled, so nothing it started can fire during another
  * replicate.
  *
+ * With a `storePath`, the worker writes its records into that store itself,
+ * in batched transactions (see record_writer.ts), and tells the runner only
+ * which replicate it finished (`done`) and how many of them are stored so
+ * far (`stored`, counts since it started, in the order finished): the
+ * records do not cross to the runner, whose process then has next to
+ * nothing to do.
+ *
  * Protocol: JSON lines. In, on stdin: `{ type: "init", studyUrl, seed,
- * announceMethods }`, then `{ type: "run", tasks }`. Out, on stdout, each
+ * announceMethods, storePath? }`, then `{ type: "run", tasks }`, and
+ * `{ type: "finish" }`: store what is finished now. Out, on stdout, each
  * line prefixed with `FRAME` of _method_beacon.ts (other stdout lines are
- * study output, passed on): `{ type: "ready" }`, `{ type: "record", record }`,
+ * study output, passed on): `{ type: "ready" }`, `{ type: "record", record }`
+ * (without a store) or `{ type: "done", condition, rep }` and
+ * `{ type: "stored", done, failed }` (with one),
  * `{ type: "idle" }`, `{ type: "fatal", message }`, `{ type: "exit",
  * reason, lost }` when study code ends the process (`Deno.exit`,
  * `close()`), `lost` naming the replicate it was running, and
@@ -36,6 +46,8 @@ import type { ReplicateRecord } from "../store/records.ts";
 import { errorText, failedReplicate } from "./_failure.ts";
 import { trackTimers } from "./_timers.ts";
 import { createBeacon, postLine, setMethod } from "./_method_beacon.ts";
+import { openStore } from "../store/store.ts";
+import { RecordWriter } from "./record_writer.ts";
 
 /** One replicate to run. */
 export interface WorkerTask {
@@ -47,8 +59,15 @@ export interface WorkerTask {
 
 /** Messages the runner sends. */
 export type ToWorker =
-  | { type: "init"; studyUrl: string; seed: number | string; announceMethods: boolean }
-  | { type: "run"; tasks: WorkerTask[] };
+  | {
+    type: "init";
+    studyUrl: string;
+    seed: number | string;
+    announceMethods: boolean;
+    storePath?: string;
+  }
+  | { type: "run"; tasks: WorkerTask[] }
+  | { type: "finish" };
 
 /** The replicate a dying worker was running. */
 export interface LostTask {
@@ -61,6 +80,8 @@ export type FromWorker =
   | { type: "ready" }
   | { type: "fatal"; message: string }
   | { type: "record"; record: ReplicateRecord }
+  | { type: "done"; condition: string; rep: number }
+  | { type: "stored"; done: number; failed: number }
   | { type: "method"; name?: string | null }
   | { type: "idle" }
   | { type: "exit"; reason: string; lost: LostTask | null };
@@ -85,6 +106,8 @@ const state = {
   seed: 0 as number | string,
   announceMethods: false,
   current: null as WorkerTask | null,
+  /** Writes the records into the store, when the runner gave one. */
+  writer: null as RecordWriter | null,
   stray: null as string | null,
   exiting: false,
 };
@@ -101,7 +124,12 @@ function announceExit(reason: string): void {
 }
 
 function guard(): void {
-  globalThis.addEventListener("unload", () => announceExit("Deno.exit in study code"));
+  globalThis.addEventListener("unload", () => {
+    announceExit("Deno.exit in study code");
+    try {
+      if (Deno.ppid === RUNNER) state.writer?.flush();
+    } catch { /* the runner reruns what is not stored */ }
+  });
   const scope = globalThis as unknown as { close(): void };
   const close = scope.close.bind(scope);
   scope.close = () => {
@@ -158,22 +186,84 @@ async function runOne(task: WorkerTask): Promise<ReplicateRecord | null> {
   return state.stray === null ? record : failedReplicate(record, state.stray, record);
 }
 
+/** How long a finished record waits at most before the worker stores it, in ms. */
+const FLUSH_MS = 500;
+/** The runner that started this process: once it is gone, nothing more is stored. */
+const RUNNER = Deno.ppid;
+
+/**
+ * Opens the store the records go to; a `stored` message follows each written
+ * batch. Its timer is set outside any replicate, so it is never cancelled
+ * as study code's.
+ */
+function openWriter(path: string): RecordWriter {
+  const writer = new RecordWriter(openStore(path), {
+    flushMs: null,
+    skipStored: true,
+    onFlush: ({ done, failed }) => post({ type: "stored", done, failed }),
+  });
+  setInterval(() => storing(() => writer.flush()), FLUSH_MS);
+  return writer;
+}
+
+/**
+ * Runs a write of the writer. A store that refuses even a failure record
+ * ends the worker, saying why: the runner stops the run with that reason.
+ * A worker whose runner is gone (killed) ends without writing: a new run may
+ * have planned the store's missing replicates already (what it writes after
+ * all, the new run's writer leaves out; see `skipStored`).
+ */
+function storing(write: () => void): void {
+  if (Deno.ppid !== RUNNER) {
+    state.exiting = true;
+    Deno.exit(1);
+  }
+  try {
+    write();
+  } catch (e) {
+    post({ type: "fatal", message: `the records cannot be stored: ${errorText(e)}` });
+    state.exiting = true;
+    Deno.exit(1);
+  }
+}
+
+/** Stores what is finished, and says how much is stored even when nothing was pending. */
+function storeFinished(): void {
+  const writer = state.writer;
+  if (writer === null) return;
+  storing(() => writer.flush());
+  post({ type: "stored", done: writer.done, failed: writer.failed });
+}
+
+/** Hands a record over: to the store, saying it is done, or else to the runner. */
+function deliver(record: ReplicateRecord): void {
+  const writer = state.writer;
+  if (writer === null) return post({ type: "record", record });
+  post({ type: "done", condition: record.condition, rep: record.rep });
+  storing(() => writer.accept(record));
+}
+
 async function handle(msg: ToWorker): Promise<void> {
   if (msg.type === "init") {
     try {
       state.study = await loadStudy(msg.studyUrl);
       state.seed = msg.seed;
       state.announceMethods = msg.announceMethods;
+      if (msg.storePath !== undefined) state.writer = openWriter(msg.storePath);
       post({ type: "ready" });
     } catch (e) {
-      post({ type: "fatal", message: errorText(e) });
+      post({
+        type: "fatal",
+        message: `the study could not be loaded in a worker: ${errorText(e)}`,
+      });
     }
     return;
   }
+  if (msg.type === "finish") return storeFinished();
   for (const task of msg.tasks) {
     const record = await runOne(task);
     if (record === null) return;
-    post({ type: "record", record });
+    deliver(record);
   }
   post({ type: "idle" });
 }

@@ -5,6 +5,12 @@
  * processes, not threads: a thread busy in study code cannot be stopped,
  * a process can always be killed.
  *
+ * With a store (`PoolOptions.store`), the workers write their records into
+ * it themselves and say only which replicate they finished and how many are
+ * stored; a replicate finished but not yet stored when its worker dies is
+ * rerun unless the store already holds it. Without one, every record is
+ * handed to `onRecord`.
+ *
  * Blame needs evidence, never timing. A dead worker's output is read to
  * its end first, so every record it wrote counts and its first unreturned
  * replicate is the one it was running. Then:
@@ -48,8 +54,13 @@ export interface PoolOptions {
   readonly memoryLimit: number;
   /** Programs the workers may run (the study's methods' `programs`). @default none */
   readonly programs?: readonly string[];
-  /** Receives every record, in completion order; a throw stops the pool with that error. */
+  /**
+   * Receives every record, in completion order (with a store: only the
+   * failures the pool itself records); a throw stops the pool with that error.
+   */
   readonly onRecord: (record: ReplicateRecord) => void;
+  /** The store the workers write their records into. @default none: records go to onRecord */
+  readonly store?: PoolStore;
   /** Stops the pool: what finished was handed over, the rest is left undone. */
   readonly signal?: AbortSignal;
   /**
@@ -95,11 +106,25 @@ export function runPool(tasks: Iterator<WorkerTask>, options: PoolOptions): Prom
   return new Pool(tasks, options).run();
 }
 
+/** The store workers write into; see {@linkcode PoolOptions.store}. */
+export interface PoolStore {
+  /** Its file: each worker may write it (and SQLite's files beside it), nothing else. */
+  readonly path: string;
+  /** Whether the store holds a replicate, and whether as a failure (see `replicateStatus`). */
+  readonly statusOf: (condition: string, rep: number) => "ok" | "failed" | null;
+  /** Receives the count of replicates stored by workers since the last call, and of failures. */
+  readonly onStored: (counts: { done: number; failed: number }) => void;
+}
+
 /** One worker and the tasks it holds. */
 interface Slot {
   readonly worker: WorkerProcess;
   /** Tasks sent and not returned, in the order the worker runs them. */
   inFlight: WorkerTask[];
+  /** With a store: tasks returned (done) and not yet stored, in order. */
+  unstored: WorkerTask[];
+  /** With a store: what the worker last said it had stored since it started. */
+  stored: { done: number; failed: number };
   /** Chunks sent whose end (`idle`) the worker has not announced. */
   chunks: number;
   ready: boolean;
@@ -180,10 +205,13 @@ class Pool {
       worker: spawnWorker({
         memoryLimit: this.#o.memoryLimit,
         programs: this.#o.programs,
+        storePath: this.#o.store?.path,
         onMessage: (msg) => this.#onMessage(slot, msg),
         onEnd: (reason) => this.#ended(slot, reason),
       }),
       inFlight: [],
+      unstored: [],
+      stored: { done: 0, failed: 0 },
       chunks: 0,
       ready: false,
       dead: false,
@@ -199,6 +227,7 @@ class Pool {
       studyUrl: this.#o.studyUrl,
       seed: this.#o.seed,
       announceMethods: this.#announces,
+      ...(this.#o.store ? { storePath: this.#o.store.path } : {}),
     });
   }
 
@@ -237,7 +266,8 @@ class Pool {
   #onMessage(slot: Slot, msg: FromWorker): void {
     if (slot.dead || this.#stopped) return;
     // Records of a killed worker still count, and which method it runs; nothing else it says does.
-    if (slot.killed && msg.type !== "record" && msg.type !== "method") return;
+    const counts = msg.type === "record" || msg.type === "done" || msg.type === "stored";
+    if (slot.killed && !counts && msg.type !== "method") return;
     if (msg.type === "ready") {
       slot.ready = true;
       this.#feed(slot);
@@ -246,22 +276,59 @@ class Pool {
       if (msg.name !== undefined) slot.method = { task: slot.inFlight[0], name: msg.name };
       if (slot.killed) slot.worker.kill(); // the answer it was asked for
     } else if (msg.type === "record") {
-      // Records come in the order of the tasks sent, so this is nearly always the first: one
-      // key is built per record, not one per task in flight.
-      const id = taskId(msg.record), at = slot.inFlight.findIndex((t) => taskId(t) === id);
-      if (at >= 0) slot.inFlight.splice(at, 1);
-      slot.progress++;
-      this.#arm(slot);
+      this.#returned(slot, msg.record);
       this.#take(msg.record);
+    } else if (msg.type === "done") {
+      const task = this.#returned(slot, msg);
+      if (task) slot.unstored.push(task);
+    } else if (msg.type === "stored") {
+      this.#stored(slot, msg);
     } else if (msg.type === "idle") {
       slot.chunks--;
       this.#arm(slot);
       this.#feed(slot);
       this.#wakeParked();
     } else if (msg.type === "exit") this.#announcedDeath(slot, msg.reason, msg.lost);
-    else if (msg.type === "fatal") {
-      this.#finish(new Error(`the study could not be loaded in a worker: ${msg.message}`));
+    else if (msg.type === "fatal") this.#finish(new Error(msg.message));
+  }
+
+  /** The worker finished the task of `done`: it leaves the tasks in flight. */
+  #returned(slot: Slot, done: { condition: string; rep: number }): WorkerTask | undefined {
+    // Records come in the order of the tasks sent, so this is nearly always the first: one
+    // key is built per record, not one per task in flight.
+    const id = taskId(done), at = slot.inFlight.findIndex((t) => taskId(t) === id);
+    const [task] = at >= 0 ? slot.inFlight.splice(at, 1) : [];
+    slot.progress++;
+    this.#arm(slot);
+    return task;
+  }
+
+  /** The worker's count of stored records (since it started) rose to `now`. */
+  #stored(slot: Slot, now: { done: number; failed: number }): void {
+    const done = now.done - slot.stored.done, failed = now.failed - slot.stored.failed;
+    slot.stored = { done: now.done, failed: now.failed };
+    slot.unstored.splice(0, done);
+    if (done > 0) this.#o.store?.onStored({ done, failed });
+    if (slot.inFlight.length === 0 && !slot.killed) this.#feed(slot);
+  }
+
+  /**
+   * The tasks a dead worker finished but did not say it stored: the ones the
+   * store holds count as stored, the others are rerun first.
+   */
+  #recoverUnstored(slot: Slot): void {
+    const store = this.#o.store;
+    if (!store || slot.unstored.length === 0) return;
+    const rerun: WorkerTask[] = [];
+    const counts = { done: 0, failed: 0 };
+    for (const task of slot.unstored) {
+      const status = store.statusOf(conditionKey(task.condition), task.rep);
+      if (status === null) rerun.push(task);
+      else counts.done++, counts.failed += status === "failed" ? 1 : 0;
     }
+    slot.unstored = [];
+    this.#retry.unshift(...rerun);
+    if (counts.done > 0) store.onStored(counts);
   }
 
   /** Hands a record over; a throw stops the pool. */
@@ -296,8 +363,10 @@ class Pool {
       this.#send(slot, chunk, { isolated: false });
     }
     if (slot.inFlight.length > 0) return;
+    // Retired only once all it finished is stored: asked now, #stored comes back here.
+    if (slot.unstored.length > 0) return this.#post(slot, { type: "finish" });
     this.#retire(slot);
-    if ([...this.#slots].every((s) => s.inFlight.length === 0)) {
+    if ([...this.#slots].every((s) => s.inFlight.length === 0 && s.unstored.length === 0)) {
       for (const s of this.#slots) this.#retire(s);
       this.#finish(false);
     }
@@ -348,6 +417,7 @@ class Pool {
   /** Retires `slot`, stores `culprit` (if any) as failed with `reason`, starts a new worker. */
   #replace(slot: Slot, culprit: WorkerTask | undefined, reason: string): void {
     slot.inFlight = [];
+    this.#recoverUnstored(slot);
     this.#retire(slot);
     if (culprit) {
       const key = conditionKey(culprit.condition);

@@ -142,13 +142,14 @@ Deno.test("external: a hung adapter ends with its killed worker; the replicate r
   await assertEnded([hung, served(all[3])!.pid]);
 });
 
-Deno.test("external: workers may run the methods' programs and nothing else", async () => {
+Deno.test("external: workers may run the methods' programs and write only their store", async () => {
   const dir = await tempDir();
   await runStudy(fixture("external_permissions"), { outDir: dir, workers: 1 });
   for (const r of records(dir)) {
     assert.equal(fitOf(r, "fake").status, "ok");
     // Deno's permission error, as worded by Deno 2.9.
     assert.match(fitOf(r, "shell").message!, /^Requires run access to "\/bin\/sh"/);
+    assert.match(fitOf(r, "write").message!, /^Requires write access to "vcsim-write-probe\.txt"/);
   }
 });
 

@@ -85,6 +85,22 @@ Deno.test("a refused record is stored as a failure in its place; the rest of its
   store.close();
 });
 
+Deno.test("with skipStored a replicate the store already holds is counted and left as it is", () => {
+  const { store } = countedStore();
+  store.writeReplicates([toyRecord("a", 1)]); // another writer's
+  const before = store.readReplicate("a", 1);
+  const writer = new RecordWriter(store, { batch: 3, skipStored: true });
+  for (let rep = 0; rep < 3; rep++) writer.accept(toyRecord("a", rep));
+  writer.close();
+  assert.deepStrictEqual([writer.done, writer.failed, store.replicateCount()], [3, 0, 3]);
+  assert.deepStrictEqual(store.readReplicate("a", 1), before);
+  // Without it, the second copy is refused and stored as a failure in its place: refused too.
+  const strict = new RecordWriter(store, { batch: 1 });
+  assert.throws(() => strict.accept(toyRecord("a", 2)), /already stored/);
+  strict.close();
+  store.close();
+});
+
 Deno.test("a checkpoint interval that is not a number of ms >= 0 is refused", () => {
   const store = openStore(":memory:");
   try {

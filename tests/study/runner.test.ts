@@ -32,6 +32,15 @@ Deno.test("the digest is the same with 1, 2 and 4 workers", async () => {
   }
 });
 
+Deno.test("a store whose path holds a comma (which workers cannot be granted) gets the same digest", async () => {
+  // Workers then hand their records to the runner, which stores them.
+  const { digest } = await reference("tiny");
+  const dir = `${await tempDir()}/a,b`;
+  const run = await runStudy(TINY, { outDir: dir, workers: 2 });
+  assert.deepEqual([run.done, run.failed], [24, 0]);
+  assert.equal(await storeDigest(storeIn(dir)), digest);
+});
+
 Deno.test("3 shards merged give the single run's digest", async () => {
   const { digest } = await reference("tiny");
   const dir = await tempDir();
