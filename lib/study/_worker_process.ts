@@ -17,6 +17,8 @@ export interface WorkerProcess {
   kill(): void;
   /** Asks which method it is running (SIGUSR2: its watchdog thread answers). */
   ask(): void;
+  /** Tells it the run is stopping (SIGINT): it stores what it finished, and says so. */
+  interrupt(): void;
   /** Its resident memory in bytes, or null where the system does not tell. */
   residentBytes(): number | null;
 }
@@ -141,6 +143,7 @@ export function spawnWorker(options: SpawnOptions): WorkerProcess {
     },
     kill: () => signal("SIGKILL"),
     ask: () => signal("SIGUSR2"),
+    interrupt: () => signal("SIGINT"),
     residentBytes() {
       try {
         const pages = Number(Deno.readTextFileSync(`/proc/${child.pid}/statm`).split(" ")[1]);

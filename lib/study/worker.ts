@@ -148,8 +148,9 @@ function guard(): void {
     e.preventDefault();
     escaped(`unhandled rejection in study code: ${errorText(e.reason)}`);
   });
-  // Ctrl-C reaches the whole process group: the runner decides what stops.
-  Deno.addSignalListener("SIGINT", () => {});
+  // Ctrl-C reaches the whole process group: the runner decides what stops, after this process
+  // has stored what it finished (the runner sends SIGINT itself when it stops).
+  Deno.addSignalListener("SIGINT", () => storeFinished());
   // If the runner dies (kill -9), end this process even while study code hangs; say which
   // method is running when the runner asks.
   new Worker(new URL("./_watchdog.ts", import.meta.url), { type: "module" }).postMessage(beacon);

@@ -148,6 +148,8 @@ const taskId = (t: { condition: WorkerTask["condition"] | string; rep: number })
   `${typeof t.condition === "string" ? t.condition : conditionKey(t.condition)}:${t.rep}`;
 const MIB = 1024 * 1024;
 const WATCH_MS = 200;
+/** How long a stopping pool waits for its workers to store what they finished. */
+const DRAIN_MS = 1000;
 /** How long a worker past its time limit has to say which method it is running. */
 const ANSWER_MS = 5000;
 
@@ -162,6 +164,9 @@ class Pool {
   readonly #slots = new Set<Slot>();
   readonly #parked = new Set<Slot>();
   #stopped = false;
+  /** Stopping: the workers yet to say they stored what they finished. */
+  #draining: Set<Slot> | null = null;
+  #drainTimer: ReturnType<typeof setTimeout> | undefined;
   #watch: ReturnType<typeof setInterval> | undefined;
   #resolve!: (interrupted: boolean) => void;
   #reject!: (error: Error) => void;
@@ -183,7 +188,24 @@ class Pool {
     });
   }
 
-  #onAbort = () => this.#finish(true);
+  #onAbort = () => this.#drain();
+
+  /**
+   * Stops the pool on its signal: workers that store their own records are
+   * first asked to store what they finished, for up to DRAIN_MS.
+   */
+  #drain(): void {
+    const live = [...this.#slots].filter((s) => s.ready && !s.killed);
+    if (!this.#o.store || live.length === 0) return this.#finish(true);
+    this.#draining = new Set(live);
+    for (const slot of live) slot.worker.interrupt();
+    this.#drainTimer = setTimeout(() => this.#finish(true), DRAIN_MS);
+  }
+
+  /** `slot` has stored what it finished, or died: the pool stops when none is left. */
+  #drained(slot: Slot): void {
+    if (this.#draining?.delete(slot) && this.#draining.size === 0) this.#finish(true);
+  }
 
   get #announces(): boolean {
     return this.#o.announceMethods ?? !ASKS_BY_SIGNAL;
@@ -193,6 +215,7 @@ class Pool {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#watch);
+    clearTimeout(this.#drainTimer);
     for (const slot of this.#slots) this.#retire(slot);
     this.#o.signal?.removeEventListener("abort", this.#onAbort);
     if (value instanceof Error) this.#reject(value);
@@ -309,6 +332,7 @@ class Pool {
     slot.stored = { done: now.done, failed: now.failed };
     slot.unstored.splice(0, done);
     if (done > 0) this.#o.store?.onStored({ done, failed });
+    if (this.#draining) return this.#drained(slot);
     if (slot.inFlight.length === 0 && !slot.killed) this.#feed(slot);
   }
 
@@ -344,7 +368,7 @@ class Pool {
 
   /** The next tasks for `slot`: a suspect alone while no one else runs, else chunks. */
   #feed(slot: Slot): void {
-    if (this.#stopped || slot.dead) return;
+    if (this.#stopped || this.#draining || slot.dead) return;
     if (this.#suspects.length > 0) {
       if (slot.inFlight.length > 0) return; // it reports idle when its queue is done
       const others = [...this.#slots].some((s) => s !== slot && s.inFlight.length > 0);
@@ -430,6 +454,7 @@ class Pool {
   /** The worker said it is dying while running `lost` (null: between replicates). */
   #announcedDeath(slot: Slot, reason: string, lost: LostTask | null): void {
     if (!slot.ready) return this.#loadFailure(slot, reason);
+    if (this.#draining) return this.#ended(slot, reason);
     const culprit = lost ? slot.inFlight.find((t) => taskId(t) === taskId(lost)) : undefined;
     this.#retry.unshift(...slot.inFlight.filter((t) => t !== culprit));
     this.#replace(slot, culprit, `worker died: ${reason}`);
@@ -438,6 +463,11 @@ class Pool {
   /** The worker's output has ended (it died, or was killed): decide what it cost. */
   #ended(slot: Slot, reason: string): void {
     if (slot.dead || this.#stopped) return;
+    if (this.#draining) {
+      this.#recoverUnstored(slot);
+      this.#retire(slot);
+      return this.#drained(slot);
+    }
     if (slot.killed?.blame === "first") {
       const [culprit, ...rest] = slot.inFlight;
       const method = slot.method !== null && slot.method.task === culprit ? slot.method.name : null;

@@ -150,13 +150,17 @@ Deno.test({
     ref.catch(() => {}); // awaited below; a failure before that must not become unhandled
     const dir = await tempDir();
     const store = storeIn(dir);
-    const a = study(SLOW, "--out", dir, "--workers", "1");
+    const tag = crypto.randomUUID();
+    const a = start([...STUDY_RUN, SLOW, "--out", dir, "--workers", "1"], { [TAG]: tag });
     try {
       await waitFor("run A stored something", () => storedCount(store) > 0);
-      // Paused, A holds its lock and writes nothing: B's effect on the store is all there is.
-      Deno.kill(a.pid, "SIGSTOP");
+      // Paused, A (its runner and the worker that writes its records) holds its lock and writes
+      // nothing: B's effect on the store is all there is.
+      const pids = tagged(tag).map((p) => p.pid);
+      assert.equal(pids.length, 2, "the runner and its worker");
+      pids.forEach((pid) => Deno.kill(pid, "SIGSTOP"));
       try {
-        await waitFor("run A stopped", () => stopped(a.pid));
+        await waitFor("run A stopped", () => pids.every(stopped));
         const before = await snapshot(dir);
         // --seed 99 is another design: --fresh would discard A's store if B got the lock.
         const refused = await Promise.all(
@@ -174,7 +178,7 @@ Deno.test({
         }
         assert.deepEqual(await snapshot(dir), before);
       } finally {
-        Deno.kill(a.pid, "SIGCONT");
+        pids.forEach((pid) => Deno.kill(pid, "SIGCONT"));
       }
       const out = await a.done;
       assert.equal(out.code, 0, out.stderr);
