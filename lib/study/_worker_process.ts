@@ -35,7 +35,8 @@ export interface SpawnOptions {
   /**
    * The results store the worker writes its records into: it may write that
    * file and SQLite's files beside it (`-wal`, `-shm`, `-journal`), nothing
-   * else. @default none: it writes nothing
+   * else, and gives up even that once it has the store open, before it loads
+   * the study (worker.ts). @default none: it writes nothing
    */
   readonly storePath?: string;
   /** Every protocol message, in order. */

@@ -17,7 +17,9 @@
  * which replicate it finished (`done`) and how many of them are stored so
  * far (`stored`, counts since it started, in the order finished): the
  * records do not cross to the runner, whose process then has next to
- * nothing to do.
+ * nothing to do. It opens the store before it loads the study, then gives
+ * up its permission to write: study code can write no file, not even the
+ * store, while the open connection goes on writing.
  *
  * Protocol: JSON lines. In, on stdin: `{ type: "init", studyUrl, seed,
  * announceMethods, storePath? }`, then `{ type: "run", tasks }`, and
@@ -244,13 +246,30 @@ function deliver(record: ReplicateRecord): void {
   storing(() => writer.accept(record));
 }
 
+/**
+ * Opens the store at `path` for the records, before any study code runs: the
+ * open connection keeps writing once the write permission is given up.
+ * False (after saying why) when it cannot be opened.
+ */
+function opened(path: string): boolean {
+  try {
+    state.writer = openWriter(path);
+    return true;
+  } catch (e) {
+    post({ type: "fatal", message: `the store could not be opened in a worker: ${errorText(e)}` });
+    return false;
+  }
+}
+
 async function handle(msg: ToWorker): Promise<void> {
   if (msg.type === "init") {
+    if (msg.storePath !== undefined && !opened(msg.storePath)) return;
+    // Study code may write no file, not even the store the worker has open.
+    Deno.permissions.revokeSync({ name: "write" });
     try {
       state.study = await loadStudy(msg.studyUrl);
       state.seed = msg.seed;
       state.announceMethods = msg.announceMethods;
-      if (msg.storePath !== undefined) state.writer = openWriter(msg.storePath);
       post({ type: "ready" });
     } catch (e) {
       post({

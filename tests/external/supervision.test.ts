@@ -142,7 +142,7 @@ Deno.test("external: a hung adapter ends with its killed worker; the replicate r
   await assertEnded([hung, served(all[3])!.pid]);
 });
 
-Deno.test("external: workers may run the methods' programs and write only their store", async () => {
+Deno.test("external: workers may run the methods' programs and write no file", async () => {
   const dir = await tempDir();
   await runStudy(fixture("external_permissions"), { outDir: dir, workers: 1 });
   for (const r of records(dir)) {

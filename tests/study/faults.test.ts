@@ -2,6 +2,8 @@
 // finish, store exactly the culprit as failed (with its replay key), and
 // every other replicate exactly as a clean run of the tiny study stores it.
 import assert from "node:assert";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { runStudy } from "../../lib/study/runner.ts";
 import { canonicalReplicate, openStore, storeDigest } from "../../lib/store/mod.ts";
 import type { ReplicateRecord } from "../../lib/store/records.ts";
@@ -144,5 +146,61 @@ Deno.test("a method past the time limit fails only its own fit of that replicate
         `${id} ${m}`,
       );
     }
+  }
+});
+
+/**
+ * A study module, written into `dir`, whose method tries to write the store
+ * the run writes (at a path it knows, as a study could know its default
+ * results folder): by a plain file open and through SQLite.
+ */
+function storeWritingStudy(dir: string): string {
+  const path = join(dir, "store_writer.ts");
+  const store = storeIn(dir);
+  Deno.writeTextFileSync(
+    path,
+    `import { defineStudy } from ${JSON.stringify(new URL("../../mod.ts", import.meta.url).href)};
+import { DatabaseSync } from "node:sqlite";
+import { TINY } from ${
+      JSON.stringify(new URL("../fixtures/studies/_tiny_base.ts", import.meta.url).href)
+    };
+const STORE = ${JSON.stringify(store)};
+export default defineStudy({
+  ...TINY,
+  name: "store-writer",
+  factors: { n_group1: [4] },
+  reps: 3,
+  methods: ["reml", {
+    name: "file",
+    fit: (_frame, context) => {
+      Deno.openSync(STORE, { write: true }).close();
+      return context.fitBuiltIn("reml");
+    },
+  }, {
+    name: "sqlite",
+    fit: (_frame, context) => {
+      new DatabaseSync(STORE).exec("DELETE FROM replicates");
+      return context.fitBuiltIn("reml");
+    },
+  }],
+});
+`,
+  );
+  return pathToFileURL(path).href;
+}
+
+Deno.test("study code cannot write the store its worker writes", async () => {
+  const dir = await tempDir();
+  const run = await runStudy(storeWritingStudy(dir), { outDir: dir, workers: 1 });
+  // Every replicate has the two refused fits.
+  assert.deepEqual([run.interrupted, run.done, run.failed], [false, 3, 3]);
+  const stored = records(storeIn(dir));
+  assert.deepEqual(stored.map((r) => r.rep), [0, 1, 2]);
+  const denied = new RegExp(`^Requires write access to "${storeIn(dir).replaceAll("/", "\\/")}"`);
+  for (const r of stored) {
+    const fit = (method: string) => r.fits.find((f) => f.method === method)!;
+    assert.equal(fit("REML").status, "ok");
+    assert.match(fit("file").message ?? "", denied, `rep ${r.rep}`);
+    assert.match(fit("sqlite").message ?? "", denied, `rep ${r.rep}`);
   }
 });
