@@ -2,7 +2,10 @@
  * The runner's side of the store: records are buffered and written in
  * batched transactions, flushed when a batch is full and on a timer, so a
  * finished record waits at most about a second. A record the store refuses
- * is stored as a failure in its place; nothing is lost. The write-ahead log
+ * (an invalid value, a replicate already stored) is stored as a failure in
+ * its place; nothing is lost. A store that cannot take records at all (disk
+ * full, I/O error) is no replicate's fault: the writer throws, storing none
+ * of them as failed, and a rerun runs them again. The write-ahead log
  * is checkpointed into the `.sqlite` file after a batch once a second has
  * passed since the last checkpoint, and on close.
  *
@@ -47,6 +50,22 @@ export interface RecordWriterOptions {
 
 const isFailure = (r: ReplicateRecord) =>
   r.status === "error" || r.fits.some((f) => f.status === "error");
+
+/**
+ * Whether the store refused a write for what its records hold: its own
+ * checks throw TypeError or RangeError (a replicate already stored among
+ * them), and SQLite's SQLITE_TOOBIG (18) is a value too large. Anything
+ * else (SQLITE_FULL, SQLITE_IOERR, a lost file) is the store's state.
+ */
+function recordsAtFault(error: unknown): boolean {
+  if (error instanceof TypeError || error instanceof RangeError) return true;
+  const code = (error as { errcode?: unknown })?.errcode;
+  return typeof code === "number" && (code & 0xff) === 18;
+}
+
+/** The error a writer throws when the store cannot take records. */
+const unstorable = (error: unknown) =>
+  new Error(`the records cannot be stored: ${errorText(error)}`, { cause: error });
 
 /**
  * Buffers records for `store` and writes them in batches. Call `close()`
@@ -109,7 +128,11 @@ export class RecordWriter {
 
   #checkpoint(): void {
     if (!this.#unCheckpointed) return;
-    this.#store.checkpoint();
+    try {
+      this.#store.checkpoint();
+    } catch (e) {
+      throw unstorable(e);
+    }
     this.#unCheckpointed = false;
     this.#checkpointed = performance.now();
   }
@@ -120,7 +143,8 @@ export class RecordWriter {
     this.#pending = [];
     try {
       this.#store.writeReplicates(batch);
-    } catch {
+    } catch (e) {
+      if (!recordsAtFault(e)) throw unstorable(e);
       batch = batch.map((record) => this.#writeOne(record));
     }
     this.#unCheckpointed = true;
@@ -132,15 +156,22 @@ export class RecordWriter {
   /** Writes one record; one the store refuses is stored as a failure instead. */
   #writeOne(record: ReplicateRecord): ReplicateRecord {
     try {
-      this.#store.writeReplicates([record]);
-      return record;
-    } catch (e) {
-      if (this.#skipStored && this.#store.replicateStatus(record.condition, record.rep) !== null) {
+      try {
+        this.#store.writeReplicates([record]);
         return record;
+      } catch (e) {
+        if (!recordsAtFault(e)) throw e;
+        if (
+          this.#skipStored && this.#store.replicateStatus(record.condition, record.rep) !== null
+        ) {
+          return record;
+        }
+        const failure = failedReplicate(record, `cannot be stored: ${errorText(e)}`);
+        this.#store.writeReplicates([failure]);
+        return failure;
       }
-      const failure = failedReplicate(record, `cannot be stored: ${errorText(e)}`);
-      this.#store.writeReplicates([failure]);
-      return failure;
+    } catch (e) {
+      throw unstorable(e);
     }
   }
 

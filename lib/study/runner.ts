@@ -23,6 +23,7 @@ import { RecordWriter } from "./record_writer.ts";
 import { CHUNK, runPool } from "./worker_pool.ts";
 import { prepareStore, type TargetPlan } from "./_prepare_store.ts";
 import { methodPlugin } from "../fit/methods/registry.ts";
+import { errorText } from "./_failure.ts";
 
 export { StoreRefusedError, type TargetPlan } from "./_prepare_store.ts";
 
@@ -287,7 +288,7 @@ export async function runStudy(studyUrl: string, options: RunOptions = {}): Prom
   const { config, hash } = studyConfig(study, { seed, moduleUrl: studyUrl });
   const warnings = studyWarnings(study);
   const lock = acquireStoreLock(path);
-  let store: ResultStore | null = null;
+  let store: ResultStore | null = null, failed = true;
   try {
     const prepared = await prepareStore(path, {
       study,
@@ -302,7 +303,7 @@ export async function runStudy(studyUrl: string, options: RunOptions = {}): Prom
     });
     store = prepared.store;
     limits.notes.push(...prepared.notes);
-    return await execute(store, {
+    const result = await execute(store, {
       study,
       studyUrl,
       programs,
@@ -314,9 +315,31 @@ export async function runStudy(studyUrl: string, options: RunOptions = {}): Prom
       options,
       started,
     });
+    failed = false;
+    return result;
   } finally {
+    closeStore(store, { path, failed, release: () => lock.release() });
+  }
+}
+
+/**
+ * Closes the run's store (checkpointing its write-ahead log) and releases
+ * its lock, even when closing fails. After an error, closing's own error
+ * (a full disk fails the closing checkpoint as it failed the writes) does
+ * not hide the first; after a successful run it is thrown, naming the store.
+ */
+function closeStore(
+  store: ResultStore | null,
+  at: { path: string; failed: boolean; release: () => void },
+): void {
+  try {
     store?.close();
-    lock.release();
+  } catch (error) {
+    if (!at.failed) {
+      throw new Error(`${at.path} cannot be closed: ${errorText(error)}`, { cause: error });
+    }
+  } finally {
+    at.release();
   }
 }
 

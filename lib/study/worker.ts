@@ -210,8 +210,9 @@ function openWriter(path: string): RecordWriter {
 }
 
 /**
- * Runs a write of the writer. A store that refuses even a failure record
- * ends the worker, saying why: the runner stops the run with that reason.
+ * Runs a write of the writer. A store that cannot take records (disk full,
+ * I/O error) ends the worker, saying why: the runner stops the run with
+ * that reason, and the replicates not stored are run again by a rerun.
  * A worker whose runner is gone (killed) ends without writing: a new run may
  * have planned the store's missing replicates already (what it writes after
  * all, the new run's writer leaves out; see `skipStored`).
@@ -224,7 +225,7 @@ function storing(write: () => void): void {
   try {
     write();
   } catch (e) {
-    post({ type: "fatal", message: `the records cannot be stored: ${errorText(e)}` });
+    post({ type: "fatal", message: errorText(e) }); // the writer's "the records cannot be stored: ..."
     state.exiting = true;
     Deno.exit(1);
   }

@@ -101,6 +101,29 @@ Deno.test("with skipStored a replicate the store already holds is counted and le
   store.close();
 });
 
+Deno.test("a full store stores no record as failed: the writer throws and a rerun stores them", () => {
+  const { store } = countedStore();
+  store.writeReplicates([toyRecord("a", 0)]);
+  // SQLite's own "disk full" (SQLITE_FULL): the file may not grow by a page.
+  const pages = Number(store.db.prepare("PRAGMA page_count").get()!.page_count);
+  store.db.exec(`PRAGMA max_page_count = ${pages}`);
+  const writer = new RecordWriter(store, { batch: 50 });
+  const records = Array.from({ length: 200 }, (_, i) => toyRecord("a", i + 1));
+  assert.throws(
+    () => records.forEach((r) => writer.accept(r)),
+    (e) =>
+      e instanceof Error && e.message === "the records cannot be stored: database or disk is full",
+  );
+  writer.close();
+  assert.deepStrictEqual([writer.done, writer.failed, store.replicateCount()], [0, 0, 1]);
+  store.db.exec(`PRAGMA max_page_count = ${100 * pages}`);
+  const rerun = new RecordWriter(store, { batch: 50 });
+  records.forEach((r) => rerun.accept(r));
+  rerun.close();
+  assert.deepStrictEqual([rerun.failed, store.replicateCount()], [0, 201]);
+  store.close();
+});
+
 Deno.test("a checkpoint interval that is not a number of ms >= 0 is refused", () => {
   const store = openStore(":memory:");
   try {
