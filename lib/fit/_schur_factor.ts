@@ -7,6 +7,213 @@ import { choleskyInPlace, forwardSolveColumnsInPlace, logDiagonalSum } from "../
 const GROUPED_MEMORY_LIMIT = 1 << 23;
 
 /**
+ * Term 0's levels of one count: the Gram, cross and outer products of their
+ * columns, the Gram matrix as its lower triangle, packed by rows (entry
+ * (i, j), j <= i, at i (i + 1) / 2 + j).
+ */
+interface CountGroup {
+  readonly count: number;
+  readonly size: number;
+  readonly gram: Float64Array;
+  readonly cross: Float64Array;
+  readonly outer: Float64Array;
+}
+
+/** The direct update's rows of A_r0: for rest position i, the levels b of term 0 (ascending). */
+interface Rows {
+  readonly ptr: Int32Array;
+  readonly level: Int32Array;
+  readonly count: Float64Array;
+  readonly until: Int32Array;
+}
+
+/** What a factor of given cross-products keeps unchanged across its updates. */
+interface Layout {
+  readonly P: number;
+  readonly m: number;
+  /** Sorted-term index of each position of the dense block. */
+  readonly restTerm: Int32Array;
+  /** Column b of A_r0 as (rest position, count) entries. */
+  readonly colPtr: Int32Array;
+  readonly idx: Int32Array;
+  readonly cnt: Float64Array;
+  /** A_rr, full symmetric row-major m x m. */
+  readonly arr: Float64Array;
+  /** [X y]'Z_r, row-major (p+1) x m. */
+  readonly xyzRest: Float64Array;
+  /** The grouped update's products per distinct count; null for the direct update. */
+  readonly groups: readonly CountGroup[] | null;
+  /** The direct update's rows; null for the grouped update. */
+  readonly rows: Rows | null;
+}
+
+/**
+ * The layouts made last, with the cross-products and grouping they are of.
+ * A replicate's fits, information matrices and profiles make a dozen
+ * factors of the same cross-products (which nothing writes), and the
+ * layout, with its per-count Gram matrices (O(l0 m^2)), was most of a
+ * factor's cost: 11 factors and 0.8 ms each per replicate of the notebook's
+ * crossed design. Shared, it is the same numbers, made once. Kept by
+ * identity in a short list, not a WeakMap: a WeakMap entry per
+ * cross-products made a single fit of Penicillin 10-25% slower (their cost in
+ * garbage collection); the list holds at most KEPT layouts (10 MB each for
+ * InstEval) after their fits end.
+ */
+const recent: { cp: CrossProducts; grouping: string; layout: Layout }[] = [];
+/** Layouts kept: a replicate's factors share one cross-products; a bootstrap may alternate two. */
+const KEPT = 2;
+
+function layoutOf(cp: CrossProducts, grouping: "auto" | "grouped" | "direct"): Layout {
+  const known = recent.find((r) => r.cp === cp && r.grouping === grouping);
+  if (known) return known.layout;
+  const layout = buildLayout(cp, grouping);
+  recent.unshift({ cp, grouping, layout });
+  recent.length = Math.min(recent.length, KEPT);
+  return layout;
+}
+
+/** The dense block's positions and A_r0, A_rr and [X y]'Z_r for `cp`, then the update's parts. */
+function buildLayout(cp: CrossProducts, grouping: "auto" | "grouped" | "direct"): Layout {
+  const K = cp.nlevels.length, P = cp.p + 1, l0 = cp.nlevels[0];
+  const offset = [0, 0];
+  for (let t = 1; t < K; t++) offset.push(offset[t] + cp.nlevels[t]);
+  const m = offset[K];
+  // Entries with count 0 (an unused level of term 0 nested in term t has one, at row -1)
+  // add nothing anywhere and are left out.
+  let nnz = 0;
+  for (let t = 1; t < K; t++) for (const c of cp.pairs[t][0].count) if (c !== 0) nnz++;
+  // The layout's arrays live as long as it does: a block each of doubles and of integers.
+  const [restTerm, colPtr, idx] = int32Arrays([m, l0 + 1, nnz]);
+  const [cnt, arr, xyzRest] = float64Arrays([nnz, m * m, P * m]);
+  for (let t = 1; t < K; t++) restTerm.fill(t, offset[t], offset[t + 1]);
+  let k = 0;
+  for (let b = 0; b < l0; b++) {
+    colPtr[b] = k;
+    for (let t = 1; t < K; t++) {
+      const pr = cp.pairs[t][0];
+      for (let e = pr.colPtr[b]; e < pr.colPtr[b + 1]; e++) {
+        if (pr.count[e] === 0) continue;
+        idx[k] = offset[t] + pr.rowIdx[e];
+        cnt[k++] = pr.count[e];
+      }
+    }
+  }
+  colPtr[l0] = k;
+  for (let t = 1; t < K; t++) {
+    const c = cp.counts[t];
+    for (let a = 0; a < c.length; a++) arr[(offset[t] + a) * (m + 1)] = c[a];
+    for (let s = t + 1; s < K; s++) {
+      const pr = cp.pairs[s][t];
+      for (let a = 0; a < cp.nlevels[t]; a++) {
+        for (let e = pr.colPtr[a]; e < pr.colPtr[a + 1]; e++) {
+          const i = offset[s] + pr.rowIdx[e], j = offset[t] + a;
+          arr[i * m + j] = pr.count[e];
+          arr[j * m + i] = pr.count[e];
+        }
+      }
+    }
+  }
+  for (let t = 1; t < K; t++) {
+    const l = cp.nlevels[t];
+    for (let c = 0; c < P; c++) {
+      xyzRest.set(cp.xyz[t].subarray(c * l, (c + 1) * l), c * m + offset[t]);
+    }
+  }
+  const columns = { P, m, colPtr, idx, cnt };
+  const groups = grouping === "direct"
+    ? null
+    : groupByCount(cp, columns, { force: grouping === "grouped" });
+  const rows = groups ? null : rowsOfColumns(cp, columns);
+  return { P, m, restTerm, colPtr, idx, cnt, arr, xyzRest, groups, rows };
+}
+
+/** The columns of A_r0 (see {@linkcode Layout}) with the dense block's size m and P = p + 1. */
+interface Columns {
+  readonly P: number;
+  readonly m: number;
+  readonly colPtr: Int32Array;
+  readonly idx: Int32Array;
+  readonly cnt: Float64Array;
+}
+
+/**
+ * Per distinct count of term 0: the Gram, cross and outer products of its
+ * columns; null when the direct update is cheaper (unless `force`).
+ */
+function groupByCount(
+  cp: CrossProducts,
+  a: Columns,
+  options: { force: boolean },
+): CountGroup[] | null {
+  const m = a.m, P = a.P, l0 = cp.nlevels[0];
+  const c0 = cp.counts[0], xyz0 = cp.xyz[0];
+  const byCount = new Map<number, number[]>();
+  let directCost = 0;
+  for (let b = 0; b < l0; b++) {
+    const list = byCount.get(c0[b]);
+    if (list) list.push(b);
+    else byCount.set(c0[b], [b]);
+    const nb = a.colPtr[b + 1] - a.colPtr[b];
+    directCost += nb * nb;
+  }
+  const g = byCount.size;
+  const tooCostly = g * m * m > Math.max(directCost, m * m) || g * m * m > GROUPED_MEMORY_LIMIT;
+  if (tooCostly && !options.force) return null;
+  const tri = (m * (m + 1)) / 2;
+  const arrays = float64Arrays([...byCount.keys()].flatMap(() => [tri, P * m, P * P]));
+  return [...byCount].map(([count, levels], k) => {
+    const [gram, cross, outer] = arrays.slice(3 * k, 3 * k + 3);
+    for (const b of levels) accumulate(a, { b, l0, xyz0 }, { gram, cross, outer });
+    return { count, size: levels.length, gram, cross, outer };
+  });
+}
+
+/**
+ * The entries of A_r0 by rows: a counting transpose, so each row's levels
+ * ascend; `until[r]` is one past entry r's own place in its level's column
+ * (whose entries up to it are those at positions up to its row).
+ */
+function rowsOfColumns(cp: CrossProducts, a: Columns): Rows {
+  const m = a.m, l0 = cp.nlevels[0], idx = a.idx, cnt = a.cnt;
+  const [ptr, level, until] = int32Arrays([m + 1, idx.length, idx.length]);
+  const count = new Float64Array(idx.length);
+  for (let e = 0; e < idx.length; e++) ptr[idx[e] + 1]++;
+  for (let i = 0; i < m; i++) ptr[i + 1] += ptr[i];
+  const next = ptr.slice(0, m);
+  for (let b = 0; b < l0; b++) {
+    for (let e = a.colPtr[b]; e < a.colPtr[b + 1]; e++) {
+      const at = next[idx[e]]++;
+      level[at] = b;
+      count[at] = cnt[e];
+      until[at] = e + 1;
+    }
+  }
+  return { ptr, level, count, until };
+}
+
+/** Adds a_b a_b' (lower, packed), xyz0_b a_b' and xyz0_b xyz0_b' for column b of A_r0. */
+function accumulate(
+  a: Columns,
+  column: { b: number; l0: number; xyz0: Float64Array },
+  into: { gram: Float64Array; cross: Float64Array; outer: Float64Array },
+): void {
+  const m = a.m, P = a.P, { b, l0, xyz0 } = column, { gram, cross, outer } = into;
+  const lo = a.colPtr[b], hi = a.colPtr[b + 1];
+  // Only f <= e: a column's indices ascend (terms in order, levels ascending within each),
+  // so those are the entries with j <= i.
+  const idx = a.idx, cnt = a.cnt;
+  for (let e = lo; e < hi; e++) {
+    const i = idx[e], wi = cnt[e], row = (i * (i + 1)) / 2;
+    for (let f = lo; f <= e; f++) gram[row + idx[f]] += wi * cnt[f];
+    for (let c = 0; c < P; c++) cross[c * m + i] += wi * xyz0[c * l0 + b];
+  }
+  for (let c = 0; c < P; c++) {
+    const xc = xyz0[c * l0 + b];
+    for (let d = 0; d <= c; d++) outer[c * P + d] += xc * xyz0[d * l0 + b];
+  }
+}
+
+/**
  * Blocked Cholesky for crossed or partially crossed terms (MixedModels.jl
  * `updateL!`): the term with most levels gets the diagonal block; all other
  * terms form one dense block of size m, the Schur complement
@@ -14,7 +221,8 @@ const GROUPED_MEMORY_LIMIT = 1 << 23;
  * Levels of term 0 with equal counts share a weight, so A_r0 W A_0r is the
  * weighted sum of Gram matrices precomputed per distinct count; when counts
  * are too varied for that to pay, the update sums over term 0's levels
- * directly, one row of S at a time.
+ * directly, one row of S at a time. What does not change with theta (the
+ * layout) is made once per cross-products object and shared by its factors.
  * Cost per update: O(g m^2 + m^3 / 3 + p m^2) with g distinct counts.
  */
 export class SchurFactor implements BlockedFactor {
@@ -26,32 +234,19 @@ export class SchurFactor implements BlockedFactor {
   readonly #cp: CrossProducts;
   readonly #P: number;
   readonly #m: number;
-  /** Sorted-term index of each position of the dense block. */
   readonly #restTerm: Int32Array;
-  /** Column b of A_r0 as (rest position, count) entries. */
   readonly #colPtr: Int32Array;
   readonly #idx: Int32Array;
   readonly #cnt: Float64Array;
-  /** A_rr, full symmetric row-major m x m. */
   readonly #arr: Float64Array;
-  /** [X y]'Z_r, row-major (p+1) x m. */
   readonly #xyzRest: Float64Array;
-  readonly #groups: {
-    count: number;
-    size: number;
-    gram: Float64Array;
-    cross: Float64Array;
-    outer: Float64Array;
-  }[] | null;
-  /** The grouped update's A_r0 W A_0r (m x m); the direct update keeps one row of it. */
+  readonly #groups: readonly CountGroup[] | null;
+  /**
+   * The grouped update's A_r0 W A_0r (its lower triangle, packed as the Gram
+   * matrices are); the direct update keeps one row of it.
+   */
   readonly #w: Float64Array;
-  /** The direct update's rows of A_r0: for rest position i, the levels b of term 0 (ascending). */
-  readonly #rows: {
-    ptr: Int32Array;
-    level: Int32Array;
-    count: Float64Array;
-    until: Int32Array;
-  } | null;
+  readonly #rows: Rows | null;
   /** The direct update's theta of each dense position's term. */
   readonly #thetaRest: Float64Array;
   /** The direct update's weights of term 0's levels. */
@@ -67,141 +262,27 @@ export class SchurFactor implements BlockedFactor {
    */
   constructor(cp: CrossProducts, grouping: "auto" | "grouped" | "direct" = "auto") {
     this.#cp = cp;
-    const K = cp.nlevels.length, P = cp.p + 1, l0 = cp.nlevels[0];
+    const layout = layoutOf(cp, grouping), { P, m } = layout, l0 = cp.nlevels[0];
     this.#P = P;
-    const offset = [0, 0];
-    for (let t = 1; t < K; t++) offset.push(offset[t] + cp.nlevels[t]);
-    const m = offset[K];
     this.#m = m;
-    // Entries with count 0 (an unused level of term 0 nested in term t has one, at row -1)
-    // add nothing anywhere and are left out.
-    let nnz = 0;
-    for (let t = 1; t < K; t++) for (const c of cp.pairs[t][0].count) if (c !== 0) nnz++;
-    // The factor's arrays live as long as it does: a block each of doubles and of integers.
-    [this.#restTerm, this.#colPtr, this.#idx] = int32Arrays([m, l0 + 1, nnz]);
-    [this.trailing, this.#cnt, this.#arr, this.#xyzRest] = float64Arrays([
-      P * P,
-      nnz,
-      m * m,
-      P * m,
-    ]);
-    for (let t = 1; t < K; t++) this.#restTerm.fill(t, offset[t], offset[t + 1]);
-    let k = 0;
-    for (let b = 0; b < l0; b++) {
-      this.#colPtr[b] = k;
-      for (let t = 1; t < K; t++) {
-        const pr = cp.pairs[t][0];
-        for (let e = pr.colPtr[b]; e < pr.colPtr[b + 1]; e++) {
-          if (pr.count[e] === 0) continue;
-          this.#idx[k] = offset[t] + pr.rowIdx[e];
-          this.#cnt[k++] = pr.count[e];
-        }
-      }
-    }
-    this.#colPtr[l0] = k;
-    for (let t = 1; t < K; t++) {
-      const c = cp.counts[t];
-      for (let a = 0; a < c.length; a++) this.#arr[(offset[t] + a) * (m + 1)] = c[a];
-      for (let s = t + 1; s < K; s++) {
-        const pr = cp.pairs[s][t];
-        for (let a = 0; a < cp.nlevels[t]; a++) {
-          for (let e = pr.colPtr[a]; e < pr.colPtr[a + 1]; e++) {
-            const i = offset[s] + pr.rowIdx[e], j = offset[t] + a;
-            this.#arr[i * m + j] = pr.count[e];
-            this.#arr[j * m + i] = pr.count[e];
-          }
-        }
-      }
-    }
-    for (let t = 1; t < K; t++) {
-      const l = cp.nlevels[t];
-      for (let c = 0; c < P; c++) {
-        this.#xyzRest.set(cp.xyz[t].subarray(c * l, (c + 1) * l), c * m + offset[t]);
-      }
-    }
-    this.#groups = grouping === "direct" ? null : this.#groupByCount(grouping === "grouped");
-    this.#rows = this.#groups ? null : this.#rowsOfColumns();
+    this.#restTerm = layout.restTerm;
+    this.#colPtr = layout.colPtr;
+    this.#idx = layout.idx;
+    this.#cnt = layout.cnt;
+    this.#arr = layout.arr;
+    this.#xyzRest = layout.xyzRest;
+    this.#groups = layout.groups;
+    this.#rows = layout.rows;
     this.#thetaRest = new Float64Array(this.#rows ? m : 0);
-    [this.#w, this.#weights, this.#hw, this.#qw, this.#s, this.#br] = float64Arrays([
-      this.#groups ? m * m : m,
+    [this.trailing, this.#w, this.#weights, this.#hw, this.#qw, this.#s, this.#br] = float64Arrays([
+      P * P,
+      this.#groups ? (m * (m + 1)) / 2 : m,
       this.#groups ? 0 : l0,
       P * m,
       P * P,
       m * m,
       P * m,
     ]);
-  }
-
-  /** Per distinct count of term 0: the Gram, cross and outer products of its columns. */
-  #groupByCount(force: boolean) {
-    const cp = this.#cp, m = this.#m, P = this.#P, l0 = cp.nlevels[0];
-    const c0 = cp.counts[0], xyz0 = cp.xyz[0];
-    const byCount = new Map<number, number[]>();
-    let directCost = 0;
-    for (let b = 0; b < l0; b++) {
-      const list = byCount.get(c0[b]);
-      if (list) list.push(b);
-      else byCount.set(c0[b], [b]);
-      const nb = this.#colPtr[b + 1] - this.#colPtr[b];
-      directCost += nb * nb;
-    }
-    const g = byCount.size;
-    const tooCostly = g * m * m > Math.max(directCost, m * m) || g * m * m > GROUPED_MEMORY_LIMIT;
-    if (tooCostly && !force) return null;
-    const arrays = float64Arrays([...byCount.keys()].flatMap(() => [m * m, P * m, P * P]));
-    return [...byCount].map(([count, levels], k) => {
-      const [gram, cross, outer] = arrays.slice(3 * k, 3 * k + 3);
-      for (const b of levels) this.#accumulate(b, 1, gram, cross, outer, xyz0, l0);
-      return { count, size: levels.length, gram, cross, outer };
-    });
-  }
-
-  /**
-   * The entries of A_r0 by rows: a counting transpose, so each row's levels
-   * ascend; `until[r]` is one past entry r's own place in its level's column
-   * (whose entries up to it are those at positions up to its row).
-   */
-  #rowsOfColumns() {
-    const m = this.#m, l0 = this.#cp.nlevels[0], idx = this.#idx, cnt = this.#cnt;
-    const [ptr, level, until] = int32Arrays([m + 1, idx.length, idx.length]);
-    const count = new Float64Array(idx.length);
-    for (let e = 0; e < idx.length; e++) ptr[idx[e] + 1]++;
-    for (let i = 0; i < m; i++) ptr[i + 1] += ptr[i];
-    const next = ptr.slice(0, m);
-    for (let b = 0; b < l0; b++) {
-      for (let e = this.#colPtr[b]; e < this.#colPtr[b + 1]; e++) {
-        const at = next[idx[e]]++;
-        level[at] = b;
-        count[at] = cnt[e];
-        until[at] = e + 1;
-      }
-    }
-    return { ptr, level, count, until };
-  }
-
-  /** Adds w a_b a_b' (lower), w xyz0_b a_b' and w xyz0_b xyz0_b' for column b of A_r0. */
-  #accumulate(
-    b: number,
-    w: number,
-    gram: Float64Array,
-    cross: Float64Array,
-    outer: Float64Array,
-    xyz0: Float64Array,
-    l0: number,
-  ): void {
-    const m = this.#m, P = this.#P, lo = this.#colPtr[b], hi = this.#colPtr[b + 1];
-    // Locals for the private fields, and only f <= e: a column's indices ascend (terms in
-    // order, levels ascending within each), so those are the entries with j <= i.
-    const idx = this.#idx, cnt = this.#cnt;
-    for (let e = lo; e < hi; e++) {
-      const i = idx[e], wi = w * cnt[e], row = i * m;
-      for (let f = lo; f <= e; f++) gram[row + idx[f]] += wi * cnt[f];
-      for (let c = 0; c < P; c++) cross[c * m + i] += wi * xyz0[c * l0 + b];
-    }
-    for (let c = 0; c < P; c++) {
-      const xc = w * xyz0[c * l0 + b];
-      for (let d = 0; d <= c; d++) outer[c * P + d] += xc * xyz0[d * l0 + b];
-    }
   }
 
   /** S, HW and QW from the per-count Gram matrices; the log-determinant of term 0's block. */
@@ -221,8 +302,8 @@ export class SchurFactor implements BlockedFactor {
     }
     const S = this.#s, A = this.#arr, rt = this.#restTerm;
     for (let i = 0; i < m; i++) {
-      const ti = theta[rt[i]];
-      for (let j = 0; j <= i; j++) S[i * m + j] = ti * theta[rt[j]] * (A[i * m + j] - W[i * m + j]);
+      const ti = theta[rt[i]], w = (i * (i + 1)) / 2;
+      for (let j = 0; j <= i; j++) S[i * m + j] = ti * theta[rt[j]] * (A[i * m + j] - W[w + j]);
       S[i * m + i] += 1;
     }
     return logdet;
