@@ -143,3 +143,32 @@ check(
   "dense-schur",
   [[0.4, 0.9, 1.1], [1, 0, 0.3]],
 );
+
+Deno.test("dense-Schur factors of one cross-products share its layout, not their state", () => {
+  // Factors of one cross-products share what does not change with theta (_schur_factor.ts);
+  // updated in turn at different thetas, each must give, to the bit, what a factor of its
+  // own (of a copy of the cross-products, so that nothing is shared) gives.
+  const f = frame({ a: idx.map((i) => i % 8), b: idx.map((i) => Math.floor(i / 5) % 5) }, 2);
+  const cp = crossProducts(f);
+  const thetas = [[0.5, 1.3], [0, 2], [1.7, 0.2]].map((t) =>
+    Float64Array.from(cp.order, (i) => t[i])
+  );
+  for (const grouping of ["grouped", "direct"] as const) {
+    const shared = thetas.map(() => new SchurFactor(cp, grouping));
+    const alone = thetas.map(() => new SchurFactor({ ...cp }, grouping));
+    for (let round = 0; round < 2; round++) {
+      thetas.forEach((theta, k) => {
+        assert.ok(shared[k].update(theta));
+        assert.ok(alone[k].update(theta));
+      });
+      thetas.forEach((_, k) => {
+        const [a, b] = [shared[k], alone[k]];
+        assert.deepStrictEqual(
+          [a.logdetL2, a.logdetRX2, a.r2, [...a.trailing]],
+          [b.logdetL2, b.logdetRX2, b.r2, [...b.trailing]],
+          `${grouping} theta ${thetas[k]}`,
+        );
+      });
+    }
+  }
+});
