@@ -1,217 +1,8 @@
 import type { CrossProducts } from "../model/cross_products.ts";
 import type { BlockedFactor } from "./blocked_factor.ts";
-import { float64Arrays, int32Arrays } from "../_typed_arrays.ts";
+import { float64Arrays } from "../_typed_arrays.ts";
+import { _schurLayout, type CountGroup, type Grouping, type Rows } from "./_schur_layout.ts";
 import { choleskyInPlace, forwardSolveColumnsInPlace, logDiagonalSum } from "../linalg/cholesky.ts";
-
-// Largest total size of the per-count Gram matrices kept for the grouped update.
-const GROUPED_MEMORY_LIMIT = 1 << 23;
-
-/**
- * Term 0's levels of one count: the Gram, cross and outer products of their
- * columns, the Gram matrix as its lower triangle, packed by rows (entry
- * (i, j), j <= i, at i (i + 1) / 2 + j).
- */
-interface CountGroup {
-  readonly count: number;
-  readonly size: number;
-  readonly gram: Float64Array;
-  readonly cross: Float64Array;
-  readonly outer: Float64Array;
-}
-
-/** The direct update's rows of A_r0: for rest position i, the levels b of term 0 (ascending). */
-interface Rows {
-  readonly ptr: Int32Array;
-  readonly level: Int32Array;
-  readonly count: Float64Array;
-  readonly until: Int32Array;
-}
-
-/** What a factor of given cross-products keeps unchanged across its updates. */
-interface Layout {
-  readonly P: number;
-  readonly m: number;
-  /** Sorted-term index of each position of the dense block. */
-  readonly restTerm: Int32Array;
-  /** Column b of A_r0 as (rest position, count) entries. */
-  readonly colPtr: Int32Array;
-  readonly idx: Int32Array;
-  readonly cnt: Float64Array;
-  /** A_rr, full symmetric row-major m x m. */
-  readonly arr: Float64Array;
-  /** [X y]'Z_r, row-major (p+1) x m. */
-  readonly xyzRest: Float64Array;
-  /** The grouped update's products per distinct count; null for the direct update. */
-  readonly groups: readonly CountGroup[] | null;
-  /** The direct update's rows; null for the grouped update. */
-  readonly rows: Rows | null;
-}
-
-/**
- * The layouts made last, with the cross-products and grouping they are of.
- * A replicate's fits, information matrices and profiles make a dozen
- * factors of the same cross-products (which nothing writes), and the
- * layout, with its per-count Gram matrices (O(l0 m^2)), was most of a
- * factor's cost: 11 factors and 0.8 ms each per replicate of the notebook's
- * crossed design. Shared, it is the same numbers, made once. Kept by
- * identity in a short list, not a WeakMap: a WeakMap entry per
- * cross-products made a single fit of Penicillin 10-25% slower (their cost in
- * garbage collection); the list holds at most KEPT layouts (10 MB each for
- * InstEval) after their fits end.
- */
-const recent: { cp: CrossProducts; grouping: string; layout: Layout }[] = [];
-/** Layouts kept: a replicate's factors share one cross-products; a bootstrap may alternate two. */
-const KEPT = 2;
-
-function layoutOf(cp: CrossProducts, grouping: "auto" | "grouped" | "direct"): Layout {
-  const known = recent.find((r) => r.cp === cp && r.grouping === grouping);
-  if (known) return known.layout;
-  const layout = buildLayout(cp, grouping);
-  recent.unshift({ cp, grouping, layout });
-  recent.length = Math.min(recent.length, KEPT);
-  return layout;
-}
-
-/** The dense block's positions and A_r0, A_rr and [X y]'Z_r for `cp`, then the update's parts. */
-function buildLayout(cp: CrossProducts, grouping: "auto" | "grouped" | "direct"): Layout {
-  const K = cp.nlevels.length, P = cp.p + 1, l0 = cp.nlevels[0];
-  const offset = [0, 0];
-  for (let t = 1; t < K; t++) offset.push(offset[t] + cp.nlevels[t]);
-  const m = offset[K];
-  // Entries with count 0 (an unused level of term 0 nested in term t has one, at row -1)
-  // add nothing anywhere and are left out.
-  let nnz = 0;
-  for (let t = 1; t < K; t++) for (const c of cp.pairs[t][0].count) if (c !== 0) nnz++;
-  // The layout's arrays live as long as it does: a block each of doubles and of integers.
-  const [restTerm, colPtr, idx] = int32Arrays([m, l0 + 1, nnz]);
-  const [cnt, arr, xyzRest] = float64Arrays([nnz, m * m, P * m]);
-  for (let t = 1; t < K; t++) restTerm.fill(t, offset[t], offset[t + 1]);
-  let k = 0;
-  for (let b = 0; b < l0; b++) {
-    colPtr[b] = k;
-    for (let t = 1; t < K; t++) {
-      const pr = cp.pairs[t][0];
-      for (let e = pr.colPtr[b]; e < pr.colPtr[b + 1]; e++) {
-        if (pr.count[e] === 0) continue;
-        idx[k] = offset[t] + pr.rowIdx[e];
-        cnt[k++] = pr.count[e];
-      }
-    }
-  }
-  colPtr[l0] = k;
-  for (let t = 1; t < K; t++) {
-    const c = cp.counts[t];
-    for (let a = 0; a < c.length; a++) arr[(offset[t] + a) * (m + 1)] = c[a];
-    for (let s = t + 1; s < K; s++) {
-      const pr = cp.pairs[s][t];
-      for (let a = 0; a < cp.nlevels[t]; a++) {
-        for (let e = pr.colPtr[a]; e < pr.colPtr[a + 1]; e++) {
-          const i = offset[s] + pr.rowIdx[e], j = offset[t] + a;
-          arr[i * m + j] = pr.count[e];
-          arr[j * m + i] = pr.count[e];
-        }
-      }
-    }
-  }
-  for (let t = 1; t < K; t++) {
-    const l = cp.nlevels[t];
-    for (let c = 0; c < P; c++) {
-      xyzRest.set(cp.xyz[t].subarray(c * l, (c + 1) * l), c * m + offset[t]);
-    }
-  }
-  const columns = { P, m, colPtr, idx, cnt };
-  const groups = grouping === "direct"
-    ? null
-    : groupByCount(cp, columns, { force: grouping === "grouped" });
-  const rows = groups ? null : rowsOfColumns(cp, columns);
-  return { P, m, restTerm, colPtr, idx, cnt, arr, xyzRest, groups, rows };
-}
-
-/** The columns of A_r0 (see {@linkcode Layout}) with the dense block's size m and P = p + 1. */
-interface Columns {
-  readonly P: number;
-  readonly m: number;
-  readonly colPtr: Int32Array;
-  readonly idx: Int32Array;
-  readonly cnt: Float64Array;
-}
-
-/**
- * Per distinct count of term 0: the Gram, cross and outer products of its
- * columns; null when the direct update is cheaper (unless `force`).
- */
-function groupByCount(
-  cp: CrossProducts,
-  a: Columns,
-  options: { force: boolean },
-): CountGroup[] | null {
-  const m = a.m, P = a.P, l0 = cp.nlevels[0];
-  const c0 = cp.counts[0], xyz0 = cp.xyz[0];
-  const byCount = new Map<number, number[]>();
-  let directCost = 0;
-  for (let b = 0; b < l0; b++) {
-    const list = byCount.get(c0[b]);
-    if (list) list.push(b);
-    else byCount.set(c0[b], [b]);
-    const nb = a.colPtr[b + 1] - a.colPtr[b];
-    directCost += nb * nb;
-  }
-  const g = byCount.size;
-  const tooCostly = g * m * m > Math.max(directCost, m * m) || g * m * m > GROUPED_MEMORY_LIMIT;
-  if (tooCostly && !options.force) return null;
-  const tri = (m * (m + 1)) / 2;
-  const arrays = float64Arrays([...byCount.keys()].flatMap(() => [tri, P * m, P * P]));
-  return [...byCount].map(([count, levels], k) => {
-    const [gram, cross, outer] = arrays.slice(3 * k, 3 * k + 3);
-    for (const b of levels) accumulate(a, { b, l0, xyz0 }, { gram, cross, outer });
-    return { count, size: levels.length, gram, cross, outer };
-  });
-}
-
-/**
- * The entries of A_r0 by rows: a counting transpose, so each row's levels
- * ascend; `until[r]` is one past entry r's own place in its level's column
- * (whose entries up to it are those at positions up to its row).
- */
-function rowsOfColumns(cp: CrossProducts, a: Columns): Rows {
-  const m = a.m, l0 = cp.nlevels[0], idx = a.idx, cnt = a.cnt;
-  const [ptr, level, until] = int32Arrays([m + 1, idx.length, idx.length]);
-  const count = new Float64Array(idx.length);
-  for (let e = 0; e < idx.length; e++) ptr[idx[e] + 1]++;
-  for (let i = 0; i < m; i++) ptr[i + 1] += ptr[i];
-  const next = ptr.slice(0, m);
-  for (let b = 0; b < l0; b++) {
-    for (let e = a.colPtr[b]; e < a.colPtr[b + 1]; e++) {
-      const at = next[idx[e]]++;
-      level[at] = b;
-      count[at] = cnt[e];
-      until[at] = e + 1;
-    }
-  }
-  return { ptr, level, count, until };
-}
-
-/** Adds a_b a_b' (lower, packed), xyz0_b a_b' and xyz0_b xyz0_b' for column b of A_r0. */
-function accumulate(
-  a: Columns,
-  column: { b: number; l0: number; xyz0: Float64Array },
-  into: { gram: Float64Array; cross: Float64Array; outer: Float64Array },
-): void {
-  const m = a.m, P = a.P, { b, l0, xyz0 } = column, { gram, cross, outer } = into;
-  const lo = a.colPtr[b], hi = a.colPtr[b + 1];
-  // Only f <= e: a column's indices ascend (terms in order, levels ascending within each),
-  // so those are the entries with j <= i.
-  const idx = a.idx, cnt = a.cnt;
-  for (let e = lo; e < hi; e++) {
-    const i = idx[e], wi = cnt[e], row = (i * (i + 1)) / 2;
-    for (let f = lo; f <= e; f++) gram[row + idx[f]] += wi * cnt[f];
-    for (let c = 0; c < P; c++) cross[c * m + i] += wi * xyz0[c * l0 + b];
-  }
-  for (let c = 0; c < P; c++) {
-    const xc = xyz0[c * l0 + b];
-    for (let d = 0; d <= c; d++) outer[c * P + d] += xc * xyz0[d * l0 + b];
-  }
-}
 
 /**
  * Blocked Cholesky for crossed or partially crossed terms (MixedModels.jl
@@ -222,7 +13,7 @@ function accumulate(
  * weighted sum of Gram matrices precomputed per distinct count; when counts
  * are too varied for that to pay, the update sums over term 0's levels
  * directly, one row of S at a time. What does not change with theta (the
- * layout) is made once per cross-products object and shared by its factors.
+ * layout) is made once and shared (_schur_layout.ts).
  * Cost per update: O(g m^2 + m^3 / 3 + p m^2) with g distinct counts.
  */
 export class SchurFactor implements BlockedFactor {
@@ -260,9 +51,9 @@ export class SchurFactor implements BlockedFactor {
    * @param grouping `auto` picks the cheaper update; `grouped` and `direct`
    * force one (tests compare them).
    */
-  constructor(cp: CrossProducts, grouping: "auto" | "grouped" | "direct" = "auto") {
+  constructor(cp: CrossProducts, grouping: Grouping = "auto") {
     this.#cp = cp;
-    const layout = layoutOf(cp, grouping), { P, m } = layout, l0 = cp.nlevels[0];
+    const layout = _schurLayout(cp, grouping), { P, m } = layout, l0 = cp.nlevels[0];
     this.#P = P;
     this.#m = m;
     this.#restTerm = layout.restTerm;
