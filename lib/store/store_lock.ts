@@ -63,8 +63,10 @@ export function acquireStoreLock(storePath: string): StoreLock {
     );
   }
   const path = `${storePath}.lock`;
-  mkdirSync(dirname(path), { recursive: true });
-  const file = tryLock(path);
+  fileSystem(`cannot create the store's folder ${dirname(path)}`, () => {
+    mkdirSync(dirname(path), { recursive: true });
+  });
+  const file = fileSystem(`cannot create the store's lock file ${path}`, () => tryLock(path));
   if (!file) throw new Error(refusal(storePath, readHolder(path)));
   try {
     writeHolder(file, { pid: Deno.pid, hostname: hostName(), startedAt: new Date().toISOString() });
@@ -143,6 +145,31 @@ export function storeWriter(storePath: string): StoreWriter | null {
     file.close();
   }
   return readHolder(path) ?? { pid: null, hostname: "unknown", startedAt: "an unknown time" };
+}
+
+/**
+ * Runs `work`, rewording a file-system error from it (Node's `EROFS:
+ * read-only file system, mkdir '...'`, Deno's `Read-only file system (os
+ * error 30): open '...'`) as `what: read-only file system`, and a file
+ * where a folder must go as such; Deno's refusals for want of a
+ * permission flag, which name the flag, and other errors pass unchanged.
+ */
+function fileSystem<T>(what: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    // Deno's refusals for want of a permission flag say so themselves.
+    if (!(error instanceof Error) || error.message.startsWith("Requires ")) throw error;
+    const code = (error as { code?: unknown }).code;
+    const reason = error instanceof Deno.errors.NotADirectory || code === "ENOTDIR"
+      ? "part of its path is a file"
+      : code === "EEXIST"
+      ? "a file of that name exists"
+      : (/^E[A-Z]+: ([^,]+),/.exec(error.message)?.[1] ??
+        /^(.+?) \(os error \d+\)/.exec(error.message)?.[1]?.toLowerCase());
+    if (reason === undefined) throw error;
+    throw new Error(`${what}: ${reason}`, { cause: error });
+  }
 }
 
 /**

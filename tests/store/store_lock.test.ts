@@ -154,6 +154,23 @@ Deno.test("acquireStoreLock wants a store path", () => {
   }
 });
 
+Deno.test("a store whose folder cannot be made is refused naming the folder and why", async () => {
+  const dir = await tempDir({ prefix: "vcsim-lock-" });
+  const file = join(dir, "a-file");
+  Deno.writeTextFileSync(file, "");
+  // Node's wording was "EEXIST: file already exists, mkdir '...'" and "ENOTDIR: not a directory".
+  assert.throws(
+    () => acquireStoreLock(join(file, "results.sqlite")),
+    { message: `cannot create the store's folder ${file}: a file of that name exists` },
+  );
+  assert.throws(
+    () => acquireStoreLock(join(file, "sub", "results.sqlite")),
+    {
+      message: `cannot create the store's folder ${join(file, "sub")}: part of its path is a file`,
+    },
+  );
+});
+
 /** The permission flags of `deno task <name>` (deno.json), between `deno run` and the script. */
 function taskPermissions(name: string): string[] {
   const config = JSON.parse(Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)));
