@@ -225,7 +225,7 @@ async function recordedRounds(url: string, o: Options, target: RecordedTarget): 
   const study = await loadStudy(url);
   const path = storePath(o.out ?? join("results", study.name), null);
   if (!existsSync(path)) return [];
-  const store = openStore(path);
+  const store = openStore(path, { readOnly: true });
   try {
     const plan = (store.readManifest() as { target?: { target?: unknown; rounds?: unknown } })
       ?.target;
