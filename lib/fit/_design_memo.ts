@@ -3,7 +3,9 @@
  * the cross-products of a remembered design (lib/model/_design_cache.ts)
  * share their co-occurrence objects, made once per design, so the chain's
  * co-occurrences (sorted terms t and t + 1) identify the design and its
- * counts. Other cross-products get a fresh value every time.
+ * counts; with one term, its counts (also made once per design, and kept by
+ * the cross-products of another response, `withResponse`) identify it.
+ * Other cross-products get a fresh value every time.
  *
  * @module
  */
@@ -12,9 +14,8 @@ import type { CrossProducts } from "../model/cross_products.ts";
 
 /**
  * A memo of `build(cp)` by the design of `cp`, whose sorted terms must form
- * a nested chain of at least two terms (with one, `build` runs every time).
- * A remembered value is used only for cross-products with the same numbers
- * of levels as those it was built from.
+ * a nested chain. A remembered value is used only for cross-products with
+ * the same numbers of levels as those it was built from.
  *
  * @example
  * ```ts
@@ -36,6 +37,11 @@ import type { CrossProducts } from "../model/cross_products.ts";
  * assert.equal(cells({ ...cp, xyz: [] }), 4); // the same co-occurrences: remembered
  * assert.equal(cells({ ...cp, nlevels: [5, 2] }), 5); // other sizes: built again
  * assert.equal(builds, 2);
+ * // One term: its counts identify the design.
+ * const one = crossProducts({ ...frame, terms: [frame.terms[0]] });
+ * assert.equal(cells(one), 2);
+ * assert.equal(cells({ ...one, xyz: [] }), 2);
+ * assert.equal(builds, 3);
  * ```
  */
 export function _designMemo<T>(build: (cp: CrossProducts) => T): (cp: CrossProducts) => T {
@@ -45,8 +51,9 @@ export function _designMemo<T>(build: (cp: CrossProducts) => T): (cp: CrossProdu
   >();
   return (cp) => {
     const K = cp.nlevels.length;
-    if (K < 2) return build(cp);
-    const pairs = Array.from({ length: K - 1 }, (_, t) => cp.pairs[t + 1][t]);
+    const pairs: readonly object[] = K < 2
+      ? [cp.counts[0]]
+      : Array.from({ length: K - 1 }, (_, t) => cp.pairs[t + 1][t]);
     const known = memo.get(pairs[0]);
     if (
       known && known.pairs.length === pairs.length &&
