@@ -28,6 +28,7 @@ import type { SecondOrder } from "./_jets.ts";
 import { chainStructure } from "./_chain_structure.ts";
 import { _sharedHierarchicalEquations, isInterceptOnly } from "./moments.ts";
 import { scratchFloat64 } from "../_typed_arrays.ts";
+import { RecentMemo } from "../_recent_memo.ts";
 
 /**
  * The closed-form objective of `cp` (variances of the sorted terms, finest
@@ -156,7 +157,7 @@ interface Strata {
 }
 
 // A replicate's fits and profiles each make an objective: the strata are summed once.
-const strataCache = new WeakMap<CrossProducts, Strata | null>();
+const strataCache = new RecentMemo<CrossProducts, Strata | null>();
 
 /** The strata of `cp`, or null unless it is a balanced chain with an intercept only. */
 function balancedStrata(cp: CrossProducts): Strata | null {

@@ -27,6 +27,7 @@ import { JetSpace, type SecondOrder } from "./_jets.ts";
 import type { SmoothObjective } from "./_bounded_newton.ts";
 import { balancedChainObjective } from "./_balanced_chain.ts";
 import { choleskyInPlace, inverseFromCholesky } from "../linalg/cholesky.ts";
+import { RecentMemo } from "../_recent_memo.ts";
 
 /** Which parts of -2 log L {@linkcode ChainDerivatives.deviance} returns. */
 export type DerivativeParts = "full" | "log-determinants";
@@ -41,7 +42,7 @@ export interface FixedParts {
   readonly variance: Float64Array;
 }
 
-const shared = new WeakMap<CrossProducts, ChainDerivatives>();
+const shared = new RecentMemo<CrossProducts, ChainDerivatives>();
 
 /**
  * The {@linkcode ChainDerivatives} of `cp`, one per cross-products object:

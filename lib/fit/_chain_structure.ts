@@ -12,6 +12,7 @@
 
 import type { CrossProducts } from "../model/cross_products.ts";
 import { _designMemo } from "./_design_memo.ts";
+import { RecentMemo } from "../_recent_memo.ts";
 
 /** Cells (levels of the finest term) grouped by their row count. */
 export interface CellClasses {
@@ -72,7 +73,7 @@ export interface ChainStructure {
   readonly levels: readonly CoarseLevel[];
 }
 
-const cache = new WeakMap<CrossProducts, ChainStructure>();
+const cache = new RecentMemo<CrossProducts, ChainStructure>();
 
 /**
  * The part of a structure that depends on the design alone (which levels

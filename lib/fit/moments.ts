@@ -11,6 +11,7 @@ import { float64Arrays, scratchFloat64 } from "../_typed_arrays.ts";
 import { _solveLinearScratch } from "../linalg/solve.ts";
 import { isNestedChain } from "./_chain_factor.ts";
 import { _designMemo } from "./_design_memo.ts";
+import { RecentMemo } from "../_recent_memo.ts";
 
 /** Moment estimates; raw, so a component may be negative. */
 export interface MomentEstimates {
@@ -153,7 +154,7 @@ export function isInterceptOnly(cp: CrossProducts): boolean {
 }
 
 // Asked by every fit, interval and test of a replicate: answered once per cross-products.
-const interceptOnly = new WeakMap<CrossProducts, boolean>();
+const interceptOnly = new RecentMemo<CrossProducts, boolean>();
 
 /** Whether the first c.length entries of x equal c's. */
 function sameValues(x: Float64Array, c: Float64Array): boolean {
@@ -244,7 +245,7 @@ export function _sharedHierarchicalEquations(cp: CrossProducts): MomentEquations
   return eq;
 }
 
-const equationsCache = new WeakMap<CrossProducts, MomentEquations>();
+const equationsCache = new RecentMemo<CrossProducts, MomentEquations>();
 
 /**
  * table[t + 1][j] = T(t, j) for strata t = -1 .. K: counts alone, so once
