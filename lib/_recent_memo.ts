@@ -26,6 +26,8 @@
  * assert.deepEqual([memo.get(a), memo.get(b), memo.get(c)], [1, 2, undefined]);
  * memo.set(c, 3); // drops a, the oldest
  * assert.deepEqual([memo.get(a), memo.get(b), memo.get(c)], [undefined, 2, 3]);
+ * assert.equal(memo.find((_, value) => value > 2), 3);
+ * assert.equal(memo.find((key) => key === a), undefined);
  * ```
  */
 export class RecentMemo<K extends object, V> {
@@ -45,6 +47,16 @@ export class RecentMemo<K extends object, V> {
   get(key: K): V | undefined {
     const keys = this.#keys;
     for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.#values[i];
+    return undefined;
+  }
+
+  /** The value of a held key that `match` accepts, or undefined when none does. */
+  find(match: (key: K, value: V) => boolean): V | undefined {
+    const keys = this.#keys;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (key !== null && match(key, this.#values[i]!)) return this.#values[i];
+    }
     return undefined;
   }
 

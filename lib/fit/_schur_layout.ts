@@ -14,13 +14,10 @@
  * - the response's: [X y]'Z_r and the per-count cross and outer products,
  *   made once per cross-products object.
  *
- * The layouts of the last KEPT cross-products are kept, by identity in a
- * short list, not a WeakMap: a WeakMap entry per cross-products made a
- * single fit of Penicillin 10-25% slower (their cost in garbage collection);
- * the list holds at most KEPT layouts (10 MB each for InstEval) after their
- * fits end. A new layout takes its design's part from a kept layout of the
- * same design when there is one.
- * Shared parts are the same numbers, made once: every entry is summed in
+ * The layouts of the last two cross-products are kept (../_recent_memo.ts:
+ * at most two of 10 MB each for InstEval stay after their fits end), and a
+ * new layout takes its design's part from a kept layout of the same design
+ * when there is one. Shared parts are the same numbers, made once: every entry is summed in
  * the order a factor of its own would sum it. Nothing here is written after
  * it is made.
  *
@@ -29,11 +26,10 @@
 
 import type { CrossProducts } from "../model/cross_products.ts";
 import { float64Arrays, int32Arrays } from "../_typed_arrays.ts";
+import { RecentMemo } from "../_recent_memo.ts";
 
 // Largest total size of the per-count Gram matrices kept for the grouped update.
 const GROUPED_MEMORY_LIMIT = 1 << 23;
-/** Layouts kept: a replicate's factors share one cross-products; a bootstrap may alternate two. */
-const KEPT = 2;
 
 /** How a factor sums A_r0 W A_0r: `auto` picks the cheaper of the two. */
 export type Grouping = "auto" | "grouped" | "direct";
@@ -104,13 +100,12 @@ function sameDesign(a: CrossProducts, b: CrossProducts): boolean {
   return true;
 }
 
-/** The layouts made last, newest first, with what they are of and their design's part. */
-const recent: {
-  cp: CrossProducts;
-  grouping: Grouping;
-  design: DesignPart;
-  layout: SchurLayout;
-}[] = [];
+/** The layouts made last, per grouping, by cross-products, with their design's part. */
+const kept = {
+  auto: new RecentMemo<CrossProducts, { design: DesignPart; layout: SchurLayout }>(),
+  grouped: new RecentMemo<CrossProducts, { design: DesignPart; layout: SchurLayout }>(),
+  direct: new RecentMemo<CrossProducts, { design: DesignPart; layout: SchurLayout }>(),
+};
 
 /**
  * The layout of a dense-Schur factor of `cp` with `grouping`, shared with
@@ -141,15 +136,15 @@ const recent: {
  * ```
  */
 export function _schurLayout(cp: CrossProducts, grouping: Grouping): SchurLayout {
-  let at = recent.findIndex((r) => r.cp === cp && r.grouping === grouping);
-  if (at < 0) {
-    const same = recent.find((r) => r.grouping === grouping && sameDesign(r.cp, cp));
-    const design = same?.design ?? designPart(cp, grouping);
-    recent.unshift({ cp, grouping, design, layout: responsePart(cp, design) });
-    recent.length = Math.min(recent.length, KEPT);
-    at = 0;
+  const memo = kept[grouping];
+  let entry = memo.get(cp);
+  if (entry === undefined) {
+    const design = memo.find((other) => sameDesign(other, cp))?.design ??
+      designPart(cp, grouping);
+    entry = { design, layout: responsePart(cp, design) };
+    memo.set(cp, entry);
   }
-  return recent[at].layout;
+  return entry.layout;
 }
 
 /** The dense block's positions and A_r0 and A_rr of `cp`, then the update's design parts. */
@@ -292,6 +287,5 @@ function responsePart(cp: CrossProducts, design: DesignPart): SchurLayout {
     }
     return { count, size: levels.length, gram, cross, outer };
   });
-  const { restTerm, colPtr: ptr, arr, rows } = design;
-  return { P, m, restTerm, colPtr: ptr, idx, cnt, arr, xyzRest, groups, rows };
+  return { ...design, P, xyzRest, groups };
 }
