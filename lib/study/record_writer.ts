@@ -67,6 +67,15 @@ function recordsAtFault(error: unknown): boolean {
 const unstorable = (error: unknown) =>
   new Error(`the records cannot be stored: ${errorText(error)}`, { cause: error });
 
+/** Runs a write of the store, any error of which means the store cannot take records. */
+function storing<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    throw unstorable(error);
+  }
+}
+
 /**
  * Buffers records for `store` and writes them in batches. Call `close()`
  * to write the rest and stop the timer.
@@ -128,11 +137,7 @@ export class RecordWriter {
 
   #checkpoint(): void {
     if (!this.#unCheckpointed) return;
-    try {
-      this.#store.checkpoint();
-    } catch (e) {
-      throw unstorable(e);
-    }
+    storing(() => this.#store.checkpoint());
     this.#unCheckpointed = false;
     this.#checkpointed = performance.now();
   }
@@ -156,23 +161,22 @@ export class RecordWriter {
   /** Writes one record; one the store refuses is stored as a failure instead. */
   #writeOne(record: ReplicateRecord): ReplicateRecord {
     try {
-      try {
-        this.#store.writeReplicates([record]);
-        return record;
-      } catch (e) {
-        if (!recordsAtFault(e)) throw e;
-        if (
-          this.#skipStored && this.#store.replicateStatus(record.condition, record.rep) !== null
-        ) {
-          return record;
-        }
-        const failure = failedReplicate(record, `cannot be stored: ${errorText(e)}`);
-        this.#store.writeReplicates([failure]);
-        return failure;
-      }
+      this.#store.writeReplicates([record]);
+      return record;
     } catch (e) {
-      throw unstorable(e);
+      if (!recordsAtFault(e)) throw unstorable(e);
+      return storing(() => this.#inPlaceOf(record, e));
     }
+  }
+
+  /** What is stored for `record`, which the store refused with `error`. */
+  #inPlaceOf(record: ReplicateRecord, error: unknown): ReplicateRecord {
+    if (this.#skipStored && this.#store.replicateStatus(record.condition, record.rep) !== null) {
+      return record;
+    }
+    const failure = failedReplicate(record, `cannot be stored: ${errorText(error)}`);
+    this.#store.writeReplicates([failure]);
+    return failure;
   }
 
   /** Writes the rest, checkpoints and stops the timer. */
