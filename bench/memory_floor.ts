@@ -51,13 +51,24 @@ async function measureWrapper(): Promise<{ rss: number; binary: number }> {
     stdout: "null",
     stderr: "inherit",
   }).spawn();
-  await new Promise((r) => setTimeout(r, 500));
+  try {
+    return await readAndKill(child, { settleMs: 500 });
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
+/** The resident memory of `child` after `settleMs`; then `child` is killed. */
+async function readAndKill(
+  child: Deno.ChildProcess,
+  options: { settleMs: number },
+): Promise<{ rss: number; binary: number }> {
+  await new Promise((r) => setTimeout(r, options.settleMs));
   try {
     return residentOf(child.pid);
   } finally {
     child.kill("SIGKILL");
     await child.status;
-    Deno.removeSync(dir, { recursive: true });
   }
 }
 
@@ -77,13 +88,10 @@ async function measure(modules: readonly string[]): Promise<{ rss: number; binar
     if (done) throw new Error(`the ${modules.length > 0 ? "loaded" : "bare"} process ended early`);
     text += value;
   }
-  // Let the runtime settle (lazy compilation, the first GC) before reading.
-  await new Promise((r) => setTimeout(r, 300));
   try {
-    return residentOf(child.pid);
+    // Let the runtime settle (lazy compilation, the first GC) before reading.
+    return await readAndKill(child, { settleMs: 300 });
   } finally {
-    child.kill("SIGKILL");
-    await child.status;
     await reader.cancel();
   }
 }
