@@ -161,7 +161,7 @@ function fileSystem<T>(what: string, work: () => T): T {
     // Deno's refusals for want of a permission flag say so themselves.
     if (!(error instanceof Error) || error.message.startsWith("Requires ")) throw error;
     const code = (error as { code?: unknown }).code;
-    const reason = error instanceof Deno.errors.NotADirectory || code === "ENOTDIR"
+    const reason = code === "ENOTDIR"
       ? "part of its path is a file"
       : code === "EEXIST"
       ? "a file of that name exists"

@@ -196,11 +196,13 @@ Deno.test("study code cannot write the store its worker writes", async () => {
   assert.deepEqual([run.interrupted, run.done, run.failed], [false, 3, 3]);
   const stored = records(storeIn(dir));
   assert.deepEqual(stored.map((r) => r.rep), [0, 1, 2]);
-  const denied = new RegExp(`^Requires write access to "${storeIn(dir).replaceAll("/", "\\/")}"`);
+  const denied = `Requires write access to "${storeIn(dir)}"`;
   for (const r of stored) {
     const fit = (method: string) => r.fits.find((f) => f.method === method)!;
     assert.equal(fit("REML").status, "ok");
-    assert.match(fit("file").message ?? "", denied, `rep ${r.rep}`);
-    assert.match(fit("sqlite").message ?? "", denied, `rep ${r.rep}`);
+    for (const method of ["file", "sqlite"]) {
+      const message = fit(method).message ?? "";
+      assert.ok(message.startsWith(denied), `rep ${r.rep} ${method}: ${message}`);
+    }
   }
 });
